@@ -1,0 +1,82 @@
+/**
+ * The experiment configuration: one JSON-serialisable object that fully determines a run
+ * (with the data files it names). Validation lives in `validate-experiment.ts`; the renderer's
+ * form, the CLI and the engine all use these types.
+ */
+
+/** Built-in generators and readers of published formats. */
+export type DatasetKind =
+  | 'blobs-2d'
+  | 'shapes-32'
+  | 'acasxu' // a synthetic set written by `relaxcert data make-acasxu` (or made on the fly from a .nnet)
+  | 'cifar10'
+  | 'cifar100'
+  | 'image-folder' // one folder per class (EuroSAT RGB)
+  | 'tiny-imagenet'
+  | 'csv'
+  | 'npy';
+
+export interface DatasetSpec {
+  kind: DatasetKind;
+  /** File or folder for readers; absent for generators. */
+  path?: string;
+  /** Generators: number of training / test points. */
+  trainSize?: number;
+  testSize?: number;
+  /** Seed of generators and of seeded splits (defaults to the training seed). */
+  seed?: number;
+  /** Input normalisation. */
+  normalize?: 'none' | 'unit' | 'standardize';
+  /** Reader-specific options (CSV label column, CIFAR-100 label kind, ...). */
+  options?: Record<string, string | number | boolean>;
+}
+
+export type ArchitectureName = 'dense-small' | 'dense-3x1000' | 'cnn-c2f2' | 'cnn-6c2f';
+
+export interface ArchitectureSpec {
+  name: ArchitectureName;
+  /** Overrides: hidden width of dense layers / base channel width of conv nets. */
+  width?: number;
+  /** Overrides: number of hidden dense layers. */
+  depth?: number;
+}
+
+/** Which robustness property the GloRo head certifies. */
+export type Guarantee =
+  | { kind: 'standard' }
+  | { kind: 'rtk'; k: number }
+  | {
+      kind: 'affinity';
+      /** Affinity sets as lists of class ids; sets may overlap. */
+      sets: number[][];
+      /** Optional display names of the sets, same order. */
+      names?: string[];
+    };
+
+export type LossKind = 'crossentropy' | 'trades';
+
+export interface TrainingSpec {
+  epochs: number;
+  batchSize: number;
+  /** Schedule string (see shared/schedule): "1e-3", "1e-3 -> 1e-6 after half", or the reference syntax. */
+  learningRate: string;
+  loss: LossKind;
+  /** TRADES λ schedule string; required when loss is 'trades'. */
+  tradesLambda?: string;
+  /** Certification radius ε (ℓ2) used for training. */
+  epsilon: number;
+  /** Optional ε schedule (warm-up); its values are radii, its last value should be `epsilon`. */
+  epsilonSchedule?: string;
+  /** Power iterations per batch (paper: 2). */
+  powerIterations: number;
+  seed: number;
+}
+
+export interface ExperimentConfig {
+  /** Display name of the run. */
+  name: string;
+  dataset: DatasetSpec;
+  architecture: ArchitectureSpec;
+  guarantee: Guarantee;
+  training: TrainingSpec;
+}
