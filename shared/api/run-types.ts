@@ -1,0 +1,67 @@
+/**
+ * Records that flow from the engine through the host to every front end: progress, metrics,
+ * run state. Plain JSON, no classes.
+ */
+import type { ExperimentConfig } from '../config/experiment.ts';
+
+export type RunState =
+  | 'created' // config saved, never started
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted'; // was running when the process died; resumable from its last checkpoint
+
+/** Posted after each training batch (throttled by the host for the UI). */
+export interface BatchProgress {
+  runId: string;
+  epoch: number; // 0-based epoch in progress
+  batch: number; // 0-based batch within the epoch
+  batchesPerEpoch: number;
+  loss: number;
+  samplesPerSecond: number;
+}
+
+/** One line of a run's metrics.jsonl: the state at the end of an epoch. */
+export interface EpochMetrics {
+  epoch: number; // 1-based: metrics after this many epochs
+  trainLoss: number;
+  /** Test-set figures at the training ε with the run's guarantee (estimated Lipschitz bounds). */
+  cleanAccuracy: number;
+  vra: number; // standard (top-1) VRA
+  rtkVra?: number; // RTK runs
+  affinityVra?: number; // affinity runs
+  rejectionRate: number;
+  /** Product of the layers' Lipschitz bounds (power-iteration estimate during training). */
+  lipschitz: number;
+  learningRate: number;
+  lambda?: number; // TRADES λ
+  epsilon: number; // ε in force this epoch
+  seconds: number; // wall time of the epoch
+  samplesPerSecond: number;
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  state: RunState;
+  createdAt: string; // ISO time
+  updatedAt: string;
+  config: ExperimentConfig;
+  /** Epochs completed. */
+  epochsDone: number;
+  latest?: EpochMetrics;
+  /** Backend that trained it, e.g. "wasm (1 thread × 2 workers)". */
+  backend?: string;
+  /** Set when the run has certification artefacts (eval/). */
+  evaluated: boolean;
+  error?: string;
+}
+
+export interface LogLine {
+  runId?: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  time: string;
+}

@@ -1,0 +1,147 @@
+/**
+ * The WorkbenchApi: the one contract between every front end (Electron preload, browser
+ * client, CLI) and the host services. Components never know which transport they talk to.
+ *
+ * Transports must carry typed arrays (Float32Array, Int32Array, Uint8Array, Float64Array)
+ * intact: Electron IPC does so by structured clone, the WebSocket transport by its codec.
+ * Failures reject with a RelaxCertError (rebuilt from ErrorInfo on the client side).
+ */
+import type {
+  DatasetKind,
+  DatasetSpec,
+  ExperimentConfig,
+  Guarantee,
+} from '../config/experiment.ts';
+import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
+
+export interface WorkbenchInfo {
+  version: string;
+  /** Where runs are stored. */
+  home: string;
+  /** 'electron' | 'browser' | 'cli' */
+  shell: string;
+}
+
+export interface AffinityPresetInfo {
+  name: string;
+  sets: number[][];
+  setNames?: string[];
+}
+
+export interface DatasetInfo {
+  kind: DatasetKind;
+  name: string;
+  classNames: string[];
+  inputShape: number[];
+  trainSize: number;
+  testSize: number;
+  /** Class counts of the training split, in class order. */
+  classCounts: number[];
+  affinityPresets: AffinityPresetInfo[];
+  hasThumbnails: boolean;
+}
+
+export interface PresetInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** Paper row this preset reproduces, e.g. "Table F1: EuroSAT, RT3". */
+  source?: string;
+  /** What data the user must supply (empty for built-in demos). */
+  needsData?: string;
+  config: ExperimentConfig;
+}
+
+/** Stored certification inputs of an evaluated run: certification is pure arithmetic on these. */
+export interface EvalArtifacts {
+  runId: string;
+  n: number; // test points
+  c: number; // classes
+  classNames: string[];
+  /** n × c logits, row-major. */
+  logits: Float32Array;
+  /** n labels. */
+  labels: Int32Array;
+  /** c × c sound upper bounds: lipschitz[j * c + i] bounds the Lipschitz constant of f_j − f_i. */
+  lipschitz: Float64Array;
+  /** ε the run was trained for; re-certification is meaningful for any ε. */
+  trainedEpsilon: number;
+  guarantee: Guarantee;
+  /** Test inputs when they are small (≤ 16 features per point), e.g. for the 2-D scatter plot. */
+  inputs?: Float32Array;
+  inputShape: number[];
+}
+
+export interface CertifyRequest {
+  epsilon?: number; // default: the trained ε
+  guarantee?: Guarantee; // default: the trained guarantee
+}
+
+export interface CertificationSummary {
+  n: number;
+  epsilon: number;
+  guarantee: Guarantee;
+  cleanAccuracy: number;
+  vra: number;
+  rtkVra?: number;
+  affinityVra?: number;
+  rejectionRate: number;
+  certifiedCount: number;
+}
+
+export type WorkbenchEvent =
+  | { type: 'progress'; progress: BatchProgress }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'run-state'; run: RunSummary }
+  | { type: 'log'; line: LogLine };
+
+export type Unsubscribe = () => void;
+
+export interface WorkbenchApi {
+  getInfo(): Promise<WorkbenchInfo>;
+  listPresets(): Promise<PresetInfo[]>;
+  /** The built-in data sets (no files needed). */
+  listDatasets(): Promise<DatasetInfo[]>;
+  inspectDataset(spec: DatasetSpec): Promise<DatasetInfo>;
+  /** PNG bytes of one point of an image data set. */
+  getThumbnail(spec: DatasetSpec, split: 'train' | 'test', index: number): Promise<Uint8Array>;
+
+  createRun(config: ExperimentConfig): Promise<RunSummary>;
+  startRun(runId: string): Promise<RunSummary>;
+  cancelRun(runId: string): Promise<RunSummary>;
+  resumeRun(runId: string): Promise<RunSummary>;
+  deleteRun(runId: string): Promise<void>;
+  renameRun(runId: string, name: string): Promise<RunSummary>;
+  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunSummary>;
+  getMetrics(runId: string): Promise<EpochMetrics[]>;
+  getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
+  certifyRun(runId: string, request: CertifyRequest): Promise<CertificationSummary>;
+  /** Writes the tfjs model, K matrix and certification report into `outDir` (host-side path). */
+  exportRun(runId: string, outDir: string): Promise<{ files: string[] }>;
+
+  onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe;
+}
+
+/** The request methods, in one list: the preload exposes exactly these plus `onEvent`. */
+export const WORKBENCH_METHODS = [
+  'getInfo',
+  'listPresets',
+  'listDatasets',
+  'inspectDataset',
+  'getThumbnail',
+  'createRun',
+  'startRun',
+  'cancelRun',
+  'resumeRun',
+  'deleteRun',
+  'renameRun',
+  'listRuns',
+  'getRun',
+  'getMetrics',
+  'getEvalArtifacts',
+  'certifyRun',
+  'exportRun',
+] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
+
+export type WorkbenchMethod = (typeof WORKBENCH_METHODS)[number];
