@@ -1,0 +1,19 @@
+export type { AffinitySets, AffinityBitmaps } from './affinity.ts';
+export {
+  parseAffinitySets,
+  formatAffinitySets,
+  affinitySetsToJson,
+  validateAffinitySets,
+  makeAffinitySets,
+  affinityBitmaps,
+  setHasClass,
+} from './affinity.ts';
+export type { CertGuarantee, ResolvedGuarantee } from './guarantee.ts';
+export { resolveGuarantee, toCertGuarantee, fromCertGuarantee } from './guarantee.ts';
+export type { CertifyInput, CertifyOutput } from './certify.ts';
+export { certify, certifiedSet } from './certify.ts';
+export type { RadiusInput } from './radius.ts';
+export { certifiedRadius, labelRadius } from './radius.ts';
+export type { CertMetrics, VraCurves } from './metrics.ts';
+export { computeMetrics, vraCurve, vraCurves, confusionMatrix } from './metrics.ts';
+export { selectTopK } from './top-k.ts';
