@@ -1,2 +1,4 @@
 /** The list of benchmarks `npm run bench` runs, in order. */
-export const benchmarks: Array<() => Promise<void>> = [];
+export const benchmarks: Array<() => Promise<void>> = [
+  () => import('./certify-core.bench.ts').then((m) => m.default()),
+];
