@@ -1,0 +1,2 @@
+export type { Interpolation, Schedule, ScheduleKnot, ScheduleTime } from './schedule.ts';
+export { formatSchedule, parseSchedule, scheduleValue } from './schedule.ts';
