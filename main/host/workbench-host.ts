@@ -1,0 +1,450 @@
+/**
+ * The host services behind WorkbenchApi, independent of transport: the Electron IPC binding,
+ * the WebSocket server and the CLI all call this class. It owns the lifecycle of runs: store
+ * records, job submission, metrics appended from epoch events, state changes as events.
+ */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { EpochMetrics, LogLine, RunState, RunSummary } from '../../shared/api/run-types.ts';
+import type {
+  CertificationSummary,
+  CertifyRequest,
+  DatasetInfo,
+  EvalArtifacts,
+  PresetInfo,
+  Unsubscribe,
+  WorkbenchApi,
+  WorkbenchEvent,
+  WorkbenchInfo,
+} from '../../shared/api/workbench-api.ts';
+import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import { VERSION } from '../../shared/version.ts';
+import type { JobEvent } from '../jobs/protocol.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import { checkRunId } from '../store/run-store.ts';
+import type { HostDeps } from './host-deps.ts';
+import type { JobHandle } from './job-runner.ts';
+import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
+import { kMatrixJson } from './k-matrix.ts';
+
+interface ActiveJob {
+  handle: JobHandle;
+  /** Events of one job are handled strictly in order. */
+  chain: Promise<void>;
+  lastProgressAt: number;
+  /** Resolves once the job is over and its last event recorded. */
+  finished: Promise<void>;
+  release(): void;
+}
+
+/** The UI does not need every batch: at most one progress event per run in this many ms. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export class WorkbenchHost implements WorkbenchApi {
+  private readonly deps: HostDeps;
+  private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
+  private readonly active = new Map<string, ActiveJob>();
+  private closed = false;
+
+  constructor(deps: HostDeps) {
+    this.deps = deps;
+  }
+
+  get store() {
+    return this.deps.store;
+  }
+
+  async getInfo(): Promise<WorkbenchInfo> {
+    return { version: VERSION, home: this.deps.store.home, shell: this.deps.shell };
+  }
+
+  async listPresets(): Promise<PresetInfo[]> {
+    return this.deps.presets();
+  }
+
+  async listDatasets(): Promise<DatasetInfo[]> {
+    const infos: DatasetInfo[] = [];
+    for (const spec of this.deps.data.builtin()) infos.push(await this.deps.data.inspect(spec));
+    return infos;
+  }
+
+  async inspectDataset(spec: DatasetSpec): Promise<DatasetInfo> {
+    checkDatasetSpec(spec);
+    return this.deps.data.inspect(spec);
+  }
+
+  async getThumbnail(
+    spec: DatasetSpec,
+    split: 'train' | 'test',
+    index: number,
+  ): Promise<Uint8Array> {
+    checkDatasetSpec(spec);
+    if (split !== 'train' && split !== 'test') {
+      throw new RelaxCertError('INVALID_INPUT', `split must be 'train' or 'test'`, {
+        field: 'split',
+      });
+    }
+    if (!Number.isInteger(index) || index < 0) {
+      throw new RelaxCertError('INVALID_INPUT', `index must be an integer ≥ 0 (got ${index})`, {
+        field: 'index',
+      });
+    }
+    return this.deps.data.thumbnail(spec, split, index);
+  }
+
+  async createRun(config: ExperimentConfig): Promise<RunSummary> {
+    const valid = this.deps.validateConfig(config);
+    const run = await this.deps.store.create(valid);
+    this.emit({ type: 'run-state', run });
+    return run;
+  }
+
+  async startRun(runId: string): Promise<RunSummary> {
+    const run = await this.deps.store.get(checked(runId));
+    if (run.state !== 'created') {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}; only a new run can be started` +
+          (isResumable(run.state) ? ' (resume it instead)' : ''),
+        { field: 'runId' },
+      );
+    }
+    return this.launch(run, false);
+  }
+
+  async resumeRun(runId: string): Promise<RunSummary> {
+    const run = await this.deps.store.get(checked(runId));
+    if (!isResumable(run.state)) {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}; only interrupted, cancelled or failed runs resume`,
+        { field: 'runId' },
+      );
+    }
+    const { resume, fromEpoch } = await this.deps.store.prepareRestart(runId);
+    await this.log(
+      runId,
+      'info',
+      resume ? `resuming from the checkpoint of epoch ${fromEpoch}` : 'no checkpoint: restarting',
+    );
+    return this.launch(await this.deps.store.get(runId), resume);
+  }
+
+  async cancelRun(runId: string): Promise<RunSummary> {
+    const run = await this.deps.store.get(checked(runId));
+    const job = this.active.get(runId);
+    if (!job) {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}` +
+          (run.state === 'running' || run.state === 'queued'
+            ? ' in another process; cancel it there'
+            : '; there is nothing to cancel'),
+        { field: 'runId' },
+      );
+    }
+    job.handle.cancel();
+    return run;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    const run = await this.deps.store.get(checked(runId));
+    if (this.active.has(runId) || run.state === 'running' || run.state === 'queued') {
+      throw new RelaxCertError('CONFLICT', `run '${runId}' is ${run.state}; cancel it first`, {
+        field: 'runId',
+      });
+    }
+    await this.deps.store.delete(runId);
+  }
+
+  async renameRun(runId: string, name: string): Promise<RunSummary> {
+    checkName(name);
+    const run = await this.deps.store.update(checked(runId), { name: name.trim() });
+    this.emit({ type: 'run-state', run });
+    return run;
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    return this.deps.store.list();
+  }
+
+  async getRun(runId: string): Promise<RunSummary> {
+    return this.deps.store.get(checked(runId));
+  }
+
+  async getMetrics(runId: string): Promise<EpochMetrics[]> {
+    await this.deps.store.record(checked(runId));
+    return this.deps.store.metrics(runId);
+  }
+
+  async getEvalArtifacts(runId: string): Promise<EvalArtifacts> {
+    const run = await this.deps.store.get(checked(runId));
+    if (!run.evaluated) {
+      throw new RelaxCertError(
+        'NOT_FOUND',
+        `run '${runId}' has no certification artefacts yet (it is ${run.state})`,
+        { field: 'runId' },
+      );
+    }
+    const artifacts = await this.deps.readEvalArtifacts(this.deps.store.runDir(runId));
+    return { ...artifacts, runId };
+  }
+
+  async certifyRun(runId: string, request: CertifyRequest = {}): Promise<CertificationSummary> {
+    checkCertifyRequest(request);
+    const artifacts = await this.getEvalArtifacts(runId);
+    return this.deps.certifier.summarize(
+      artifacts,
+      request.epsilon ?? artifacts.trainedEpsilon,
+      request.guarantee ?? artifacts.guarantee,
+    );
+  }
+
+  async exportRun(runId: string, outDir: string): Promise<{ files: string[] }> {
+    checkOutDir(outDir);
+    const run = await this.deps.store.get(checked(runId));
+    await mkdir(outDir, { recursive: true });
+    const files = await this.deps.exporter.exportModel(this.deps.store.runDir(runId), outDir);
+    if (run.evaluated) {
+      const artifacts = await this.getEvalArtifacts(runId);
+      const kFile = join(outDir, 'k-matrix.json');
+      await writeFileAtomic(kFile, kMatrixJson(artifacts));
+      files.push(kFile);
+      const report = this.certificationReport(run, artifacts);
+      const reportFile = join(outDir, 'certification-report.json');
+      await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+      files.push(reportFile);
+    }
+    const configFile = join(outDir, 'config.json');
+    await writeFileAtomic(configFile, `${JSON.stringify(run.config, null, 2)}\n`);
+    files.push(configFile);
+    return { files };
+  }
+
+  onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Whether this process is training the run now. */
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Resolves when the run's current job and all its events are handled. */
+  async settled(runId: string): Promise<RunSummary> {
+    const job = this.active.get(runId);
+    if (job) await job.finished;
+    return this.deps.store.get(runId);
+  }
+
+  /**
+   * Stops the workbench: runs still training are marked interrupted (resumable later) and the
+   * job runner is closed.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [runId, job] of this.active) {
+      job.handle.cancel();
+      // A worker that ignores the cancel must not keep the app from quitting.
+      await Promise.race([job.finished, new Promise((r) => setTimeout(r, 5000).unref())]);
+      await this.deps.store
+        .update(runId, {
+          state: 'interrupted',
+          pid: undefined,
+          error: 'the workbench was closed while it trained',
+        })
+        .catch(() => {});
+    }
+    this.active.clear();
+    await this.deps.runner.close();
+  }
+
+  private certificationReport(run: RunSummary, artifacts: EvalArtifacts) {
+    const guarantees: Guarantee[] = [{ kind: 'standard' }];
+    if (artifacts.guarantee.kind !== 'standard') guarantees.push(artifacts.guarantee);
+    return {
+      runId: run.id,
+      name: run.name,
+      createdAt: run.createdAt,
+      epochsDone: run.epochsDone,
+      classNames: artifacts.classNames,
+      trainedEpsilon: artifacts.trainedEpsilon,
+      soundBounds: true,
+      certifications: guarantees.map((g) =>
+        this.deps.certifier.summarize(artifacts, artifacts.trainedEpsilon, g),
+      ),
+    };
+  }
+
+  private async launch(run: RunSummary, resume: boolean): Promise<RunSummary> {
+    if (this.closed) throw new RelaxCertError('CONFLICT', 'the workbench is shutting down');
+    if (this.active.has(run.id)) {
+      throw new RelaxCertError('CONFLICT', `run '${run.id}' is already training`);
+    }
+    const queued = await this.deps.store.update(run.id, {
+      state: 'queued',
+      pid: process.pid,
+      error: undefined,
+    });
+    this.emit({ type: 'run-state', run: queued });
+    let release = () => {};
+    const finished = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const entry: ActiveJob = {
+      handle: undefined as unknown as JobHandle,
+      chain: Promise.resolve(),
+      lastProgressAt: 0,
+      finished,
+      release: () => {
+        if (this.active.get(run.id) === entry) this.active.delete(run.id);
+        release();
+      },
+    };
+    this.active.set(run.id, entry);
+    try {
+      entry.handle = this.deps.runner.submit(
+        {
+          type: 'train',
+          runId: run.id,
+          runDir: this.deps.store.runDir(run.id),
+          config: run.config,
+          resume,
+        },
+        (event) => {
+          entry.chain = entry.chain.then(() =>
+            this.onJobEvent(run.id, entry, event).catch((error: unknown) =>
+              this.log(run.id, 'error', `could not record a job event: ${String(error)}`),
+            ),
+          );
+        },
+      );
+    } catch (error) {
+      entry.release();
+      await this.finish(run.id, 'failed', errorMessage(error));
+      throw error;
+    }
+    // A worker that dies may never send 'failed': the handle's outcome is the last word.
+    void entry.handle.done.then(
+      (outcome) => this.afterJob(run.id, entry, outcome),
+      (error: unknown) => this.afterJob(run.id, entry, 'failed', errorMessage(error)),
+    );
+    return queued;
+  }
+
+  private async afterJob(
+    runId: string,
+    entry: ActiveJob,
+    outcome: 'done' | 'cancelled' | 'failed',
+    reason?: string,
+  ): Promise<void> {
+    await entry.chain;
+    if (this.active.get(runId) !== entry) {
+      entry.release();
+      return;
+    }
+    const record = await this.deps.store.record(runId).catch(() => undefined);
+    if (record && (record.state === 'queued' || record.state === 'running')) {
+      const state: RunState =
+        outcome === 'done' ? 'completed' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+      await this.finish(
+        runId,
+        state,
+        state === 'failed' ? (reason ?? 'the job failed') : undefined,
+      );
+    }
+    entry.release();
+  }
+
+  private async onJobEvent(runId: string, entry: ActiveJob, event: JobEvent): Promise<void> {
+    switch (event.type) {
+      case 'backend': {
+        const run = await this.deps.store.update(runId, {
+          backend: event.backend,
+          state: 'running',
+        });
+        this.emit({ type: 'run-state', run });
+        return;
+      }
+      case 'progress': {
+        await this.markRunning(runId);
+        const now = Date.now();
+        const last = event.progress.batch + 1 === event.progress.batchesPerEpoch;
+        if (last || now - entry.lastProgressAt >= PROGRESS_INTERVAL_MS) {
+          entry.lastProgressAt = now;
+          this.emit({ type: 'progress', progress: { ...event.progress, runId } });
+        }
+        return;
+      }
+      case 'epoch': {
+        await this.markRunning(runId);
+        await this.deps.store.appendMetrics(runId, event.metrics);
+        this.emit({ type: 'epoch', runId, metrics: event.metrics });
+        return;
+      }
+      case 'log':
+        await this.log(runId, event.level, event.message);
+        return;
+      case 'done':
+        await this.finish(runId, 'completed');
+        entry.release();
+        return;
+      case 'cancelled':
+        await this.finish(runId, 'cancelled');
+        entry.release();
+        return;
+      case 'failed':
+        await this.log(runId, 'error', event.error.message);
+        await this.finish(runId, 'failed', event.error.message);
+        entry.release();
+        return;
+    }
+  }
+
+  private async markRunning(runId: string): Promise<void> {
+    const record = await this.deps.store.record(runId);
+    if (record.state === 'queued') {
+      const run = await this.deps.store.update(runId, { state: 'running' });
+      this.emit({ type: 'run-state', run });
+    }
+  }
+
+  private async finish(runId: string, state: RunState, error?: string): Promise<void> {
+    const run = await this.deps.store.update(runId, { state, pid: undefined, error });
+    this.emit({ type: 'run-state', run });
+  }
+
+  private async log(runId: string, level: LogLine['level'], message: string): Promise<void> {
+    const line: LogLine = { runId, level, message, time: new Date().toISOString() };
+    await this.deps.store.appendLog(runId, line).catch(() => {});
+    this.emit({ type: 'log', line });
+  }
+
+  private emit(event: WorkbenchEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        /* a faulty listener must not stop the others or the job */
+      }
+    }
+  }
+}
+
+function checked(runId: unknown): string {
+  checkRunId(runId);
+  return runId;
+}
+
+function isResumable(state: RunState): boolean {
+  return state === 'interrupted' || state === 'cancelled' || state === 'failed';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,242 @@
+/**
+ * The WorkbenchApi contract, one suite run against both transports: the host in-process and the
+ * same host behind the browser server, reached with shared/api/ws-client.ts over a real socket.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunSummary } from '../../shared/api/run-types.ts';
+import type { WorkbenchApi, WorkbenchEvent } from '../../shared/api/workbench-api.ts';
+import { createWsClient } from '../../shared/api/ws-client.ts';
+import type { WebSocketConstructor } from '../../shared/api/ws-client.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import { certifyArtifacts } from '../host/certification.ts';
+import { fakeArtifacts, fakeConfig, fakeDeps, ScriptedRunner } from '../host/testing/fake-deps.ts';
+import { WorkbenchHost } from '../host/workbench-host.ts';
+import { RunStore } from '../store/run-store.ts';
+import { startWorkbenchServer } from './workbench-server.ts';
+
+interface Harness {
+  api: WorkbenchApi;
+  host: WorkbenchHost;
+  runner: ScriptedRunner;
+  close(): Promise<void>;
+}
+
+type Transport = (host: WorkbenchHost) => Promise<{ api: WorkbenchApi; close(): Promise<void> }>;
+
+const transports: [string, Transport][] = [
+  ['in-process', async (host) => ({ api: host, close: async () => {} })],
+  [
+    'websocket',
+    async (host) => {
+      const server = await startWorkbenchServer({ api: host, staticDir: '/nonexistent' });
+      const client = createWsClient({
+        url: `ws://127.0.0.1:${server.port}/ws`,
+        token: server.token,
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+      });
+      await client.ready;
+      return {
+        api: client,
+        close: async () => {
+          client.close();
+          await server.close();
+        },
+      };
+    },
+  ],
+];
+
+async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const v = await get();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function rejection(p: Promise<unknown>): Promise<RelaxCertError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RelaxCertError);
+    return error as RelaxCertError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
+  let home: string;
+  let h: Harness;
+
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'relaxcert-contract-'));
+    const store = await RunStore.open(home);
+    const runner = new ScriptedRunner();
+    const host = new WorkbenchHost(fakeDeps(store, runner));
+    const t = await transport(host);
+    h = {
+      api: t.api,
+      host,
+      runner,
+      close: async () => {
+        await t.close();
+        await host.close();
+      },
+    };
+  });
+
+  afterEach(async () => {
+    await h.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('describes itself, its presets and data sets', async () => {
+    const info = await h.api.getInfo();
+    expect(info.home).toBe(home);
+    expect((await h.api.listPresets()).map((p) => p.id)).toEqual(['fake-preset']);
+    const datasets = await h.api.listDatasets();
+    expect(datasets[0].classNames).toEqual(['a', 'b', 'c']);
+    expect((await h.api.inspectDataset({ kind: 'blobs-2d' })).trainSize).toBe(40);
+    const thumb = await h.api.getThumbnail({ kind: 'blobs-2d' }, 'test', 7);
+    expect(thumb).toBeInstanceOf(Uint8Array);
+    expect(Array.from(thumb)).toEqual([137, 80, 78, 71, 7]);
+  });
+
+  it('keeps error codes and fields across the transport', async () => {
+    const bad = await rejection(h.api.createRun({ ...fakeConfig(), name: '' }));
+    expect(bad.code).toBe('INVALID_CONFIG');
+    expect(bad.field).toBe('name');
+    const missing = await rejection(h.api.getRun('20200101-000000-abcdef'));
+    expect(missing.code).toBe('NOT_FOUND');
+    const traversal = await rejection(h.api.deleteRun('../..'));
+    expect(traversal.code).toBe('INVALID_INPUT');
+    expect(traversal.field).toBe('runId');
+    const data = await rejection(h.api.inspectDataset({ kind: 'cifar10' }));
+    expect(data.code).toBe('NOT_FOUND');
+  });
+
+  it('trains a run to completion with events, metrics and artefacts', async () => {
+    const events: WorkbenchEvent[] = [];
+    const off = h.api.onEvent((e) => events.push(e));
+    const created = await h.api.createRun(fakeConfig('contract', 3));
+    expect(created.state).toBe('created');
+    const queued = await h.api.startRun(created.id);
+    expect(queued.state).toBe('queued');
+    const done = await waitFor(
+      () => h.api.getRun(created.id),
+      (r) => r.state === 'completed',
+      'completion',
+    );
+    expect(done.epochsDone).toBe(3);
+    expect(done.evaluated).toBe(true);
+    expect(done.backend).toBe('fake');
+    const metrics = await h.api.getMetrics(created.id);
+    expect(metrics.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    await waitFor(
+      async () => events.filter((e) => e.type === 'run-state' && e.run.state === 'completed'),
+      (l) => l.length === 1,
+      'completed event',
+    );
+    off();
+    const states = events.flatMap((e) => (e.type === 'run-state' ? [e.run.state] : []));
+    expect(states).toEqual(['created', 'queued', 'running', 'completed']);
+    expect(
+      events.filter((e) => e.type === 'epoch').map((e) => e.type === 'epoch' && e.metrics.epoch),
+    ).toEqual([1, 2, 3]);
+    expect(events.some((e) => e.type === 'progress' && e.progress.runId === created.id)).toBe(true);
+    expect(events.some((e) => e.type === 'log' && e.line.message === 'evaluating')).toBe(true);
+
+    const artifacts = await h.api.getEvalArtifacts(created.id);
+    const expected = fakeArtifacts(created.id, done.config);
+    expect(artifacts.logits).toBeInstanceOf(Float32Array);
+    expect(artifacts.labels).toBeInstanceOf(Int32Array);
+    expect(artifacts.lipschitz).toBeInstanceOf(Float64Array);
+    expect(Array.from(artifacts.logits)).toEqual(Array.from(expected.logits));
+    expect(Array.from(artifacts.lipschitz)).toEqual(Array.from(expected.lipschitz));
+
+    const summary = await h.api.certifyRun(created.id, {});
+    expect(summary).toEqual(certifyArtifacts(expected, 0.5, done.config.guarantee).summary);
+    const rtk = await h.api.certifyRun(created.id, {
+      epsilon: 0.1,
+      guarantee: { kind: 'rtk', k: 2 },
+    });
+    expect(rtk.rtkVra).toBeDefined();
+    expect(rtk).toEqual(certifyArtifacts(expected, 0.1, { kind: 'rtk', k: 2 }).summary);
+    const badK = await rejection(
+      h.api.certifyRun(created.id, { guarantee: { kind: 'rtk', k: 9 } }),
+    );
+    expect(badK.field).toBe('guarantee.k');
+    // A completed run cannot be started again.
+    expect((await rejection(h.api.startRun(created.id))).code).toBe('CONFLICT');
+  });
+
+  it('cancels, resumes, renames, lists and deletes runs', async () => {
+    h.runner.scripts = [{ kind: 'hang' }, { kind: 'train' }];
+    const run = await h.api.createRun(fakeConfig('to cancel', 2));
+    await h.api.startRun(run.id);
+    await waitFor(
+      () => h.api.getRun(run.id),
+      (r) => r.state === 'running',
+      'running',
+    );
+    expect((await rejection(h.api.deleteRun(run.id))).code).toBe('CONFLICT');
+    await h.api.cancelRun(run.id);
+    await waitFor(
+      () => h.api.getRun(run.id),
+      (r) => r.state === 'cancelled',
+      'cancelled',
+    );
+    expect((await rejection(h.api.cancelRun(run.id))).code).toBe('CONFLICT');
+    await h.api.resumeRun(run.id);
+    const done = await waitFor(
+      () => h.api.getRun(run.id),
+      (r) => r.state === 'completed',
+      'done',
+    );
+    expect(done.epochsDone).toBe(2);
+    const renamed = await h.api.renameRun(run.id, '  better name ');
+    expect(renamed.name).toBe('better name');
+    expect((await rejection(h.api.renameRun(run.id, ''))).field).toBe('name');
+    const other = await h.api.createRun(fakeConfig('second'));
+    const list: RunSummary[] = await h.api.listRuns();
+    expect(list.map((r) => r.id).sort()).toEqual([run.id, other.id].sort());
+    await h.api.deleteRun(run.id);
+    expect((await rejection(h.api.getRun(run.id))).code).toBe('NOT_FOUND');
+    expect((await h.api.listRuns()).map((r) => r.id)).toEqual([other.id]);
+    expect((await rejection(h.api.getEvalArtifacts(other.id))).code).toBe('NOT_FOUND');
+  });
+
+  it('exports model, K matrix and certification report', async () => {
+    const run = await h.api.createRun(fakeConfig('export', 1));
+    await h.api.startRun(run.id);
+    await waitFor(
+      () => h.api.getRun(run.id),
+      (r) => r.state === 'completed',
+      'done',
+    );
+    const out = join(home, 'export');
+    const { files } = await h.api.exportRun(run.id, out);
+    expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual([
+      'certification-report.json',
+      'config.json',
+      'k-matrix.json',
+      'model.json',
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    const k = JSON.parse(await readFile(join(out, 'k-matrix.json'), 'utf8')) as { K: number[][] };
+    expect(k.K).toEqual([
+      [0, 2, 2],
+      [2, 0, 2],
+      [2, 2, 0],
+    ]);
+    const report = JSON.parse(await readFile(join(out, 'certification-report.json'), 'utf8')) as {
+      certifications: { guarantee: { kind: string }; vra: number }[];
+    };
+    expect(report.certifications.map((c) => c.guarantee.kind)).toEqual(['standard', 'affinity']);
+  });
+});

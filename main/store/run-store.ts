@@ -1,0 +1,276 @@
+/**
+ * The run store: one folder per run under `${home}/runs/`:
+ *   config.json   the ExperimentConfig (never changes after creation)
+ *   state.json    RunRecord: name, state, backend, error, owner pid (atomic rewrites)
+ *   metrics.jsonl one EpochMetrics a line (see metrics-log.ts)
+ *   checkpoints/  written by the engine while training
+ *   eval/         certification artefacts written by the engine's evaluation
+ *   log.txt       human-readable log lines
+ * A folder appears complete or not at all: it is built under a dot-name and renamed.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
+import type { ExperimentConfig } from '../../shared/config/experiment.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { latestCheckpointEpoch } from './checkpoints.ts';
+import {
+  appendMetrics,
+  readMetrics,
+  repairMetrics,
+  truncateMetricsToEpoch,
+} from './metrics-log.ts';
+import { processAlive } from './process-alive.ts';
+import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
+import type { RunRecord } from './run-record.ts';
+
+export type RunPatch = Partial<Pick<RunRecord, 'name' | 'state' | 'backend' | 'error' | 'pid'>>;
+
+export interface RunStoreOptions {
+  /** Treats a pid as alive or dead; injected by tests. */
+  isAlive?: (pid: number) => boolean;
+  now?: () => Date;
+}
+
+export class RunStore {
+  readonly home: string;
+  readonly runsDir: string;
+  private readonly isAlive: (pid: number) => boolean;
+  private readonly now: () => Date;
+  /** Per-run chains so concurrent updates of one state.json never lose a write. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  private constructor(home: string, options: RunStoreOptions) {
+    this.home = home;
+    this.runsDir = join(home, 'runs');
+    this.isAlive = options.isAlive ?? processAlive;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens (creating if needed) the store and marks runs orphaned by a dead process interrupted. */
+  static async open(home: string, options: RunStoreOptions = {}): Promise<RunStore> {
+    const store = new RunStore(home, options);
+    await mkdir(store.runsDir, { recursive: true });
+    await store.recover();
+    return store;
+  }
+
+  runDir(id: string): string {
+    checkRunId(id);
+    return join(this.runsDir, id);
+  }
+
+  async create(config: ExperimentConfig): Promise<RunSummary> {
+    const now = this.now();
+    const id = newRunId(now, randomBytes(3).toString('hex'));
+    const staging = join(this.runsDir, `.new-${id}`);
+    await mkdir(join(staging, 'checkpoints'), { recursive: true });
+    await mkdir(join(staging, 'eval'), { recursive: true });
+    const record: RunRecord = {
+      id,
+      name: config.name,
+      state: 'created',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await writeFileAtomic(join(staging, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    await writeFileAtomic(join(staging, 'state.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomic(join(staging, 'metrics.jsonl'), '');
+    await rename(staging, join(this.runsDir, id));
+    return this.get(id);
+  }
+
+  async record(id: string): Promise<RunRecord> {
+    const file = join(this.runDir(id), 'state.json');
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as RunRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new RelaxCertError('NOT_FOUND', `run '${id}' does not exist in ${this.runsDir}`, {
+          field: 'runId',
+        });
+      }
+      throw new RelaxCertError('DATA_FORMAT', `cannot read ${file}: ${String(error)}`, { file });
+    }
+  }
+
+  async config(id: string): Promise<ExperimentConfig> {
+    const file = join(this.runDir(id), 'config.json');
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as ExperimentConfig;
+    } catch (error) {
+      throw new RelaxCertError('DATA_FORMAT', `cannot read ${file}: ${String(error)}`, { file });
+    }
+  }
+
+  async get(id: string): Promise<RunSummary> {
+    const record = await this.record(id);
+    const config = await this.config(id);
+    const metrics = await this.metrics(id);
+    const latest = metrics.at(-1);
+    const summary: RunSummary = {
+      id: record.id,
+      name: record.name,
+      state: record.state,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      config,
+      epochsDone: latest?.epoch ?? 0,
+      evaluated: this.isEvaluated(id),
+    };
+    if (latest) summary.latest = latest;
+    if (record.backend !== undefined) summary.backend = record.backend;
+    if (record.error !== undefined) summary.error = record.error;
+    return summary;
+  }
+
+  /** All runs, newest first; folders that cannot be read are skipped. */
+  async list(): Promise<RunSummary[]> {
+    const names = await readdir(this.runsDir);
+    const runs: RunSummary[] = [];
+    for (const name of names) {
+      if (!RUN_ID_PATTERN.test(name)) continue;
+      try {
+        runs.push(await this.get(name));
+      } catch {
+        /* a foreign or damaged folder: not a run */
+      }
+    }
+    return runs.sort((a, b) =>
+      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
+    );
+  }
+
+  async update(id: string, patch: RunPatch): Promise<RunSummary> {
+    await this.serial(id, async () => {
+      const record = await this.record(id);
+      const next: RunRecord = { ...record, ...patch, updatedAt: this.now().toISOString() };
+      for (const key of Object.keys(patch) as (keyof RunPatch)[]) {
+        if (patch[key] === undefined) delete next[key];
+      }
+      await writeFileAtomic(
+        join(this.runDir(id), 'state.json'),
+        `${JSON.stringify(next, null, 2)}\n`,
+      );
+    });
+    return this.get(id);
+  }
+
+  async appendMetrics(id: string, metrics: EpochMetrics): Promise<void> {
+    await this.serial(id, () => appendMetrics(join(this.runDir(id), 'metrics.jsonl'), metrics));
+  }
+
+  async metrics(id: string): Promise<EpochMetrics[]> {
+    return readMetrics(join(this.runDir(id), 'metrics.jsonl'));
+  }
+
+  async appendLog(id: string, line: LogLine): Promise<void> {
+    const text = `${line.time} ${line.level.toUpperCase()} ${line.message.replace(/\n/g, '\n  ')}\n`;
+    await appendFile(join(this.runDir(id), 'log.txt'), text, { encoding: 'utf8', flag: 'a' });
+  }
+
+  async log(id: string): Promise<string> {
+    try {
+      return await readFile(join(this.runDir(id), 'log.txt'), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.record(id);
+    // Rename first so a crash half-way through the removal leaves no half-run behind.
+    const trash = join(this.runsDir, `.deleted-${id}-${randomBytes(3).toString('hex')}`);
+    await rename(this.runDir(id), trash);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  /** The epoch of the newest complete checkpoint, or undefined when there is none. */
+  async checkpointEpoch(id: string): Promise<number | undefined> {
+    return latestCheckpointEpoch(join(this.runDir(id), 'checkpoints'));
+  }
+
+  /**
+   * Gets a run ready to be trained again: metrics beyond the last checkpoint are dropped (the
+   * engine retrains those epochs), stale evaluation artefacts are removed. Returns whether the
+   * engine should resume from a checkpoint.
+   */
+  async prepareRestart(id: string): Promise<{ resume: boolean; fromEpoch: number }> {
+    const epoch = await this.checkpointEpoch(id);
+    const file = join(this.runDir(id), 'metrics.jsonl');
+    await this.serial(id, () => truncateMetricsToEpoch(file, epoch ?? 0));
+    const evalDir = join(this.runDir(id), 'eval');
+    await rm(evalDir, { recursive: true, force: true });
+    await mkdir(evalDir, { recursive: true });
+    if (epoch === undefined) {
+      await rm(join(this.runDir(id), 'checkpoints'), { recursive: true, force: true });
+      await mkdir(join(this.runDir(id), 'checkpoints'), { recursive: true });
+    }
+    return { resume: epoch !== undefined, fromEpoch: epoch ?? 0 };
+  }
+
+  isEvaluated(id: string): boolean {
+    return evalArtifactsPresent(join(this.runDir(id), 'eval'));
+  }
+
+  /** Runs left queued or running by a process that no longer exists become `interrupted`. */
+  async recover(): Promise<string[]> {
+    const recovered: string[] = [];
+    const names = await readdir(this.runsDir);
+    for (const name of names) {
+      if (name.startsWith('.deleted-') || name.startsWith('.new-')) {
+        // Leftovers of a delete or create that a crash cut short.
+        await rm(join(this.runsDir, name), { recursive: true, force: true }).catch(() => {});
+        continue;
+      }
+      if (!RUN_ID_PATTERN.test(name)) continue;
+      let record: RunRecord;
+      try {
+        record = await this.record(name);
+      } catch {
+        continue;
+      }
+      if (record.state !== 'running' && record.state !== 'queued') continue;
+      if (record.pid !== undefined && (record.pid === process.pid || this.isAlive(record.pid))) {
+        continue;
+      }
+      await repairMetrics(join(this.runDir(name), 'metrics.jsonl'));
+      await this.update(name, {
+        state: 'interrupted',
+        pid: undefined,
+        error: `the process running it (pid ${record.pid ?? '?'}) ended before it finished`,
+      });
+      recovered.push(name);
+    }
+    return recovered;
+  }
+
+  private serial<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => {});
+    this.chains.set(id, settled);
+    void settled.then(() => {
+      if (this.chains.get(id) === settled) this.chains.delete(id);
+    });
+    return next;
+  }
+}
+
+export function checkRunId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || !RUN_ID_PATTERN.test(id)) {
+    throw new RelaxCertError('INVALID_INPUT', `'${String(id)}' is not a run id`, {
+      field: 'runId',
+    });
+  }
+}
+
+function evalArtifactsPresent(dir: string): boolean {
+  return existsSync(join(dir, EVAL_MARKER));
+}
+
+/** The engine's evaluation writes one file, atomically (see eval-artifacts.ts). */
+export const EVAL_MARKER = 'artifacts.bin';
