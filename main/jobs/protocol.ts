@@ -24,3 +24,13 @@ export type JobEvent =
 /** Host → worker. */
 export type WorkerRequest =
   { type: 'run'; jobId: string; job: JobSpec } | { type: 'cancel'; jobId: string };
+
+/** Given to a worker at spawn (workerData). */
+export interface WorkerInit {
+  /** Forced backend; absent: RELAXCERT_BACKEND, else gpu → wasm → cpu. */
+  backend?: 'gpu' | 'wasm' | 'cpu';
+}
+
+/** Worker → host: job events, plus the worker's own start-up result. */
+export type WorkerMessage =
+  JobEvent | { type: 'ready'; backend: string } | { type: 'init-failed'; error: ErrorInfo };

@@ -70,6 +70,11 @@ export interface EvalArtifacts {
   /** Test inputs when they are small (≤ 16 features per point), e.g. for the 2-D scatter plot. */
   inputs?: Float32Array;
   inputShape: number[];
+  /**
+   * Absolute margin slack for float32 rounding of the logits: certify with
+   * `slack: logitSlack` (a point is certified iff its margin exceeds it). Absent: 0.
+   */
+  logitSlack?: number;
 }
 
 export interface CertifyRequest {

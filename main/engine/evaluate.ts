@@ -1,0 +1,171 @@
+/**
+ * The evaluation job: proven per-layer upper bounds (main/engine/bounds, not the training-time
+ * power-iteration estimates) → the C×C matrix K, the test-set logits and labels, and the logit
+ * slack for float32 rounding, stored by main/store/eval-artifacts.ts. Certification under any
+ * ε or guarantee is then arithmetic in shared/certify.
+ */
+import type { ExperimentConfig } from '../../shared/config/experiment.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import type { LoadedDataset } from '../data/types.ts';
+import { writeEvalArtifacts } from '../store/eval-artifacts.ts';
+import * as bounds from './bounds/index.ts';
+import { denseSpectralUpperBound, lipschitzMatrix, logitSlack } from './bounds/index.ts';
+
+type ConvBound = (
+  kernel: Float32Array,
+  shape: { kh: number; kw: number; cin: number; cout: number },
+  input: { h: number; w: number },
+  options: { stride: number; padding: 'same' | 'valid' },
+) => number;
+
+/** The conv bound, looked up at run time while main/engine/bounds is still growing. */
+function conv2dSpectralUpperBound(...args: Parameters<ConvBound>): number {
+  const fn = (bounds as Record<string, unknown>)['conv2dSpectralUpperBound'];
+  if (typeof fn !== 'function') {
+    throw new RelaxCertError(
+      'INTERNAL',
+      'sound convolution bounds are not available in this build',
+    );
+  }
+  return (fn as ConvBound)(...args);
+}
+import { buildLayerPlan } from './model/layer-plan.ts';
+import type { LayerPlan } from './model/layer-plan.ts';
+import { Network } from './model/network.ts';
+import type { NamedArray } from './model/network.ts';
+import { loadCheckpoint } from './train/checkpoint.ts';
+import { planKey } from './train/trainer.ts';
+import { predictLogits } from './train/epoch-metrics.ts';
+
+export interface SoundLipschitz {
+  /** c×c, [j*c+i] bounds Lip(f_j − f_i). */
+  k: Float64Array;
+  /** Proven bounds of the hidden linear layers, in order. */
+  layerBounds: number[];
+  /** Largest fan-in of any layer (for the logit slack). */
+  maxFanIn: number;
+  numLinearLayers: number;
+}
+
+/** Proven Lipschitz bounds of the network whose weights are `arrays` (Network.exportArrays). */
+export function soundLipschitz(plan: LayerPlan, arrays: NamedArray[]): SoundLipschitz {
+  const byName = new Map(arrays.map((a) => [a.name, a]));
+  const weights = (index: number): Float32Array => {
+    const a = byName.get(`L${index}.w`);
+    if (a === undefined) throw new RelaxCertError('INTERNAL', `no weights for layer ${index}`);
+    return a.data;
+  };
+  const linear = plan.layers
+    .map((spec, index) => ({ spec, index }))
+    .filter(({ spec }) => spec.kind === 'dense' || spec.kind === 'conv');
+  const layerBounds: number[] = [];
+  let maxFanIn = 1;
+  let prefix = 1;
+  linear.forEach(({ spec, index }, n) => {
+    const last = n === linear.length - 1;
+    if (spec.kind === 'dense') {
+      maxFanIn = Math.max(maxFanIn, spec.inFeatures);
+      if (last) return;
+      const b = denseSpectralUpperBound(weights(index), spec.inFeatures, spec.units);
+      layerBounds.push(b);
+      prefix *= b;
+    } else if (spec.kind === 'conv') {
+      const [h, w, cin] = spec.inShape;
+      maxFanIn = Math.max(maxFanIn, spec.kernel * spec.kernel * cin);
+      const b = conv2dSpectralUpperBound(
+        weights(index),
+        { kh: spec.kernel, kw: spec.kernel, cin, cout: spec.filters },
+        { h, w },
+        { stride: spec.stride, padding: spec.padding },
+      );
+      layerBounds.push(b);
+      prefix *= b;
+    }
+  });
+  const lastLayer = linear[linear.length - 1];
+  if (lastLayer === undefined || lastLayer.spec.kind !== 'dense') {
+    throw new RelaxCertError('INTERNAL', 'the last layer must be dense');
+  }
+  const k = lipschitzMatrix(
+    weights(lastLayer.index),
+    lastLayer.spec.inFeatures,
+    lastLayer.spec.units,
+    prefix,
+  );
+  return { k: Float64Array.from(k), layerBounds, maxFanIn, numLinearLayers: linear.length };
+}
+
+export async function networkFromCheckpoint(
+  runDir: string,
+  config: ExperimentConfig,
+  dataset: LoadedDataset,
+): Promise<Network> {
+  const ck = await loadCheckpoint(runDir);
+  if (ck === undefined) {
+    throw new RelaxCertError(
+      'NOT_FOUND',
+      `no checkpoint in ${runDir}/checkpoints: train the run first`,
+      {
+        file: `${runDir}/checkpoints/latest.ckpt`,
+      },
+    );
+  }
+  if (ck.planKey !== planKey(config, dataset)) {
+    throw new RelaxCertError(
+      'CONFLICT',
+      'the checkpoint belongs to another architecture or dataset',
+      {
+        file: `${runDir}/checkpoints/latest.ckpt`,
+      },
+    );
+  }
+  const plan = buildLayerPlan(config.architecture, dataset.inputShape, dataset.classNames.length);
+  const net = new Network(plan, config.training.seed);
+  net.importArrays(ck.arrays);
+  return net;
+}
+
+/** Test-set logits and sound K of `net`, ready to store. */
+export async function evaluationArtifacts(
+  net: Network,
+  runId: string,
+  config: ExperimentConfig,
+  dataset: LoadedDataset,
+): Promise<EvalArtifacts> {
+  const plan = net.plan;
+  const sound = soundLipschitz(plan, await net.exportArrays());
+  const test = dataset.test;
+  const c = plan.numClasses;
+  const logits = predictLogits(net, test);
+  let maxAbs = 0;
+  for (const v of logits) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const features = plan.inputShape.reduce((a, b) => a * b, 1);
+  const artifacts: EvalArtifacts = {
+    runId,
+    n: test.n,
+    c,
+    classNames: [...dataset.classNames],
+    logits,
+    labels: Int32Array.from(test.y),
+    lipschitz: sound.k,
+    trainedEpsilon: config.training.epsilon,
+    guarantee: config.guarantee,
+    inputShape: [...plan.inputShape],
+    logitSlack: logitSlack(maxAbs, sound.numLinearLayers, { maxFanIn: sound.maxFanIn }),
+  };
+  if (features <= 16) artifacts.inputs = Float32Array.from(test.x.subarray(0, test.n * features));
+  return artifacts;
+}
+
+export async function evaluateNetwork(
+  net: Network,
+  runId: string,
+  runDir: string,
+  config: ExperimentConfig,
+  dataset: LoadedDataset,
+): Promise<EvalArtifacts> {
+  const artifacts = await evaluationArtifacts(net, runId, config, dataset);
+  await writeEvalArtifacts(runDir, artifacts);
+  return artifacts;
+}

@@ -1,0 +1,129 @@
+/**
+ * GloRo heads as differentiable tfjs functions (PAPER.md, "Certification and training in one"):
+ * from logits f [n, C] and the Lipschitz matrix K (K[j, i] bounds f_j − f_i) they return the
+ * C + 1 outputs of g: the logits and g_⊥ = max_i f_i − m, with
+ *   m^k = min_{j ∈ F^k} ( f_j − max_{i ∉ F^k} (f_i + ε K_ji) ),  m = max over allowed k ≤ kMax.
+ * Standard GloRo is kMax = 1, RTK(K) allows every k ≤ K, affinity(S) allows k when F^k fits in
+ * a set (k = 1 always). Which classes are in F^k is a discrete choice: the masks are built
+ * behind a zero gradient, and the margins stay differentiable in f and K.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { customGrad } from '../ops/custom-grad.ts';
+import { oneHotFloat } from '../ops/one-hot.ts';
+import type { Guarantee } from '../../../shared/config/experiment.ts';
+
+export interface HeadSpec {
+  numClasses: number;
+  /** Largest k considered. */
+  kMax: number;
+  /** Affinity sets (class ids); absent: every k ≤ kMax is allowed. */
+  sets?: number[][];
+}
+
+export function headSpec(guarantee: Guarantee, numClasses: number): HeadSpec {
+  switch (guarantee.kind) {
+    case 'standard':
+      return { numClasses, kMax: 1 };
+    case 'rtk':
+      return { numClasses, kMax: Math.max(1, Math.min(guarantee.k, numClasses)) };
+    case 'affinity': {
+      const largest = guarantee.sets.reduce((m, s) => Math.max(m, s.length), 1);
+      return { numClasses, kMax: Math.min(largest, numClasses), sets: guarantee.sets };
+    }
+  }
+}
+
+/** Large enough to mask any logit or margin; small enough to stay exact in float32 sums. */
+const BIG = 1e9;
+
+/**
+ * Packed masks [n, 2·kMax + 1, C]: rows 0..kMax−1 one-hot of the a-th largest class, rows
+ * kMax..2kMax−1 membership in F^k for k = 1..kMax, last row (first kMax entries) whether k is
+ * allowed. Built without gradient (topk and comparisons have none in tfjs).
+ */
+function maskBuilder(spec: HeadSpec): (f: tf.Tensor2D) => tf.Tensor3D {
+  const { numClasses: c, kMax } = spec;
+  let setMatrix: Float32Array | undefined;
+  let numSets = 0;
+  if (spec.sets !== undefined) {
+    numSets = spec.sets.length;
+    setMatrix = new Float32Array(c * numSets);
+    spec.sets.forEach((set, s) => {
+      for (const cls of set) setMatrix![cls * numSets + s] = 1;
+    });
+  }
+  const op = customGrad(([f]) => {
+    const n = f.shape[0];
+    const { indices } = tf.topk(f as tf.Tensor2D, kMax, true);
+    const p = oneHotFloat(indices, c) as tf.Tensor3D; // [n, kMax, C]
+    const inTop = tf.cumsum(p, 1); // [n, kMax, C]
+    let allowed: tf.Tensor2D;
+    if (setMatrix === undefined) {
+      allowed = tf.ones([n, kMax]);
+    } else {
+      const memb = tf.reshape(
+        tf.matMul(tf.reshape(p, [n * kMax, c]), tf.tensor2d(setMatrix, [c, numSets])),
+        [n, kMax, numSets],
+      );
+      const count = tf.cumsum(memb, 1);
+      const ks = tf.reshape(tf.range(1, kMax + 1, 1, 'float32'), [1, kMax, 1]);
+      const fits = tf.max(tf.cast(tf.equal(count, ks), 'float32'), 2) as tf.Tensor2D;
+      const firstAlways = tf.reshape(oneHotFloat(tf.tensor1d([0], 'int32'), kMax), [1, kMax]);
+      allowed = tf.maximum(fits, firstAlways);
+    }
+    const allowedRow = tf.reshape(
+      tf.pad(allowed, [
+        [0, 0],
+        [0, c - kMax],
+      ]),
+      [n, 1, c],
+    );
+    return {
+      value: tf.concat([p, inTop, allowedRow], 1),
+      gradFunc: (dy: tf.Tensor) => tf.zeros([dy.shape[0], c]),
+    };
+  });
+  return (f) => op(f) as tf.Tensor3D;
+}
+
+export interface GloroHead {
+  spec: HeadSpec;
+  /** g: [n, C + 1]; the last column is ⊥. */
+  apply(f: tf.Tensor2D, k: tf.Tensor2D, epsilon: number): tf.Tensor2D;
+}
+
+export function makeGloroHead(spec: HeadSpec): GloroHead {
+  const masks = maskBuilder(spec);
+  const { numClasses: c, kMax } = spec;
+  return {
+    spec,
+    apply(f, k, epsilon) {
+      return tf.tidy(() => {
+        const n = f.shape[0];
+        const packed = masks(f);
+        const p = tf.slice(packed, [0, 0, 0], [n, kMax, c]);
+        const inTop = tf.slice(packed, [0, kMax, 0], [n, kMax, c]);
+        const allowed = tf.reshape(tf.slice(packed, [0, 2 * kMax, 0], [n, 1, kMax]), [n, kMax]);
+        const f3 = tf.reshape(f, [n, 1, c]);
+        const fTop = tf.sum(tf.mul(p, f3), 2); // [n, kMax]: f of the a-th largest class
+        const kTop = tf.reshape(tf.matMul(tf.reshape(p, [n * kMax, c]), k), [n, kMax, c]);
+        const z = tf.add(f3, tf.mul(kTop, epsilon)); // z[b, a, i] = f_i + ε K_{j(a), i}
+        const margins: tf.Tensor[] = [];
+        for (let kk = 1; kk <= kMax; kk++) {
+          const inside = tf.slice(inTop, [0, kk - 1, 0], [n, 1, c]);
+          const outsideMax = tf.max(tf.sub(z, tf.mul(inside, BIG)), 2); // [n, kMax]
+          const mj = tf.sub(fTop, outsideMax);
+          const notInK = tf.tensor2d(
+            Array.from({ length: kMax }, (_, a) => (a < kk ? 0 : BIG)),
+            [1, kMax],
+          );
+          margins.push(tf.min(tf.add(mj, notInK), 1));
+        }
+        const mk = tf.stack(margins, 1); // [n, kMax]
+        const m = tf.max(tf.sub(mk, tf.mul(tf.sub(1, allowed), BIG)), 1);
+        const bottom = tf.sub(tf.max(f, 1), m);
+        return tf.concat([f, tf.reshape(bottom, [n, 1])], 1) as tf.Tensor2D;
+      });
+    },
+  };
+}

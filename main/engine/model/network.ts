@@ -1,0 +1,223 @@
+/**
+ * A Lipschitz-bounded network as plain tf.Variables (no tf.layers): weights, biases and the
+ * power-iteration iterates of each linear layer. The iterates persist between batches, so a
+ * few iterations per batch keep the estimates converged while the weights move slowly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../rng.ts';
+import { dense } from '../ops/dense.ts';
+import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
+import type { ConvGeometry } from '../ops/conv2d.ts';
+import { minMax } from '../ops/minmax.ts';
+import { spaceToDepth2 } from '../ops/space-to-depth.ts';
+import type { LayerPlan, LayerSpec } from './layer-plan.ts';
+
+interface LinearParams {
+  index: number;
+  spec: Extract<LayerSpec, { kind: 'dense' | 'conv' }>;
+  w: tf.Variable;
+  b: tf.Variable;
+  /** Power-iteration iterate: [1, in] for dense, [1, h, w, cin] for conv; unit norm. */
+  u: tf.Variable;
+}
+
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+function geometry(spec: Extract<LayerSpec, { kind: 'conv' }>): ConvGeometry {
+  return { kh: spec.kernel, kw: spec.kernel, stride: spec.stride, padding: spec.padding };
+}
+
+function normalize(t: tf.Tensor): tf.Tensor {
+  return tf.div(t, tf.add(tf.norm(t), 1e-12));
+}
+
+export class Network {
+  readonly plan: LayerPlan;
+  readonly linear: LinearParams[] = [];
+  private zeroBias = new Map<number, tf.Tensor1D>();
+
+  constructor(plan: LayerPlan, seed: number) {
+    this.plan = plan;
+    const rng = new Rng(seed);
+    const gaussian = (n: number, std: number): Float32Array => {
+      const a = new Float32Array(n);
+      for (let i = 0; i < n; i++) a[i] = rng.normal() * std;
+      return a;
+    };
+    plan.layers.forEach((spec, index) => {
+      if (spec.kind !== 'dense' && spec.kind !== 'conv') return;
+      let wShape: number[];
+      let uShape: number[];
+      let fanIn: number;
+      let fanOut: number;
+      if (spec.kind === 'dense') {
+        wShape = [spec.inFeatures, spec.units];
+        uShape = [1, spec.inFeatures];
+        fanIn = spec.inFeatures;
+        fanOut = spec.units;
+      } else {
+        const [h, w, cin] = spec.inShape;
+        wShape = [spec.kernel, spec.kernel, cin, spec.filters];
+        uShape = [1, h, w, cin];
+        fanIn = spec.kernel * spec.kernel * cin;
+        fanOut = spec.filters;
+      }
+      // Scaled so that each layer's spectral norm starts near 1.
+      const std = 1 / (Math.sqrt(fanIn) + Math.sqrt(fanOut));
+      const wSize = wShape.reduce((a, b) => a * b, 1);
+      const uSize = uShape.reduce((a, b) => a * b, 1);
+      const units = spec.kind === 'dense' ? spec.units : spec.filters;
+      const u0 = gaussian(uSize, 1);
+      let norm = 0;
+      for (const v of u0) norm += v * v;
+      norm = Math.sqrt(norm);
+      for (let i = 0; i < u0.length; i++) u0[i] /= norm;
+      this.linear.push({
+        index,
+        spec,
+        w: tf.variable(tf.tensor(gaussian(wSize, std), wShape), true, `L${index}.w`),
+        b: tf.variable(tf.zeros([units]), true, `L${index}.b`),
+        u: tf.variable(tf.tensor(u0, uShape), false, `L${index}.u`),
+      });
+    });
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.linear.flatMap((l) => [l.w, l.b]);
+  }
+
+  /** Logits [n, C] for inputs [n, ...inputShape]. */
+  forward(x: tf.Tensor): tf.Tensor2D {
+    let h: tf.Tensor = x;
+    let next = 0;
+    for (const spec of this.plan.layers) {
+      switch (spec.kind) {
+        case 'dense': {
+          const p = this.linear[next++];
+          if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
+          h = dense(h as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+          break;
+        }
+        case 'conv': {
+          const p = this.linear[next++];
+          h = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec));
+          break;
+        }
+        case 'minmax':
+          h = minMax(h);
+          break;
+        case 'downsample':
+          h = spaceToDepth2(h as tf.Tensor4D);
+          break;
+        case 'flatten':
+          h = tf.reshape(h, [h.shape[0], -1]);
+          break;
+      }
+    }
+    return h as tf.Tensor2D;
+  }
+
+  /** The linear operator of layer p applied to a batch of one (no bias). */
+  private apply(p: LinearParams, u: tf.Tensor): tf.Tensor {
+    if (p.spec.kind === 'dense') return tf.matMul(u as tf.Tensor2D, p.w as tf.Tensor2D);
+    let bias = this.zeroBias.get(p.index);
+    if (bias === undefined) {
+      bias = tf.keep(tf.zeros([p.spec.filters])) as tf.Tensor1D;
+      this.zeroBias.set(p.index, bias);
+    }
+    // The custom-gradient conv: tfjs' own conv gradient needs a kernel WASM lacks.
+    return conv2d(u as tf.Tensor4D, p.w as tf.Tensor4D, bias, geometry(p.spec));
+  }
+
+  private applyTranspose(p: LinearParams, v: tf.Tensor): tf.Tensor {
+    if (p.spec.kind === 'dense') {
+      return tf.matMul(v as tf.Tensor2D, tf.transpose(p.w as tf.Tensor2D));
+    }
+    const [h, w] = p.spec.inShape;
+    return conv2dBackpropInput(v as tf.Tensor4D, p.w as tf.Tensor4D, h, w, geometry(p.spec));
+  }
+
+  /** `iterations` power-iteration steps on every hidden linear layer's iterate (no gradient). */
+  powerIterate(iterations: number): void {
+    if (iterations <= 0) return;
+    tf.tidy(() => {
+      for (const p of this.linear.slice(0, -1)) {
+        let u: tf.Tensor = p.u;
+        for (let i = 0; i < iterations; i++) {
+          const v = this.applyLinearNoGrad(p, u);
+          u = normalize(this.applyTranspose(p, v));
+        }
+        p.u.assign(u);
+      }
+    });
+  }
+
+  private applyLinearNoGrad(p: LinearParams, u: tf.Tensor): tf.Tensor {
+    if (p.spec.kind === 'dense') return tf.matMul(u as tf.Tensor2D, p.w as tf.Tensor2D);
+    return conv2dLinear(u as tf.Tensor4D, p.w as tf.Tensor4D, geometry(p.spec));
+  }
+
+  /** Per-layer norm estimates ‖A u‖ of the hidden linear layers, differentiable in the weights. */
+  layerNorms(): tf.Scalar[] {
+    return this.linear.slice(0, -1).map((p) => tf.norm(this.apply(p, p.u)) as tf.Scalar);
+  }
+
+  /**
+   * The C×C matrix K with K[j, i] ≥ Lip(f_j − f_i) as estimated for training:
+   * ‖w_j − w_i‖ × Π (earlier layers' norms). Differentiable (GloRo trains through it).
+   */
+  lipschitzMatrix(): { k: tf.Tensor2D; prefix: tf.Scalar } {
+    const norms = this.layerNorms();
+    let prefix: tf.Scalar = tf.scalar(1);
+    for (const n of norms) prefix = tf.mul(prefix, n);
+    const last = this.linear[this.linear.length - 1];
+    const w = last.w as tf.Tensor2D; // [in, C]
+    const c = w.shape[1];
+    const gram = tf.matMul(tf.transpose(w), w); // [C, C]
+    const sq = tf.sum(tf.square(w), 0); // [C]
+    const d2 = tf.sub(tf.add(tf.reshape(sq, [c, 1]), tf.reshape(sq, [1, c])), tf.mul(gram, 2));
+    // The diagonal is unused (i ≠ j); adding 1 there keeps sqrt's gradient finite.
+    const eye = tf.eye(c);
+    const dist = tf.mul(tf.sqrt(tf.add(tf.relu(d2), eye)), tf.sub(1, eye));
+    return { k: tf.mul(dist, prefix) as tf.Tensor2D, prefix };
+  }
+
+  /** Weights, biases and iterates, in a stable order, for checkpoints and the sound bounds. */
+  async exportArrays(): Promise<NamedArray[]> {
+    const out: NamedArray[] = [];
+    for (const p of this.linear) {
+      for (const v of [p.w, p.b, p.u]) {
+        out.push({ name: v.name, shape: [...v.shape], data: (await v.data()) as Float32Array });
+      }
+    }
+    return out;
+  }
+
+  importArrays(arrays: NamedArray[]): void {
+    const byName = new Map(arrays.map((a) => [a.name, a]));
+    for (const p of this.linear) {
+      for (const v of [p.w, p.b, p.u]) {
+        const a = byName.get(v.name);
+        if (a === undefined) throw new Error(`checkpoint lacks ${v.name}`);
+        if (a.shape.join('x') !== v.shape.join('x')) {
+          throw new Error(`checkpoint ${v.name} has shape [${a.shape}], model [${v.shape}]`);
+        }
+        tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.linear) {
+      p.w.dispose();
+      p.b.dispose();
+      p.u.dispose();
+    }
+    for (const b of this.zeroBias.values()) b.dispose();
+    this.zeroBias.clear();
+  }
+}

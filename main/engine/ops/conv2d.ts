@@ -1,0 +1,171 @@
+/**
+ * 2-D convolution (NHWC, filter [kh, kw, cin, cout]) with a hand-written gradient. The WASM
+ * backend has no Conv2DBackpropFilter kernel and a slow Conv2DBackpropInput, so both gradients
+ * are forward convolutions: the input gradient correlates the (dilated) output gradient with
+ * the flipped filter; the filter gradient is a convolution of the transposed input with the
+ * transposed output gradient. Padding is always made explicit, with TensorFlow's 'same' rule.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { customGrad } from './custom-grad.ts';
+
+export interface ConvGeometry {
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: 'same' | 'valid';
+}
+
+export interface ConvPads {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  outH: number;
+  outW: number;
+}
+
+function pads1(
+  size: number,
+  k: number,
+  s: number,
+  padding: 'same' | 'valid',
+): [number, number, number] {
+  if (padding === 'valid') {
+    if (size < k) throw new Error(`convolution: input ${size} smaller than kernel ${k}`);
+    return [0, 0, Math.floor((size - k) / s) + 1];
+  }
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before, out];
+}
+
+export function convPads(h: number, w: number, g: ConvGeometry): ConvPads {
+  const [top, bottom, outH] = pads1(h, g.kh, g.stride, g.padding);
+  const [left, right, outW] = pads1(w, g.kw, g.stride, g.padding);
+  return { top, bottom, left, right, outH, outW };
+}
+
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+function explicitPad(p: ConvPads): Pad4 {
+  return [
+    [0, 0],
+    [p.top, p.bottom],
+    [p.left, p.right],
+    [0, 0],
+  ];
+}
+
+/** Inserts stride − 1 zeros between rows and columns. */
+function dilate(dy: tf.Tensor4D, s: number): tf.Tensor4D {
+  if (s === 1) return dy;
+  const [n, h, w, c] = dy.shape;
+  const r = tf.reshape(dy, [n, h, 1, w, 1, c]);
+  const padded = tf.pad(r, [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
+  const big = tf.reshape(padded, [n, h * s, w * s, c]) as tf.Tensor4D;
+  return tf.slice(big, [0, 0, 0, 0], [n, (h - 1) * s + 1, (w - 1) * s + 1, c]);
+}
+
+/** The adjoint of the convolution (transpose operator) applied to dy, for input size h × w. */
+export function conv2dBackpropInput(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  h: number,
+  w: number,
+  g: ConvGeometry,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const p = convPads(h, w, g);
+    const s = g.stride;
+    const rH = h + p.top + p.bottom - g.kh - (p.outH - 1) * s;
+    const rW = w + p.left + p.right - g.kw - (p.outW - 1) * s;
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dilate(dy, s), flipped, 1, [
+      [0, 0],
+      [g.kh - 1 - p.top, g.kh - 1 - p.bottom + rH],
+      [g.kw - 1 - p.left, g.kw - 1 - p.right + rW],
+      [0, 0],
+    ]);
+  });
+}
+
+/** Gradient of the convolution with respect to its filter. */
+export function conv2dBackpropFilter(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  g: ConvGeometry,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w, cin] = x.shape;
+    const cout = dy.shape[3];
+    const p = convPads(h, w, g);
+    const xp = p.top + p.bottom + p.left + p.right > 0 ? tf.pad(x, explicitPad(p)) : x;
+    const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hp, wp, n]
+    const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [outH, outW, n, cout]
+    const full = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', g.stride); // [cin, kh + r, kw + r, cout]
+    const cut =
+      full.shape[1] === g.kh && full.shape[2] === g.kw
+        ? full
+        : tf.slice(full, [0, 0, 0, 0], [cin, g.kh, g.kw, cout]);
+    return tf.transpose(cut, [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/** Plain forward convolution without bias (used by power iteration too). */
+export function conv2dLinear(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const p = convPads(x.shape[1], x.shape[2], g);
+  return tf.conv2d(x, filter, g.stride, explicitPad(p));
+}
+
+function makeConvOp(g: ConvGeometry) {
+  return customGrad(([x, f, b], save) => {
+    const x4 = x as tf.Tensor4D;
+    const f4 = f as tf.Tensor4D;
+    save([x4, f4]);
+    const p = convPads(x4.shape[1], x4.shape[2], g);
+    const value = tf.fused.conv2d({
+      x: x4,
+      filter: f4,
+      strides: g.stride,
+      pad: explicitPad(p),
+      bias: b,
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const dy4 = dy as tf.Tensor4D;
+        const dx = conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g);
+        const df = conv2dBackpropFilter(xs, dy4, g);
+        const db = tf.sum(dy4, [0, 1, 2]);
+        return [dx, df, db];
+      },
+    };
+  });
+}
+
+const opCache = new Map<string, ReturnType<typeof makeConvOp>>();
+
+/** Convolution with bias and the custom gradient above. */
+export function conv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  g: ConvGeometry,
+): tf.Tensor4D {
+  const key = `${g.kh},${g.kw},${g.stride},${g.padding}`;
+  let op = opCache.get(key);
+  if (op === undefined) {
+    op = makeConvOp(g);
+    opCache.set(key, op);
+  }
+  return op(x, filter, bias) as tf.Tensor4D;
+}

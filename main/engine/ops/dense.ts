@@ -1,0 +1,30 @@
+/**
+ * Dense layer y = x·W + b with a hand-written gradient: tfjs derives dx and dW with matMul
+ * transpose flags, which the WASM backend runs ~7× slower than a matMul after an explicit
+ * tf.transpose (docs/PERFORMANCE.md), so the backward pass transposes explicitly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { customGrad } from './custom-grad.ts';
+
+const denseOp = customGrad(([x, w, b], save) => {
+  const x2 = x as tf.Tensor2D;
+  const w2 = w as tf.Tensor2D;
+  save([x2, w2]);
+  const value = tf.fused.matMul({ a: x2, b: w2, bias: b });
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dy2 = dy as tf.Tensor2D;
+      const dx = tf.matMul(dy2, tf.transpose(ws));
+      const dw = tf.matMul(tf.transpose(xs), dy2);
+      const db = tf.sum(dy2, 0);
+      return [dx, dw, db];
+    },
+  };
+});
+
+/** x: [n, in], w: [in, out], b: [out] → [n, out]. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return denseOp(x, w, b) as tf.Tensor2D;
+}

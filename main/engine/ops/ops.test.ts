@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { dense } from './dense.ts';
+import { conv2d, convPads } from './conv2d.ts';
+import type { ConvGeometry } from './conv2d.ts';
+import { minMax } from './minmax.ts';
+import { spaceToDepth2 } from './space-to-depth.ts';
+import { Rng } from '../rng.ts';
+import { useBackend } from '../testing/use-backend.ts';
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  expect(a.shape).toEqual(b.shape);
+  let scale = 1e-6;
+  for (const v of y) scale = Math.max(scale, Math.abs(v));
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  return d / scale;
+}
+
+/** Reference gradients from tfjs' own ops on the CPU backend. */
+async function reference<T>(fn: () => T): Promise<T> {
+  const before = tf.getBackend();
+  await useBackend('cpu');
+  try {
+    return fn();
+  } finally {
+    await useBackend(before as 'cpu' | 'wasm');
+  }
+}
+
+const geometries: Array<[number[], ConvGeometry, number]> = [
+  [[2, 8, 8, 3], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 4],
+  [[2, 9, 7, 2], { kh: 3, kw: 3, stride: 1, padding: 'valid' }, 4],
+  [[2, 10, 10, 3], { kh: 4, kw: 4, stride: 2, padding: 'same' }, 6],
+  [[1, 9, 11, 2], { kh: 4, kw: 4, stride: 2, padding: 'valid' }, 2],
+  [[1, 7, 7, 2], { kh: 3, kw: 3, stride: 2, padding: 'same' }, 2],
+];
+
+describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) => {
+  it('dense matches tfjs autodiff', async () => {
+    await useBackend(backend);
+    const x = rand([5, 7], 1);
+    const w = rand([7, 4], 2);
+    const b = rand([4], 3);
+    const dy = rand([5, 4], 4);
+    const ours = tf.grads((x, w, b) =>
+      tf.sum(tf.mul(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), dy)),
+    )([x, w, b]);
+    const xs = x.dataSync();
+    const theirs = await reference(() =>
+      tf
+        .grads((x, w, b) =>
+          tf.sum(tf.mul(tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b), dy)),
+        )([
+          tf.tensor(xs, x.shape),
+          tf.tensor(w.dataSync(), w.shape),
+          tf.tensor(b.dataSync(), b.shape),
+        ])
+        .map((t) => ({ shape: t.shape, data: t.dataSync() })),
+    );
+    ours.forEach((g, i) =>
+      expect(maxRelDiff(g, tf.tensor(theirs[i].data, theirs[i].shape))).toBeLessThan(1e-5),
+    );
+  });
+
+  it.each(geometries)('conv2d %o %o matches tfjs autodiff', async (xShape, g, cout) => {
+    await useBackend(backend);
+    const x = rand(xShape, 5);
+    const f = rand([g.kh, g.kw, xShape[3], cout], 6);
+    const b = rand([cout], 7);
+    const p = convPads(xShape[1], xShape[2], g);
+    const dy = rand([xShape[0], p.outH, p.outW, cout], 8);
+    const y = conv2d(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, g);
+    const ours = tf.grads((x, f, b) =>
+      tf.sum(tf.mul(conv2d(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, g), dy)),
+    )([x, f, b]);
+    const [xa, fa, ba, dya] = [x, f, b, dy].map((t) => ({ s: t.shape, d: t.dataSync() }));
+    const theirs = await reference(() => {
+      const [xt, ft, bt, dyt] = [xa, fa, ba, dya].map((t) => tf.tensor(t.d, t.s));
+      const fwd = (x: tf.Tensor, f: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+        tf.add(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, g.stride, g.padding), b);
+      const yRef = fwd(xt, ft, bt);
+      const grads = tf.grads((x, f, b) => tf.sum(tf.mul(fwd(x, f, b), dyt)))([xt, ft, bt]);
+      return [yRef, ...grads].map((t) => ({ shape: t.shape, data: t.dataSync() }));
+    });
+    expect(maxRelDiff(y, tf.tensor(theirs[0].data, theirs[0].shape))).toBeLessThan(1e-5);
+    ours.forEach((gr, i) =>
+      expect(maxRelDiff(gr, tf.tensor(theirs[i + 1].data, theirs[i + 1].shape))).toBeLessThan(1e-4),
+    );
+  });
+
+  it('MinMax pairs channel halves, is a permutation, and routes gradients', async () => {
+    await useBackend(backend);
+    const x = tf.tensor2d([[1, -2, 3, 0.5, 5, -1]]); // halves [1,-2,3] and [0.5,5,-1]
+    expect(Array.from(minMax(x).dataSync())).toEqual([0.5, -2, -1, 1, 5, 3]);
+    const dy = tf.tensor2d([[10, 20, 30, 40, 50, 60]]);
+    const dx = tf.grad((x) => tf.sum(tf.mul(minMax(x), dy)))(x);
+    // min of pair 0 is x[3], max is x[0]; pair 1: min x[1], max x[4]; pair 2: min x[5], max x[2].
+    expect(Array.from(dx.dataSync())).toEqual([40, 20, 60, 10, 50, 30]);
+    const img = rand([2, 3, 3, 4], 9);
+    const out = minMax(img);
+    const sorted = (t: tf.Tensor): number[] => Array.from(t.dataSync()).sort((a, b) => a - b);
+    expect(sorted(out)).toEqual(sorted(img));
+  });
+
+  it('space-to-depth is a permutation with the 2×2 block layout', async () => {
+    await useBackend(backend);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 16 }, (_, i) => i),
+      [1, 4, 4, 1],
+    );
+    const y = spaceToDepth2(x);
+    expect(y.shape).toEqual([1, 2, 2, 4]);
+    expect(Array.from(y.dataSync()).slice(0, 4)).toEqual([0, 1, 4, 5]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Test-set figures at the end of an epoch: logits in batches, the training-time Lipschitz
+ * estimate, then the shared certification core (the same code that certifies stored runs).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { certify, computeMetrics, toCertGuarantee } from '../../../shared/certify/index.ts';
+import type { CertMetrics } from '../../../shared/certify/index.ts';
+import type { Guarantee } from '../../../shared/config/experiment.ts';
+import type { Split } from '../../data/types.ts';
+import type { Network } from '../model/network.ts';
+
+/** Logits of every point of `split`, computed in batches. */
+export function predictLogits(net: Network, split: Split, batchSize = 512): Float32Array {
+  const c = net.plan.numClasses;
+  const size = net.plan.inputShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(split.n * c);
+  for (let start = 0; start < split.n; start += batchSize) {
+    const m = Math.min(batchSize, split.n - start);
+    const logits = tf.tidy(() => {
+      const x = tf.tensor(split.x.subarray(start * size, (start + m) * size), [
+        m,
+        ...net.plan.inputShape,
+      ]);
+      return net.forward(x);
+    });
+    out.set(logits.dataSync() as Float32Array, start * c);
+    logits.dispose();
+  }
+  return out;
+}
+
+/** The C×C Lipschitz matrix as estimated by the power-iteration iterates. */
+export function estimatedLipschitz(net: Network): { k: Float32Array; prefix: number } {
+  const { k, prefix } = tf.tidy(() => net.lipschitzMatrix());
+  const out = { k: k.dataSync() as Float32Array, prefix: prefix.dataSync()[0] };
+  tf.dispose([k, prefix]);
+  return out;
+}
+
+export function testMetrics(
+  net: Network,
+  test: Split,
+  guarantee: Guarantee,
+  epsilon: number,
+): { metrics: CertMetrics; maxK: number } {
+  const c = net.plan.numClasses;
+  const logits = predictLogits(net, test);
+  const { k } = estimatedLipschitz(net);
+  const cg = toCertGuarantee(guarantee, c);
+  const out = certify({ logits, n: test.n, c, lipschitz: k, epsilon }, cg);
+  let maxK = 0;
+  for (let j = 0; j < c; j++)
+    for (let i = 0; i < c; i++) if (i !== j) maxK = Math.max(maxK, k[j * c + i]);
+  return { metrics: computeMetrics(out, test.y, cg), maxK };
+}

@@ -1,0 +1,38 @@
+/**
+ * Losses of GloRo training (PAPER.md, "Losses"), written with ops that have gradients on every
+ * backend (no LogSoftmax kernel on WASM).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from '../ops/one-hot.ts';
+
+/** Mean softmax cross-entropy of `logits` [n, m] against integer labels. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const m = logits.shape[1];
+    const lse = tf.logSumExp(logits, 1);
+    const picked = tf.sum(tf.mul(logits, oneHotFloat(labels, m)), 1);
+    return tf.mean(tf.sub(lse, picked)) as tf.Scalar;
+  });
+}
+
+/** GloRo cross-entropy: over the C + 1 outputs of g, label y. */
+export function gloroCrossEntropy(g: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return crossEntropy(g, labels);
+}
+
+/**
+ * TRADES for GloRo: CE(f, y) + λ·KL(p ‖ q), p = softmax(f) extended with 0 for ⊥, q =
+ * softmax(g). Since g's first C outputs are f, log p_i − log q_i = lse(g) − lse(f) for every
+ * i < C, so KL(p ‖ q) = lse(g) − lse(f) exactly: the probability mass q puts on ⊥, in log form.
+ */
+export function tradesLoss(
+  f: tf.Tensor2D,
+  g: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  lambda: number,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const kl = tf.mean(tf.sub(tf.logSumExp(g, 1), tf.logSumExp(f, 1)));
+    return tf.add(crossEntropy(f, labels), tf.mul(kl, lambda)) as tf.Scalar;
+  });
+}

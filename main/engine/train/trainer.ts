@@ -1,0 +1,228 @@
+/**
+ * The training loop: GloRo (RTK / affinity) training with Adam, schedules, per-batch progress,
+ * per-epoch test metrics and checkpoints. Deterministic for a given seed, data and backend:
+ * initialisation and shuffling use our own seeded RNG, whose state is checkpointed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
+import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
+import { RelaxCertError } from '../../../shared/errors.ts';
+import type { LoadedDataset, Split } from '../../data/types.ts';
+import { buildLayerPlan } from '../model/layer-plan.ts';
+import { Network } from '../model/network.ts';
+import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
+import { gloroCrossEntropy, tradesLoss } from './losses.ts';
+import { Adam } from './adam.ts';
+import { Rng } from '../rng.ts';
+import { makeSchedule } from './schedules.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { testMetrics } from './epoch-metrics.ts';
+
+export interface TrainHooks {
+  progress(p: BatchProgress): void;
+  epoch(m: EpochMetrics): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Polled after every batch; true stops the run (the last checkpoint stays). */
+  isCancelled(): boolean;
+}
+
+export interface TrainRequest {
+  runId: string;
+  runDir: string;
+  config: ExperimentConfig;
+  dataset: LoadedDataset;
+  resume: boolean;
+  /** Test hook: stop (as if interrupted) after this many epochs in total. */
+  stopAfterEpochs?: number;
+}
+
+export interface TrainResult {
+  status: 'done' | 'cancelled' | 'stopped';
+  /** The trained network (caller disposes); absent when cancelled. */
+  net?: Network;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export function planKey(config: ExperimentConfig, dataset: LoadedDataset): string {
+  return JSON.stringify({
+    arch: config.architecture,
+    input: dataset.inputShape,
+    classes: dataset.classNames.length,
+  });
+}
+
+function copyBatch(
+  split: Split,
+  order: Int32Array,
+  start: number,
+  m: number,
+  size: number,
+  out: Float32Array,
+): void {
+  for (let r = 0; r < m; r++) {
+    const i = order[start + r];
+    out.set(split.x.subarray(i * size, (i + 1) * size), r * size);
+  }
+}
+
+export function validateTraining(config: ExperimentConfig): void {
+  const t = config.training;
+  const bad = (field: string, message: string): never => {
+    throw new RelaxCertError('INVALID_CONFIG', message, { field: `training.${field}` });
+  };
+  if (!Number.isInteger(t.epochs) || t.epochs < 1)
+    bad('epochs', `epochs must be ≥ 1 (got ${t.epochs})`);
+  if (!Number.isInteger(t.batchSize) || t.batchSize < 1)
+    bad('batchSize', `batch size must be ≥ 1 (got ${t.batchSize})`);
+  if (!(t.epsilon >= 0)) bad('epsilon', `ε must be ≥ 0 (got ${t.epsilon})`);
+  if (!Number.isInteger(t.powerIterations) || t.powerIterations < 0) {
+    bad('powerIterations', `power iterations must be ≥ 0 (got ${t.powerIterations})`);
+  }
+  if (t.loss === 'trades' && t.tradesLambda === undefined)
+    bad('tradesLambda', 'TRADES needs a λ schedule');
+}
+
+export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainResult> {
+  const { config, dataset } = req;
+  validateTraining(config);
+  const t = config.training;
+  const c = dataset.classNames.length;
+  const plan = buildLayerPlan(config.architecture, dataset.inputShape, c);
+  const key = planKey(config, dataset);
+  const net = new Network(plan, t.seed);
+  const vars = net.trainableVariables();
+  const adam = new Adam(vars);
+  let rng = new Rng((t.seed ^ 0x5bd1e995) >>> 0);
+  const head = makeGloroHead(headSpec(config.guarantee, c));
+  const lrOf = makeSchedule(t.learningRate, 'training.learningRate');
+  const lambdaOf =
+    t.loss === 'trades' ? makeSchedule(t.tradesLambda ?? '', 'training.tradesLambda') : undefined;
+  const epsOf =
+    t.epsilonSchedule !== undefined
+      ? makeSchedule(t.epsilonSchedule, 'training.epsilonSchedule')
+      : () => t.epsilon;
+
+  let startEpoch = 0;
+  if (req.resume) {
+    const ck = await loadCheckpoint(req.runDir);
+    if (ck !== undefined) {
+      if (ck.planKey !== key) {
+        throw new RelaxCertError(
+          'CONFLICT',
+          'the checkpoint belongs to another architecture or dataset',
+          {
+            file: `${req.runDir}/checkpoints/latest.ckpt`,
+          },
+        );
+      }
+      net.importArrays(ck.arrays);
+      adam.importArrays(ck.arrays, ck.adamStep);
+      rng = new Rng(Uint32Array.from(ck.rngState));
+      startEpoch = ck.epoch;
+      hooks.log('info', `resumed from the checkpoint after epoch ${ck.epoch}`);
+    }
+  }
+
+  const train = dataset.train;
+  const size = plan.inputShape.reduce((a, b) => a * b, 1);
+  const bs = Math.min(t.batchSize, train.n);
+  const batches = Math.ceil(train.n / bs);
+  const order = new Int32Array(train.n);
+  const xBuf = new Float32Array(bs * size);
+  const yBuf = new Int32Array(bs);
+
+  const finish = (status: TrainResult['status']): TrainResult => {
+    adam.dispose();
+    if (status === 'cancelled') {
+      net.dispose();
+      return { status };
+    }
+    return { status, net };
+  };
+
+  for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
+    if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs) return finish('stopped');
+    const lr = lrOf(epoch, t.epochs);
+    const lambda = lambdaOf?.(epoch, t.epochs);
+    const eps = epsOf(epoch, t.epochs);
+    for (let i = 0; i < train.n; i++) order[i] = i;
+    rng.shuffle(order);
+    const epochStart = performance.now();
+    let lossSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const batchStart = performance.now();
+      const start = b * bs;
+      const m = Math.min(bs, train.n - start);
+      copyBatch(train, order, start, m, size, xBuf);
+      for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
+      net.powerIterate(t.powerIterations);
+      const lossValue = tf.tidy(() => {
+        const x = tf.tensor(xBuf.subarray(0, m * size), [m, ...plan.inputShape]);
+        const y = tf.tensor1d(yBuf.subarray(0, m), 'int32');
+        const { value, grads } = tf.variableGrads(() => {
+          const f = net.forward(x);
+          const { k } = net.lipschitzMatrix();
+          const g = head.apply(f, k, eps);
+          return lambda === undefined ? gloroCrossEntropy(g, y) : tradesLoss(f, g, y, lambda);
+        }, vars);
+        adam.apply(
+          vars.map((v) => grads[v.name]),
+          lr,
+        );
+        return value;
+      });
+      const loss = (await lossValue.data())[0];
+      lossValue.dispose();
+      if (!Number.isFinite(loss)) {
+        finish('cancelled');
+        throw new RelaxCertError(
+          'INVALID_INPUT',
+          `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
+          {
+            field: 'training.learningRate',
+          },
+        );
+      }
+      lossSum += loss * m;
+      seen += m;
+      hooks.progress({
+        runId: req.runId,
+        epoch,
+        batch: b,
+        batchesPerEpoch: batches,
+        loss,
+        samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
+      });
+      await yieldToEventLoop();
+      if (hooks.isCancelled()) return finish('cancelled');
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    const { metrics, maxK } = testMetrics(net, dataset.test, config.guarantee, eps);
+    const em: EpochMetrics = {
+      epoch: epoch + 1,
+      trainLoss: lossSum / Math.max(1, seen),
+      cleanAccuracy: metrics.cleanAccuracy,
+      vra: metrics.vra,
+      rejectionRate: metrics.rejectionRate,
+      lipschitz: maxK,
+      learningRate: lr,
+      epsilon: eps,
+      seconds,
+      samplesPerSecond: train.n / seconds,
+    };
+    if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
+    if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
+    if (lambda !== undefined) em.lambda = lambda;
+    await saveCheckpoint(req.runDir, {
+      epoch: epoch + 1,
+      adamStep: adam.step,
+      rngState: Array.from(rng.state()),
+      planKey: key,
+      arrays: [...(await net.exportArrays()), ...(await adam.exportArrays())],
+    });
+    hooks.epoch(em);
+  }
+  return finish('done');
+}
