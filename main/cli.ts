@@ -12,6 +12,8 @@ Usage: relaxcert <command> [options]
 Commands:
   --help, -h        show this help
   --version, -v     print the version
+  data inspect PATH     show a data set's format, classes, sizes and presets
+  data make-acasxu      make the synthetic ACAS Xu set from a .nnet network
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
+    if (command === 'data')
+      return await (await import('./cli/data.ts')).runDataCommand(argv.slice(1));
     if (command === '--version' || command === '-v') {
       process.stdout.write(`${VERSION}\n`);
       return 0;

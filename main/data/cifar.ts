@@ -1,0 +1,203 @@
+/**
+ * CIFAR-10 and CIFAR-100 in their binary releases.
+ *   CIFAR-10:  data_batch_1..5.bin + test_batch.bin, records of 1 label byte + 3072 pixel bytes;
+ *              names in batches.meta.txt.
+ *   CIFAR-100: train.bin + test.bin, records of 1 coarse + 1 fine label byte + 3072 pixel bytes;
+ *              names in coarse_label_names.txt / fine_label_names.txt.
+ * Pixels are stored as three 32×32 planes (R, G, B); we convert to NHWC floats in [0, 1].
+ * With fine labels, CIFAR-100's coarse labels give the "superclasses" affinity preset (20 sets of
+ * 5 fine ids), read from the data itself.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dataError } from './data-error.ts';
+import type { RawDataset } from './raw-dataset.ts';
+import type { AffinityPreset, LoadOptions, Split } from './types.ts';
+
+const PIXELS = 32 * 32 * 3;
+const PLANE = 32 * 32;
+
+export type CifarVariant = 'cifar10' | 'cifar100';
+
+/** The folder holding the .bin files (a path to one of them works too). */
+export function cifarFolder(path: string): string {
+  return statSync(path).isDirectory() ? path : dirname(path);
+}
+
+export function detectCifar(path: string): CifarVariant | undefined {
+  if (!existsSync(path)) return undefined;
+  const dir = cifarFolder(path);
+  const files = readdirSync(dir);
+  if (files.includes('train.bin') && files.includes('test.bin')) return 'cifar100';
+  if (files.some((f) => /^data_batch_\d+\.bin$/.test(f)) || files.includes('test_batch.bin'))
+    return 'cifar10';
+  return undefined;
+}
+
+function readNames(file: string, fallbackCount: number, prefix: string): string[] {
+  if (existsSync(file)) {
+    const names = readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    if (names.length > 0) return names;
+  }
+  return Array.from({ length: fallbackCount }, (_, i) => `${prefix} ${i}`);
+}
+
+interface ParsedFile {
+  bytes: Uint8Array;
+  records: number;
+}
+
+function readRecords(file: string, recordSize: number): ParsedFile {
+  if (!existsSync(file)) throw dataError(file, {}, 'missing CIFAR file');
+  const bytes = readFileSync(file);
+  if (bytes.length === 0) throw dataError(file, { offset: 0 }, 'file is empty');
+  if (bytes.length % recordSize !== 0) {
+    const records = Math.floor(bytes.length / recordSize);
+    throw dataError(
+      file,
+      { record: records, offset: records * recordSize },
+      `length ${bytes.length} is not a multiple of the record size ${recordSize}: the last record is incomplete (truncated or not a CIFAR file?)`,
+    );
+  }
+  return { bytes, records: bytes.length / recordSize };
+}
+
+/** Fills split rows [start, start + records) from one file. */
+function decodeInto(
+  file: string,
+  parsed: ParsedFile,
+  recordSize: number,
+  labelByte: number,
+  classes: number,
+  split: Split,
+  start: number,
+  lut: Float32Array,
+): void {
+  const { bytes, records } = parsed;
+  const x = split.x;
+  for (let r = 0; r < records; r++) {
+    const base = r * recordSize;
+    const label = bytes[base + labelByte];
+    if (label >= classes)
+      throw dataError(
+        file,
+        { record: r, offset: base + labelByte },
+        `label ${label} out of range [0, ${classes})`,
+      );
+    split.y[start + r] = label;
+    const px = base + recordSize - PIXELS;
+    let o = (start + r) * PIXELS;
+    for (let p = 0; p < PLANE; p++, o += 3) {
+      x[o] = lut[bytes[px + p]];
+      x[o + 1] = lut[bytes[px + PLANE + p]];
+      x[o + 2] = lut[bytes[px + 2 * PLANE + p]];
+    }
+  }
+}
+
+function emptySplit(n: number): Split {
+  return { n, x: new Float32Array(n * PIXELS), y: new Int32Array(n) };
+}
+
+export function loadCifar(
+  path: string,
+  variant: CifarVariant,
+  spec: { options?: Record<string, string | number | boolean> },
+  options: LoadOptions,
+): RawDataset {
+  const dir = cifarFolder(path);
+  const progress = options.onProgress ?? (() => {});
+  const lut = new Float32Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v / 255;
+
+  let trainFiles: string[];
+  let testFiles: string[];
+  let recordSize: number;
+  let labelByte: number;
+  let classNames: string[];
+  let coarseNames: string[] = [];
+  const labelKind = String(spec.options?.labels ?? 'fine');
+  if (variant === 'cifar10') {
+    trainFiles = readdirSync(dir)
+      .filter((f) => /^data_batch_\d+\.bin$/.test(f))
+      .sort((a, b) => Number(a.match(/\d+/)?.[0]) - Number(b.match(/\d+/)?.[0]))
+      .map((f) => join(dir, f));
+    if (trainFiles.length === 0) throw dataError(dir, {}, 'no data_batch_*.bin files');
+    testFiles = [join(dir, 'test_batch.bin')];
+    recordSize = 1 + PIXELS;
+    labelByte = 0;
+    classNames = readNames(join(dir, 'batches.meta.txt'), 10, 'class');
+  } else {
+    if (labelKind !== 'fine' && labelKind !== 'coarse')
+      throw dataError(dir, {}, `option labels must be 'fine' or 'coarse', not '${labelKind}'`);
+    trainFiles = [join(dir, 'train.bin')];
+    testFiles = [join(dir, 'test.bin')];
+    recordSize = 2 + PIXELS;
+    labelByte = labelKind === 'coarse' ? 0 : 1;
+    coarseNames = readNames(join(dir, 'coarse_label_names.txt'), 20, 'superclass');
+    classNames =
+      labelKind === 'coarse'
+        ? coarseNames
+        : readNames(join(dir, 'fine_label_names.txt'), 100, 'class');
+  }
+
+  const all = [...trainFiles, ...testFiles];
+  const parsed = new Map<string, ParsedFile>();
+  let done = 0;
+  const total = all.length;
+  const load = (files: string[]): Split => {
+    const parts = files.map((f) => {
+      const p = readRecords(f, recordSize);
+      parsed.set(f, p);
+      return p;
+    });
+    const split = emptySplit(parts.reduce((s, p) => s + p.records, 0));
+    let start = 0;
+    for (const [k, f] of files.entries()) {
+      decodeInto(f, parts[k], recordSize, labelByte, classNames.length, split, start, lut);
+      start += parts[k].records;
+      progress({ phase: 'decoding', done: ++done, total });
+    }
+    return split;
+  };
+  const train = load(trainFiles);
+  const test = load(testFiles);
+
+  const presets: AffinityPreset[] = [];
+  if (variant === 'cifar100' && labelKind === 'fine') {
+    // Superclasses from the data: every fine class belongs to the coarse class it is stored with.
+    const setOf: Array<Set<number>> = coarseNames.map(() => new Set<number>());
+    const file = trainFiles[0];
+    const { bytes, records } = parsed.get(file) as ParsedFile;
+    for (let r = 0; r < records; r++) {
+      const coarse = bytes[r * recordSize];
+      if (coarse >= coarseNames.length)
+        throw dataError(
+          file,
+          { record: r, offset: r * recordSize },
+          `coarse label ${coarse} out of range [0, ${coarseNames.length})`,
+        );
+      setOf[coarse].add(bytes[r * recordSize + 1]);
+    }
+    // Superclasses absent from the data (possible in small extracts) would be empty sets: drop them.
+    const present = setOf.map((s, k) => [k, s] as const).filter(([, s]) => s.size > 0);
+    presets.push({
+      name: 'superclasses',
+      sets: present.map(([, s]) => [...s].sort((a, b) => a - b)),
+      setNames: present.map(([k]) => coarseNames[k]),
+    });
+  }
+  return {
+    name: variant === 'cifar10' ? 'CIFAR-10' : `CIFAR-100 (${labelKind} labels)`,
+    kind: variant,
+    classNames,
+    inputShape: [32, 32, 3],
+    train,
+    test,
+    affinityPresets: presets,
+    isImage: true,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Shared loader of image-file collections (class folders, Tiny-ImageNet): stats the files, reads
+ * the cache entry for their (paths, sizes, mtimes) if there is one, otherwise decodes every image
+ * into a new entry (reporting progress) and commits it atomically, then fills the float splits.
+ * Images of one collection must all have the size of the first.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { DatasetKind } from '../../shared/config/experiment.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import {
+  allocateCacheEntry,
+  cacheKey,
+  cachePath,
+  commitCacheEntry,
+  defaultCacheDir,
+  openCacheEntry,
+  type CacheSource,
+} from './cache.ts';
+import { dataError } from './data-error.ts';
+import { decodeImage } from './image-codec.ts';
+import type { RawDataset } from './raw-dataset.ts';
+import { stratifiedSplit } from './split.ts';
+import type { AffinityPreset, LoadOptions, Split } from './types.ts';
+
+export interface ImageEntry {
+  file: string;
+  label: number;
+  /** 0 train, 1 test, 2 to be split (seeded, stratified, 2/3 train). */
+  part: 0 | 1 | 2;
+}
+
+export interface ImageCollection {
+  kind: DatasetKind;
+  name: string;
+  root: string;
+  classNames: string[];
+  affinityPresets: AffinityPreset[];
+  entries: ImageEntry[];
+}
+
+const CHUNK_IMAGES = 2048;
+const TRAIN_FRACTION = 2 / 3;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function loadImageCollection(
+  collection: ImageCollection,
+  seed: number,
+  options: LoadOptions = {},
+): Promise<RawDataset> {
+  const { entries, kind } = collection;
+  const progress = options.onProgress ?? (() => {});
+  if (entries.length === 0) throw dataError(collection.root, {}, 'no images found');
+  for (const [i, e] of entries.entries())
+    if (!Number.isInteger(e.label) || e.label < 0 || e.label >= collection.classNames.length)
+      throw dataError(
+        e.file,
+        { record: i },
+        `label ${e.label} out of range [0, ${collection.classNames.length})`,
+      );
+
+  const sources: CacheSource[] = entries.map((e) => {
+    const s = statSync(e.file);
+    return { path: e.file, size: s.size, mtimeMs: s.mtimeMs };
+  });
+  const extra = JSON.stringify({
+    root: collection.root,
+    classNames: collection.classNames,
+    labels: entries.map((e) => e.label),
+    parts: entries.map((e) => e.part),
+  });
+  const key = cacheKey(kind, extra, sources);
+  const dir = options.cacheDir ?? defaultCacheDir();
+  const file = cachePath(dir, kind, key);
+
+  const cached = openCacheEntry(file, key);
+  if (cached) {
+    try {
+      const { height, width, channels, count } = cached.header;
+      const imageSize = height * width * channels;
+      const scratch = new Uint8Array(Math.min(count, CHUNK_IMAGES) * imageSize);
+      const splits = await fillSplits(
+        count,
+        imageSize,
+        cached.labels,
+        cached.parts,
+        collection.classNames.length,
+        seed,
+        async (first, n) => {
+          cached.readPixels(first, n, scratch);
+          progress({ phase: 'reading cache', done: first + n, total: count });
+          return scratch;
+        },
+      );
+      return finish(collection, [height, width, channels], splits);
+    } finally {
+      cached.close();
+    }
+  }
+
+  // Decode the first image to learn the size, then everything straight into a new cache entry.
+  const first = decodeImage(readFileSync(entries[0].file), entries[0].file);
+  const channels = 3;
+  const entry = allocateCacheEntry({
+    version: 1,
+    key,
+    count: entries.length,
+    height: first.height,
+    width: first.width,
+    channels,
+  });
+  const imageSize = first.height * first.width * channels;
+  for (let i = 0; i < entries.length; i++) {
+    const img = i === 0 ? first : decodeImage(readFileSync(entries[i].file), entries[i].file);
+    if (img.width !== first.width || img.height !== first.height)
+      throw dataError(
+        entries[i].file,
+        {},
+        `image is ${img.width}×${img.height}, expected ${first.width}×${first.height} like ${entries[0].file}`,
+      );
+    entry.pixels.set(img.rgb, i * imageSize);
+    entry.labels[i] = entries[i].label;
+    entry.parts[i] = entries[i].part;
+    if ((i + 1) % 256 === 0 || i + 1 === entries.length) {
+      progress({ phase: 'decoding', done: i + 1, total: entries.length });
+      await yieldToEventLoop();
+    }
+  }
+  progress({ phase: 'writing cache', done: 0, total: 1 });
+  try {
+    await commitCacheEntry(dir, file, entry.buffer);
+  } catch (error) {
+    // A cache that cannot be written (read-only disk, full disk) only costs speed next time.
+    if (error instanceof RelaxCertError) throw error;
+  }
+  progress({ phase: 'writing cache', done: 1, total: 1 });
+  const splits = await fillSplits(
+    entries.length,
+    imageSize,
+    entry.labels,
+    entry.parts,
+    collection.classNames.length,
+    seed,
+    async (f, n) => entry.pixels.subarray(f * imageSize, (f + n) * imageSize),
+  );
+  return finish(collection, [first.height, first.width, channels], splits);
+}
+
+function finish(
+  collection: ImageCollection,
+  inputShape: number[],
+  splits: { train: Split; test: Split },
+): RawDataset {
+  return {
+    name: collection.name,
+    kind: collection.kind,
+    classNames: collection.classNames,
+    inputShape,
+    train: splits.train,
+    test: splits.test,
+    affinityPresets: collection.affinityPresets,
+    isImage: true,
+  };
+}
+
+/** Converts bytes to floats in [0, 1] chunk by chunk, each image straight into its split slot. */
+async function fillSplits(
+  count: number,
+  imageSize: number,
+  labels: Int32Array,
+  parts: Uint8Array,
+  classes: number,
+  seed: number,
+  readChunk: (first: number, n: number) => Promise<Uint8Array>,
+): Promise<{ train: Split; test: Split }> {
+  const resolved = Uint8Array.from(parts);
+  const unsplit: number[] = [];
+  for (let i = 0; i < count; i++) if (resolved[i] === 2) unsplit.push(i);
+  if (unsplit.length > 0) {
+    const sub = stratifiedSplit(
+      Int32Array.from(unsplit, (i) => labels[i]),
+      classes,
+      TRAIN_FRACTION,
+      seed,
+    );
+    unsplit.forEach((i, k) => (resolved[i] = sub[k]));
+  }
+  const slot = new Int32Array(count);
+  let nTrain = 0;
+  let nTest = 0;
+  for (let i = 0; i < count; i++) slot[i] = resolved[i] === 0 ? nTrain++ : nTest++;
+  const train: Split = {
+    n: nTrain,
+    x: new Float32Array(nTrain * imageSize),
+    y: new Int32Array(nTrain),
+  };
+  const test: Split = {
+    n: nTest,
+    x: new Float32Array(nTest * imageSize),
+    y: new Int32Array(nTest),
+  };
+  const lut = new Float32Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v / 255;
+  for (let firstImage = 0; firstImage < count; firstImage += CHUNK_IMAGES) {
+    const n = Math.min(CHUNK_IMAGES, count - firstImage);
+    const bytes = await readChunk(firstImage, n);
+    for (let k = 0; k < n; k++) {
+      const i = firstImage + k;
+      const target = resolved[i] === 0 ? train : test;
+      target.y[slot[i]] = labels[i];
+      const out = target.x;
+      const o = slot[i] * imageSize;
+      const src = k * imageSize;
+      for (let p = 0; p < imageSize; p++) out[o + p] = lut[bytes[src + p]];
+    }
+  }
+  return { train, test };
+}
