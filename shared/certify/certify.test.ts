@@ -23,6 +23,8 @@ function expectMatchesOracle(cs: Case, g: CertGuarantee, maxK: number, sets: num
     expect(out.kStar[p]).toBe(o.kStar);
     expect(certifiedSet(out, p)).toEqual(o.set);
     expect(out.predicted[p]).toBe(o.sorted[0]);
+    if (Number.isFinite(o.margin)) expect(out.margin[p]).toBeCloseTo(o.margin, 9);
+    else expect(out.margin[p]).toBe(o.margin);
     expect(Array.from(out.order.subarray(p * maxK, (p + 1) * maxK))).toEqual(
       o.sorted.slice(0, maxK),
     );

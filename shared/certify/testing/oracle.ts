@@ -11,6 +11,8 @@ export interface OracleResult {
   holds: boolean[];
   certified: boolean;
   kStar: number;
+  /** m(x): max over allowed k of m^k = min_{j∈F^k} (f_j − max_{i∉F^k} (f_i + ε K_ji)). */
+  margin: number;
   set: number[];
 }
 
@@ -24,9 +26,21 @@ export function oracle(
   const c = f.length;
   const sorted = f.map((_, i) => i).sort((a, b) => (f[b] !== f[a] ? f[b] - f[a] : a - b));
   const holds: boolean[] = [];
+  let margin = -Infinity;
   for (let k = 1; k <= maxK; k++) {
     const top = sorted.slice(0, k);
     const allowed = k === 1 || sets === null || sets.some((s) => top.every((j) => s.includes(j)));
+    if (allowed) {
+      const mk = Math.min(
+        ...top.map((j) => {
+          const rest = f.map((fi, i) =>
+            top.includes(i) ? -Infinity : fi + epsilon * lip[j * c + i],
+          );
+          return f[j] - Math.max(...rest);
+        }),
+      );
+      margin = Math.max(margin, mk);
+    }
     let ok = allowed;
     for (const j of top) {
       for (let i = 0; i < c; i++) {
@@ -37,7 +51,7 @@ export function oracle(
     holds.push(ok);
   }
   const kStar = holds.lastIndexOf(true) + 1;
-  return { sorted, holds, certified: kStar > 0, kStar, set: sorted.slice(0, kStar) };
+  return { sorted, holds, certified: kStar > 0, kStar, set: sorted.slice(0, kStar), margin };
 }
 
 export interface Case {
