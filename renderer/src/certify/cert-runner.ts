@@ -1,0 +1,98 @@
+/** Where re-certification runs: a Web Worker in the app, in-process in unit tests. */
+import {
+  Recertifier,
+  type CertData,
+  type RecertifyRequest,
+  type RecertifyResult,
+} from './recertify.ts';
+
+export interface CertRunner {
+  load(data: CertData): Promise<void>;
+  run(request: RecertifyRequest): Promise<RecertifyResult>;
+  dispose(): void;
+}
+
+export function inProcessRunner(): CertRunner {
+  const r = new Recertifier();
+  return {
+    async load(data) {
+      r.load(data);
+    },
+    async run(request) {
+      return r.run(request);
+    },
+    dispose() {},
+  };
+}
+
+export type WorkerMessage =
+  | { id: number; type: 'load'; data: CertData }
+  | { id: number; type: 'run'; request: RecertifyRequest };
+
+export type WorkerReply =
+  | { id: number; ok: true; result?: RecertifyResult }
+  | { id: number; ok: false; error: { message: string; code?: string } };
+
+/** The transferable buffers of a result, so 100,000-point arrays move instead of copying. */
+export function resultTransfer(r: RecertifyResult): ArrayBuffer[] {
+  const list = [r.predicted, r.order, r.kStar, r.certified, r.margin, r.radius];
+  if (r.regions) list.push(r.regions.cls as never, r.regions.rejected as never);
+  return list.map((a) => a.buffer as ArrayBuffer);
+}
+
+/** A runner backed by a module worker; requests resolve in order. */
+export function workerRunner(worker: Worker): CertRunner {
+  let nextId = 1;
+  const pending = new Map<
+    number,
+    { resolve(v: RecertifyResult | undefined): void; reject(e: Error): void }
+  >();
+  worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
+    const reply = event.data;
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.result);
+    else {
+      const e = new Error(reply.error.message) as Error & { code?: string };
+      e.code = reply.error.code;
+      p.reject(e);
+    }
+  });
+  worker.addEventListener('error', (event) => {
+    for (const p of pending.values())
+      p.reject(new Error(`certification worker failed: ${event.message}`));
+    pending.clear();
+  });
+  type Body = { type: 'load'; data: CertData } | { type: 'run'; request: RecertifyRequest };
+  function send(msg: Body, transfer: Transferable[] = []): Promise<RecertifyResult | undefined> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+  return {
+    async load(data) {
+      // Copies: the page keeps its own arrays (the points table reads logits and inputs).
+      await send({
+        type: 'load',
+        data: {
+          ...data,
+          logits: data.logits.slice(),
+          labels: data.labels.slice(),
+          lipschitz: data.lipschitz.slice(),
+          inputs: data.inputs?.slice(),
+        },
+      });
+    },
+    async run(request) {
+      const r = await send({ type: 'run', request });
+      if (!r) throw new Error('certification worker returned no result');
+      return r;
+    },
+    dispose() {
+      worker.terminate();
+    },
+  };
+}

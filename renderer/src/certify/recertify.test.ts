@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Recertifier, curveEpsilons } from './recertify.ts';
+import { makeArtifacts } from '../test-support/fixtures.ts';
+
+describe('Recertifier', () => {
+  const a = makeArtifacts();
+  const data = {
+    n: a.n,
+    c: a.c,
+    logits: a.logits,
+    labels: a.labels,
+    lipschitz: a.lipschitz,
+    inputs: a.inputs,
+    inputShape: a.inputShape,
+  };
+
+  it('certifies fewer points as ε grows and reports a ⊥ column', () => {
+    const r = new Recertifier();
+    r.load(data);
+    const req = {
+      guarantee: { kind: 'standard' as const },
+      curveEpsilons: curveEpsilons(0.5, 10),
+      regionGrid: 8,
+    };
+    const small = r.run({ ...req, epsilon: 0.01 });
+    const large = r.run({ ...req, epsilon: 1.2 });
+    expect(small.metrics.certifiedCount).toBeGreaterThan(large.metrics.certifiedCount);
+    const rejectedLarge = large.confusion.reduce((s, row) => s + row[a.c], 0);
+    expect(rejectedLarge).toBe(a.n - large.metrics.certifiedCount);
+    // Radii agree with the certified flags: certified at ε ⇔ radius > ε.
+    for (let i = 0; i < a.n; i++) expect(large.certified[i] === 1).toBe(large.radius[i] > 1.2);
+    expect(small.regions?.size).toBe(8);
+  });
+
+  it('affinity sets that group confused classes raise the affinity VRA', () => {
+    const r = new Recertifier();
+    r.load(data);
+    const base = { epsilon: 0.3, curveEpsilons: [0, 0.3], regionGrid: 0 };
+    const apart = r.run({ ...base, guarantee: { kind: 'affinity', sets: [[0, 2], [1]] } });
+    const together = r.run({
+      ...base,
+      guarantee: {
+        kind: 'affinity',
+        sets: [
+          [0, 2],
+          [1, 2],
+        ],
+      },
+    });
+    // Point 3 (label 1, logits b≈c) is rejected alone but certifiable as {b, c}.
+    expect(together.metrics.affinityVra ?? 0).toBeGreaterThan(apart.metrics.affinityVra ?? 0);
+    expect(together.curve.relaxedVra).toBeDefined();
+  });
+
+  it('spans the curve from 0 to twice the trained ε', () => {
+    const e = curveEpsilons(0.25, 4);
+    expect(e).toEqual([0, 0.125, 0.25, 0.375, 0.5]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG_FIELDS,
+  getPath,
+  setPath,
+  visibleFields,
+  withGuaranteeKind,
+} from './config-fields.ts';
+import { makeConfig } from '../test-support/fixtures.ts';
+
+describe('config form schema', () => {
+  it('reads and writes every field path of a config without mutating it', () => {
+    const c = makeConfig();
+    for (const f of CONFIG_FIELDS) {
+      const next = setPath(c, f.path, 'x');
+      expect(getPath(next, f.path)).toBe('x');
+    }
+    expect(c.training.epochs).toBe(3);
+    expect(getPath(setPath(c, 'dataset.seed', undefined), 'dataset.seed')).toBeUndefined();
+  });
+
+  it('shows fields only where they apply', () => {
+    const c = makeConfig();
+    const paths = (cfg: typeof c) => visibleFields(cfg).map((f) => f.path);
+    expect(paths(c)).toContain('dataset.trainSize');
+    expect(paths(c)).not.toContain('dataset.path');
+    expect(paths(c)).not.toContain('guarantee.k');
+    const rtk = withGuaranteeKind(c, 'rtk', 12);
+    expect(rtk.guarantee).toEqual({ kind: 'rtk', k: 3 });
+    expect(paths(rtk)).toContain('guarantee.k');
+    const cifar = setPath(c, 'dataset.kind', 'cifar10');
+    expect(paths(cifar)).toContain('dataset.path');
+    expect(paths({ ...c, training: { ...c.training, loss: 'trades' } })).toContain(
+      'training.tradesLambda',
+    );
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * The form schema of an ExperimentConfig: every editable field with its path, kind, label,
+ * choices and when it applies. The New-experiment form is generated from this list, and
+ * validation messages (keyed by the same dotted paths) are shown beside the fields.
+ */
+import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
+
+export type FieldKind = 'text' | 'integer' | 'number' | 'select' | 'schedule' | 'affinity';
+
+export interface FieldSpec {
+  path: string;
+  label: string;
+  kind: FieldKind;
+  group: 'Run' | 'Data' | 'Model' | 'Guarantee' | 'Training';
+  help?: string;
+  options?: readonly { value: string; label: string }[];
+  optional?: boolean;
+  min?: number;
+  step?: number;
+  /** When the field applies to a config (hidden otherwise). */
+  when?(c: ExperimentConfig): boolean;
+}
+
+const GENERATORS = new Set(['blobs-2d', 'shapes-32']);
+const isGenerator = (c: ExperimentConfig): boolean => GENERATORS.has(c.dataset.kind);
+
+export const DATASET_KINDS = [
+  { value: 'blobs-2d', label: 'blobs-2d — 12 classes in 4 groups, 2-D (built in)' },
+  { value: 'shapes-32', label: 'shapes-32 — 3 shapes × 4 colours, 32×32 RGB (built in)' },
+  { value: 'acasxu', label: 'ACAS Xu (synthetic, from a .nnet network)' },
+  { value: 'cifar10', label: 'CIFAR-10 (binary files)' },
+  { value: 'cifar100', label: 'CIFAR-100 (binary files)' },
+  { value: 'image-folder', label: 'Image folder (one folder per class, e.g. EuroSAT)' },
+  { value: 'tiny-imagenet', label: 'Tiny-ImageNet' },
+  { value: 'csv', label: 'CSV table' },
+  { value: 'npy', label: 'NumPy .npy arrays' },
+] as const;
+
+export const CONFIG_FIELDS: readonly FieldSpec[] = [
+  { path: 'name', label: 'Run name', kind: 'text', group: 'Run' },
+  {
+    path: 'dataset.kind',
+    label: 'Data set',
+    kind: 'select',
+    group: 'Data',
+    options: DATASET_KINDS,
+  },
+  {
+    path: 'dataset.path',
+    label: 'Data path',
+    kind: 'text',
+    group: 'Data',
+    help: 'File or folder on the machine running the workbench.',
+    when: (c) => !isGenerator(c),
+  },
+  {
+    path: 'dataset.trainSize',
+    label: 'Training points',
+    kind: 'integer',
+    group: 'Data',
+    min: 1,
+    optional: true,
+    when: isGenerator,
+  },
+  {
+    path: 'dataset.testSize',
+    label: 'Test points',
+    kind: 'integer',
+    group: 'Data',
+    min: 1,
+    optional: true,
+    when: isGenerator,
+  },
+  {
+    path: 'dataset.normalize',
+    label: 'Normalisation',
+    kind: 'select',
+    group: 'Data',
+    optional: true,
+    options: [
+      { value: '', label: 'default' },
+      { value: 'none', label: 'none' },
+      { value: 'unit', label: 'unit (scale to [0, 1])' },
+      { value: 'standardize', label: 'standardize (zero mean, unit variance)' },
+    ],
+  },
+  {
+    path: 'architecture.name',
+    label: 'Architecture',
+    kind: 'select',
+    group: 'Model',
+    options: [
+      { value: 'dense-small', label: 'dense-small — small MinMax MLP' },
+      { value: 'dense-3x1000', label: 'dense-3x1000 — ACAS Xu MLP' },
+      { value: 'cnn-c2f2', label: 'cnn-c2f2 — 2 conv blocks + 2 dense (CIFAR/EuroSAT)' },
+      { value: 'cnn-6c2f', label: 'cnn-6c2f — Tiny-ImageNet net' },
+    ],
+  },
+  {
+    path: 'architecture.width',
+    label: 'Width override',
+    kind: 'integer',
+    group: 'Model',
+    min: 1,
+    optional: true,
+  },
+  {
+    path: 'architecture.depth',
+    label: 'Depth override',
+    kind: 'integer',
+    group: 'Model',
+    min: 1,
+    optional: true,
+  },
+  {
+    path: 'guarantee.kind',
+    label: 'Guarantee',
+    kind: 'select',
+    group: 'Guarantee',
+    options: [
+      { value: 'standard', label: 'standard (top-1)' },
+      { value: 'rtk', label: 'RTK — relaxed top-K' },
+      { value: 'affinity', label: 'affinity sets' },
+    ],
+  },
+  {
+    path: 'guarantee.k',
+    label: 'K',
+    kind: 'integer',
+    group: 'Guarantee',
+    min: 1,
+    when: (c) => c.guarantee.kind === 'rtk',
+  },
+  {
+    path: 'guarantee.sets',
+    label: 'Affinity sets',
+    kind: 'affinity',
+    group: 'Guarantee',
+    help: 'Class ids or names: [0,1][0,2] — or edit them visually after training.',
+    when: (c) => c.guarantee.kind === 'affinity',
+  },
+  {
+    path: 'training.epsilon',
+    label: 'ε (ℓ2 radius)',
+    kind: 'number',
+    group: 'Training',
+    min: 0,
+    step: 0.01,
+  },
+  { path: 'training.epochs', label: 'Epochs', kind: 'integer', group: 'Training', min: 1 },
+  { path: 'training.batchSize', label: 'Batch size', kind: 'integer', group: 'Training', min: 1 },
+  {
+    path: 'training.learningRate',
+    label: 'Learning rate',
+    kind: 'schedule',
+    group: 'Training',
+    help: 'e.g. 1e-3, or 1e-3 -> 1e-6 after half',
+  },
+  {
+    path: 'training.loss',
+    label: 'Loss',
+    kind: 'select',
+    group: 'Training',
+    options: [
+      { value: 'crossentropy', label: 'GloRo cross-entropy' },
+      { value: 'trades', label: 'TRADES' },
+    ],
+  },
+  {
+    path: 'training.tradesLambda',
+    label: 'TRADES λ',
+    kind: 'schedule',
+    group: 'Training',
+    help: 'e.g. 0.01 -> 1.2 log, by half',
+    when: (c) => c.training.loss === 'trades',
+  },
+  {
+    path: 'training.epsilonSchedule',
+    label: 'ε warm-up',
+    kind: 'schedule',
+    group: 'Training',
+    optional: true,
+    help: 'optional, e.g. 0 -> 0.3 by 25%',
+  },
+  {
+    path: 'training.powerIterations',
+    label: 'Power iterations / batch',
+    kind: 'integer',
+    group: 'Training',
+    min: 1,
+  },
+  { path: 'training.seed', label: 'Seed', kind: 'integer', group: 'Training', min: 0 },
+];
+
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Returns a copy of `obj` with `path` set; `undefined` deletes the key. */
+export function setPath<T>(obj: T, path: string, value: unknown): T {
+  const keys = path.split('.');
+  // JSON clone: configs are plain JSON, and reactive proxies cannot be structured-cloned.
+  const copy = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
+  let cur = copy;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof cur[key] !== 'object' || cur[key] === null) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+  return copy as T;
+}
+
+/** Switching guarantee kinds keeps only the fields of the new kind. */
+export function withGuaranteeKind(
+  c: ExperimentConfig,
+  kind: string,
+  numClasses: number,
+): ExperimentConfig {
+  const g = c.guarantee;
+  if (kind === g.kind) return c;
+  if (kind === 'rtk')
+    return { ...c, guarantee: { kind: 'rtk', k: Math.min(3, Math.max(1, numClasses)) } };
+  if (kind === 'affinity') return { ...c, guarantee: { kind: 'affinity', sets: [[0, 1]] } };
+  return { ...c, guarantee: { kind: 'standard' } };
+}
+
+export function visibleFields(c: ExperimentConfig): FieldSpec[] {
+  return CONFIG_FIELDS.filter((f) => !f.when || f.when(c));
+}

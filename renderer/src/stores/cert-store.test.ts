@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { useCertStore, draftGuarantee } from './cert-store.ts';
+import { setWorkbenchApi } from '../api/api-holder.ts';
+import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../test-support/fixtures.ts';
+import { moveClass, draftFrom } from '../logic/affinity-edit.ts';
+import { RelaxCertError } from '../../../shared/errors.ts';
+
+describe('cert store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  const affinity = { kind: 'affinity' as const, sets: [[0, 2], [1]] };
+
+  function install(over: Parameters<typeof fakeApi>[0] = {}) {
+    const api = fakeApi({
+      getRun: () => makeRun('r1', { config: makeConfig({ guarantee: affinity }) }),
+      getEvalArtifacts: () => makeArtifacts({ guarantee: affinity, trainedEpsilon: 0.3 }),
+      inspectDataset: () => {
+        throw new RelaxCertError('NOT_FOUND', 'no such data set');
+      },
+      ...over,
+    });
+    setWorkbenchApi(api);
+    return api;
+  }
+
+  it('loads artefacts, certifies the baseline and re-certifies an edited draft', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.error).toBeUndefined();
+    expect(store.epsilon).toBe(0.3);
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
+    const trainedVra = store.baseline?.metrics.affinityVra ?? 0;
+    // Move class 2 into the set of class 1: point 3 (label 1, logits b ≈ c) becomes certifiable.
+    await store.setDraft(moveClass(store.draft, 2, 0, 1));
+    await store.settled();
+    expect(store.result?.guarantee).toEqual({
+      kind: 'affinity',
+      sets: [[0], [1, 2]],
+      names: ['Set 1', 'Set 2'],
+    });
+    expect(store.result?.metrics.affinityVra ?? 0).toBeGreaterThan(trainedVra);
+    // The baseline keeps the trained figures.
+    expect(store.baseline?.metrics.affinityVra).toBe(trainedVra);
+  });
+
+  it('coalesces rapid ε changes and ends on the last one', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    void store.setEpsilon(0.1);
+    void store.setEpsilon(0.5);
+    await store.setEpsilon(10);
+    await store.settled();
+    expect(store.result?.epsilon).toBe(10);
+    expect(store.result?.metrics.certifiedCount).toBeLessThan(
+      store.baseline?.metrics.certifiedCount ?? 0,
+    );
+  });
+
+  it('explains runs without certification data instead of showing nothing', async () => {
+    install({ getRun: () => makeRun('r1', { state: 'running', evaluated: false }) });
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.error).toMatch(/running/);
+    expect(store.artifacts).toBeUndefined();
+  });
+
+  it('shows API failures as messages', async () => {
+    install({
+      getEvalArtifacts: () => {
+        throw new RelaxCertError('NOT_FOUND', "run 'r1' has no eval/ folder");
+      },
+    });
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.error).toBe("run 'r1' has no eval/ folder");
+  });
+
+  it('falls back to singleton sets when the draft has no usable set', () => {
+    expect(draftGuarantee(draftFrom([[]]), 3)).toEqual({ kind: 'affinity', sets: [[0], [1], [2]] });
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Certification of one finished run, re-done in a worker whenever ε or the affinity sets
+ * change. Holds the stored artefacts, the active ε and guarantee, the affinity-set draft of
+ * the editor, the latest result and the baseline (trained guarantee at the trained ε).
+ * Requests are coalesced: while one runs, only the newest waiting request is kept.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { DatasetInfo, EvalArtifacts } from '../../../shared/api/workbench-api.ts';
+import type { RunSummary } from '../../../shared/api/run-types.ts';
+import type { Guarantee } from '../../../shared/config/experiment.ts';
+import { useWorkbenchApi } from '../api/api-holder.ts';
+import { errorMessage } from '../api/error-message.ts';
+import { inProcessRunner, type CertRunner } from '../certify/cert-runner.ts';
+import {
+  curveEpsilons,
+  type RecertifyRequest,
+  type RecertifyResult,
+} from '../certify/recertify.ts';
+import { draftFrom, usableSets, type AffinityDraft } from '../logic/affinity-edit.ts';
+
+let runnerFactory: () => CertRunner = inProcessRunner;
+
+/** The app installs a Web Worker runner; tests keep the in-process default. */
+export function setCertRunnerFactory(factory: () => CertRunner): void {
+  runnerFactory = factory;
+}
+
+const REGION_GRID = 96;
+
+/** The guarantee certified from an editor draft; with no usable set, singletons (= standard). */
+export function draftGuarantee(draft: AffinityDraft, numClasses: number): Guarantee {
+  const { sets, names } = usableSets(draft);
+  if (sets.length === 0)
+    return { kind: 'affinity', sets: Array.from({ length: numClasses }, (_, i) => [i]) };
+  return { kind: 'affinity', sets, names };
+}
+
+export const useCertStore = defineStore('cert', () => {
+  const runId = ref<string | undefined>();
+  const run = ref<RunSummary | undefined>();
+  const artifacts = shallowRef<EvalArtifacts | undefined>();
+  const dataset = shallowRef<DatasetInfo | undefined>();
+  const loading = ref(false);
+  const error = ref<string | undefined>();
+  const certError = ref<string | undefined>();
+  const epsilon = ref(0);
+  const guarantee = ref<Guarantee>({ kind: 'standard' });
+  const draft = ref<AffinityDraft>({ sets: [], names: [] });
+  const kLimit = ref(3);
+  const result = shallowRef<RecertifyResult | undefined>();
+  const baseline = shallowRef<RecertifyResult | undefined>();
+  const busy = ref(false);
+  let runner: CertRunner | undefined;
+  let queued: RecertifyRequest | undefined;
+  let drain: Promise<void> = Promise.resolve();
+  let generation = 0;
+
+  const trainedEpsilon = computed(() => artifacts.value?.trainedEpsilon ?? 0);
+  const classNames = computed(() => artifacts.value?.classNames ?? dataset.value?.classNames ?? []);
+  const isTwoD = computed(() => {
+    const a = artifacts.value;
+    return !!a?.inputs && a.inputShape.length === 1 && a.inputShape[0] === 2;
+  });
+
+  function request(eps: number, g: Guarantee): RecertifyRequest {
+    return {
+      epsilon: eps,
+      guarantee: g,
+      curveEpsilons: curveEpsilons(trainedEpsilon.value),
+      regionGrid: isTwoD.value ? REGION_GRID : 0,
+    };
+  }
+
+  function schedule(): Promise<void> {
+    queued = request(epsilon.value, guarantee.value);
+    if (busy.value) return drain;
+    busy.value = true;
+    const gen = generation;
+    drain = (async () => {
+      while (queued && runner && gen === generation) {
+        const req = queued;
+        queued = undefined;
+        try {
+          const r = await runner.run(req);
+          if (gen === generation) {
+            result.value = r;
+            certError.value = undefined;
+          }
+        } catch (e) {
+          if (gen === generation) certError.value = errorMessage(e);
+        }
+      }
+      busy.value = false;
+    })();
+    return drain;
+  }
+
+  /** Loads a run's certification artefacts; explains in `error` when it has none. */
+  async function open(id: string): Promise<void> {
+    if (runId.value === id && (artifacts.value || loading.value)) return;
+    generation++;
+    runner?.dispose();
+    runner = undefined;
+    runId.value = id;
+    artifacts.value = undefined;
+    result.value = undefined;
+    baseline.value = undefined;
+    dataset.value = undefined;
+    error.value = undefined;
+    certError.value = undefined;
+    busy.value = false;
+    loading.value = true;
+    const gen = generation;
+    const api = useWorkbenchApi();
+    try {
+      const summary = await api.getRun(id);
+      if (gen !== generation) return;
+      run.value = summary;
+      api
+        .inspectDataset(summary.config.dataset)
+        .then((info) => {
+          if (gen === generation) dataset.value = info;
+        })
+        .catch(() => {
+          /* Thumbnails and presets are optional extras; the editor works without them. */
+        });
+      if (!summary.evaluated) {
+        error.value =
+          summary.state === 'completed'
+            ? `Run “${summary.name}” has no certification data yet.`
+            : `Run “${summary.name}” is ${summary.state}: certification data appear when training completes.`;
+        return;
+      }
+      const a = await api.getEvalArtifacts(id);
+      if (gen !== generation) return;
+      artifacts.value = a;
+      epsilon.value = a.trainedEpsilon;
+      guarantee.value = a.guarantee;
+      const g = a.guarantee;
+      if (g.kind === 'affinity') draft.value = draftFrom(g.sets, g.names);
+      else draft.value = { sets: [], names: [] };
+      kLimit.value =
+        g.kind === 'rtk'
+          ? g.k
+          : g.kind === 'affinity'
+            ? Math.max(2, ...g.sets.map((s) => s.length))
+            : 3;
+      runner = runnerFactory();
+      await runner.load({
+        n: a.n,
+        c: a.c,
+        logits: a.logits,
+        labels: a.labels,
+        lipschitz: a.lipschitz,
+        inputs: a.inputs,
+        inputShape: a.inputShape,
+      });
+      const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
+      if (gen !== generation) return;
+      baseline.value = base;
+      result.value = base;
+    } catch (e) {
+      if (gen === generation) error.value = errorMessage(e);
+    } finally {
+      if (gen === generation) loading.value = false;
+    }
+  }
+
+  function setEpsilon(value: number): Promise<void> {
+    epsilon.value = Math.max(0, value);
+    return schedule();
+  }
+
+  function setGuarantee(g: Guarantee): Promise<void> {
+    guarantee.value = g;
+    return schedule();
+  }
+
+  /** Every editor change re-certifies with the draft's sets. */
+  function setDraft(next: AffinityDraft): Promise<void> {
+    draft.value = next;
+    return setGuarantee(draftGuarantee(next, classNames.value.length));
+  }
+
+  function resetToTrained(): Promise<void> {
+    const a = artifacts.value;
+    if (!a) return Promise.resolve();
+    epsilon.value = a.trainedEpsilon;
+    if (a.guarantee.kind === 'affinity')
+      draft.value = draftFrom(a.guarantee.sets, a.guarantee.names);
+    return setGuarantee(a.guarantee);
+  }
+
+  /** Resolves when every scheduled re-certification has finished. */
+  function settled(): Promise<void> {
+    return drain;
+  }
+
+  return {
+    runId,
+    run,
+    artifacts,
+    dataset,
+    loading,
+    error,
+    certError,
+    epsilon,
+    guarantee,
+    draft,
+    kLimit,
+    result,
+    baseline,
+    busy,
+    trainedEpsilon,
+    classNames,
+    isTwoD,
+    open,
+    setEpsilon,
+    setGuarantee,
+    setDraft,
+    resetToTrained,
+    settled,
+  };
+});

@@ -1,0 +1,159 @@
+/**
+ * The list of runs: loading, sort, text filter, selection for comparison, and the run actions
+ * (rename, delete, resume, cancel). Run-state events from the host keep the list current.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { RunSummary } from '../../../shared/api/run-types.ts';
+import type { Unsubscribe } from '../../../shared/api/workbench-api.ts';
+import { useWorkbenchApi } from '../api/api-holder.ts';
+import { errorMessage } from '../api/error-message.ts';
+import { filterRuns, sortRuns, type RunColumnKey } from '../logic/run-columns.ts';
+
+export const useRunsStore = defineStore('runs', () => {
+  const runs = ref<RunSummary[]>([]);
+  const loading = ref(false);
+  const loaded = ref(false);
+  const error = ref<string | undefined>();
+  const sortKey = ref<RunColumnKey>('updatedAt');
+  const sortDir = ref<'asc' | 'desc'>('desc');
+  const filterText = ref('');
+  const selected = ref<string[]>([]);
+  let unsubscribe: Unsubscribe | undefined;
+
+  const visible = computed(() =>
+    sortRuns(filterRuns(runs.value, filterText.value), sortKey.value, sortDir.value),
+  );
+
+  function byId(id: string): RunSummary | undefined {
+    return runs.value.find((r) => r.id === id);
+  }
+
+  function upsert(run: RunSummary): void {
+    const i = runs.value.findIndex((r) => r.id === run.id);
+    if (i < 0) runs.value = [...runs.value, run];
+    else runs.value = runs.value.map((r, j) => (j === i ? run : r));
+  }
+
+  async function refresh(): Promise<void> {
+    loading.value = true;
+    try {
+      runs.value = await useWorkbenchApi().listRuns();
+      selected.value = selected.value.filter((id) => byId(id));
+      error.value = undefined;
+      loaded.value = true;
+    } catch (e) {
+      error.value = errorMessage(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Fetches one run (e.g. a deep link to a run not yet in the list). */
+  async function load(id: string): Promise<RunSummary | undefined> {
+    try {
+      const run = await useWorkbenchApi().getRun(id);
+      upsert(run);
+      return run;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return undefined;
+    }
+  }
+
+  function subscribe(): void {
+    unsubscribe?.();
+    unsubscribe = useWorkbenchApi().onEvent((event) => {
+      if (event.type === 'run-state') upsert(event.run);
+      if (event.type === 'epoch') {
+        const run = byId(event.runId);
+        if (run)
+          upsert({
+            ...run,
+            latest: event.metrics,
+            epochsDone: Math.max(run.epochsDone, event.metrics.epoch),
+          });
+      }
+    });
+  }
+
+  function setSort(key: RunColumnKey): void {
+    if (sortKey.value === key) sortDir.value = sortDir.value === 'asc' ? 'desc' : 'asc';
+    else {
+      sortKey.value = key;
+      sortDir.value = key === 'name' || key === 'dataset' ? 'asc' : 'desc';
+    }
+  }
+
+  function toggleSelected(id: string): void {
+    selected.value = selected.value.includes(id)
+      ? selected.value.filter((s) => s !== id)
+      : [...selected.value, id];
+  }
+
+  /** Runs an action; on failure the message lands in `error` and the action returns undefined. */
+  async function act<T>(f: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await f();
+      error.value = undefined;
+      return result;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return undefined;
+    }
+  }
+
+  async function rename(id: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) {
+      error.value = 'A run name cannot be empty.';
+      return;
+    }
+    const run = await act(() => useWorkbenchApi().renameRun(id, trimmed));
+    if (run) upsert(run);
+  }
+
+  async function remove(id: string): Promise<void> {
+    const ok = await act(async () => {
+      await useWorkbenchApi().deleteRun(id);
+      return true;
+    });
+    if (ok) {
+      runs.value = runs.value.filter((r) => r.id !== id);
+      selected.value = selected.value.filter((s) => s !== id);
+    }
+  }
+
+  async function resume(id: string): Promise<void> {
+    const run = await act(() => useWorkbenchApi().resumeRun(id));
+    if (run) upsert(run);
+  }
+
+  async function cancel(id: string): Promise<void> {
+    const run = await act(() => useWorkbenchApi().cancelRun(id));
+    if (run) upsert(run);
+  }
+
+  return {
+    runs,
+    loading,
+    loaded,
+    error,
+    sortKey,
+    sortDir,
+    filterText,
+    selected,
+    visible,
+    byId,
+    upsert,
+    refresh,
+    load,
+    subscribe,
+    setSort,
+    toggleSelected,
+    rename,
+    remove,
+    resume,
+    cancel,
+  };
+});
