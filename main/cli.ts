@@ -12,9 +12,26 @@ Usage: relaxcert <command> [options]
 Commands:
   --help, -h        show this help
   --version, -v     print the version
+  train             train a run from a preset or a config file (relaxcert train --help)
+  runs              list the runs in the workbench home
+  certify RUN       certify a run's test set at any ε, RTK K or affinity sets
+  export RUN        write a run's model, K matrix and certification report
+  serve             serve the workbench to a browser on this machine
+  presets           list the experiment presets
   data inspect PATH     show a data set's format, classes, sizes and presets
   data make-acasxu      make the synthetic ACAS Xu set from a .nnet network
 `;
+
+type Command = (argv: string[]) => Promise<number>;
+/** Loaded lazily: `relaxcert --help` must not pay for tfjs or the data readers. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./cli/train.ts')).trainCommand,
+  runs: async () => (await import('./cli/runs.ts')).runsCommand,
+  certify: async () => (await import('./cli/certify.ts')).certifyCommand,
+  export: async () => (await import('./cli/export.ts')).exportCommand,
+  serve: async () => (await import('./cli/serve.ts')).serveCommand,
+  presets: async () => (await import('./cli/presets.ts')).presetsCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command] = argv;
@@ -23,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
+    const own = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (own !== undefined) return await (await own())(argv.slice(1));
     if (command === 'data')
       return await (await import('./cli/data.ts')).runDataCommand(argv.slice(1));
     if (command === '--version' || command === '-v') {

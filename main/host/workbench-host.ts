@@ -18,7 +18,8 @@ import type {
   WorkbenchInfo,
 } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
-import { RelaxCertError } from '../../shared/errors.ts';
+import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -290,6 +291,7 @@ export class WorkbenchHost implements WorkbenchApi {
       state: 'queued',
       pid: process.pid,
       error: undefined,
+      errorCode: undefined,
     });
     this.emit({ type: 'run-state', run: queued });
     let release = () => {};
@@ -326,7 +328,7 @@ export class WorkbenchHost implements WorkbenchApi {
       );
     } catch (error) {
       entry.release();
-      await this.finish(run.id, 'failed', errorMessage(error));
+      await this.finish(run.id, 'failed', errorMessage(error), toErrorInfo(error).code);
       throw error;
     }
     // A worker that dies may never send 'failed': the handle's outcome is the last word.
@@ -400,7 +402,7 @@ export class WorkbenchHost implements WorkbenchApi {
         return;
       case 'failed':
         await this.log(runId, 'error', event.error.message);
-        await this.finish(runId, 'failed', event.error.message);
+        await this.finish(runId, 'failed', event.error.message, event.error.code);
         entry.release();
         return;
     }
@@ -414,8 +416,18 @@ export class WorkbenchHost implements WorkbenchApi {
     }
   }
 
-  private async finish(runId: string, state: RunState, error?: string): Promise<void> {
-    const run = await this.deps.store.update(runId, { state, pid: undefined, error });
+  private async finish(
+    runId: string,
+    state: RunState,
+    error?: string,
+    errorCode?: ErrorCode,
+  ): Promise<void> {
+    const run = await this.deps.store.update(runId, {
+      state,
+      pid: undefined,
+      error,
+      errorCode: error === undefined ? undefined : (errorCode ?? 'INTERNAL'),
+    });
     this.emit({ type: 'run-state', run });
   }
 

@@ -1,5 +1,6 @@
 /** state.json of a run folder: everything about a run that changes, except its metrics. */
 import type { RunState } from '../../shared/api/run-types.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 
 export interface RunRecord {
   id: string;
@@ -9,6 +10,8 @@ export interface RunRecord {
   updatedAt: string;
   backend?: string;
   error?: string;
+  /** Code of `error` (a user error or an internal one), for the CLI's exit status. */
+  errorCode?: ErrorCode;
   /** Process that owns a queued or running run; a dead owner means the run was interrupted. */
   pid?: number;
 }

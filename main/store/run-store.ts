@@ -27,7 +27,9 @@ import { processAlive } from './process-alive.ts';
 import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
 import type { RunRecord } from './run-record.ts';
 
-export type RunPatch = Partial<Pick<RunRecord, 'name' | 'state' | 'backend' | 'error' | 'pid'>>;
+export type RunPatch = Partial<
+  Pick<RunRecord, 'name' | 'state' | 'backend' | 'error' | 'errorCode' | 'pid'>
+>;
 
 export interface RunStoreOptions {
   /** Treats a pid as alive or dead; injected by tests. */

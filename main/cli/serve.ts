@@ -1,0 +1,62 @@
+/** `relaxcert serve`: the workbench in a browser on this machine. */
+import { resolve } from 'node:path';
+import { createWorkbenchHost } from '../host/create-host.ts';
+import { startWorkbenchServer } from '../server/workbench-server.ts';
+import { numberOption, parseCommand } from './args.ts';
+
+export const SERVE_HELP = `Usage: relaxcert serve [--port P] [--static DIR]
+
+Serves the workbench on http://127.0.0.1:P/ (this machine only) and prints the address to
+open, with a fresh access token. Ctrl-C stops it; runs still training become interrupted and
+can be resumed later.
+
+Options:
+  --port P       port (default: a free one)
+  --static DIR   folder of the built renderer (default: out/renderer)
+  -h, --help     show this help
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand('serve', argv, {
+    port: { type: 'string' },
+    static: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const port = numberOption('serve', 'port', values.port, { integer: true, min: 0 });
+  const host = await createWorkbenchHost({ shell: 'browser' });
+  let server;
+  try {
+    server = await startWorkbenchServer({
+      api: host,
+      ...(port !== undefined ? { port } : {}),
+      ...(values.static !== undefined ? { staticDir: resolve(values.static) } : {}),
+    });
+  } catch (error) {
+    await host.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const { RelaxCertError } = await import('../../shared/errors.ts');
+      throw new RelaxCertError('INVALID_INPUT', `serve: cannot listen on port ${port}: ${code}`, {
+        field: 'port',
+      });
+    }
+    throw error;
+  }
+  process.stdout.write(`RelaxCert workbench: ${server.url}\n`);
+  const running = server;
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  await host.close();
+  return 0;
+}

@@ -1,0 +1,259 @@
+/**
+ * End to end through the real CLI (a child process, real worker threads and tfjs): train
+ * blobs-2d for two epochs, then check every number the CLI prints against the shared
+ * certification core run here on the stored artefacts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  certifiedRadius,
+  certifiedSet,
+  certify,
+  computeMetrics,
+  toCertGuarantee,
+} from '../../shared/certify/index.ts';
+import type { Guarantee } from '../../shared/config/experiment.ts';
+import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import { readEvalArtifacts } from '../store/eval-artifacts.ts';
+
+const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
+
+function cli(home: string, args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, RELAXCERT_HOME: home },
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The oracle: shared/certify on the artefacts, exactly as the paper defines the metrics. */
+function oracle(a: EvalArtifacts, epsilon: number, guarantee: Guarantee) {
+  const g = toCertGuarantee(guarantee, a.c);
+  const input = {
+    logits: a.logits,
+    n: a.n,
+    c: a.c,
+    lipschitz: a.lipschitz,
+    slack: a.logitSlack ?? 0,
+  };
+  const out = certify({ ...input, epsilon }, g);
+  return { out, metrics: computeMetrics(out, a.labels, g), radius: certifiedRadius(input, g) };
+}
+
+describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
+  let home: string;
+  let trained: Record<string, unknown>;
+  let runDir: string;
+  let artifacts: EvalArtifacts;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'relaxcert-cli-'));
+    const r = cli(home, [
+      'train',
+      '--preset',
+      'demo-blobs-affinity',
+      '--epochs',
+      '2',
+      '--train-size',
+      '600',
+      '--test-size',
+      '200',
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    trained = JSON.parse(lines[0]) as Record<string, unknown>;
+    runDir = join(home, 'runs', String(trained.runId));
+    artifacts = await readEvalArtifacts(runDir);
+  });
+
+  afterAll(() => rm(home, { recursive: true, force: true }));
+
+  it('train --json reports the sound certification of the stored artefacts', () => {
+    const guarantee = artifacts.guarantee;
+    expect(guarantee.kind).toBe('affinity');
+    const { metrics } = oracle(artifacts, artifacts.trainedEpsilon, guarantee);
+    const standard = oracle(artifacts, artifacts.trainedEpsilon, { kind: 'standard' }).metrics;
+    expect(trained).toMatchObject({
+      state: 'completed',
+      epochs: 2,
+      n: 200,
+      epsilon: artifacts.trainedEpsilon,
+      cleanAccuracy: metrics.cleanAccuracy,
+      vra: metrics.vra,
+      affinityVra: metrics.affinityVra,
+      rejectionRate: metrics.rejectionRate,
+      certifiedCount: metrics.certifiedCount,
+      standardVra: standard.vra,
+    });
+    expect(trained.rtkVra).toBeUndefined();
+    // Two epochs of blobs already certify something, and the numbers are fractions.
+    expect(metrics.certifiedCount).toBeGreaterThan(0);
+    expect(metrics.affinityVra).toBeGreaterThanOrEqual(metrics.vra);
+  });
+
+  it('runs lists the run as completed and evaluated', () => {
+    const r = cli(home, ['runs', '--json']);
+    expect(r.status).toBe(0);
+    const runs = JSON.parse(r.stdout) as {
+      id: string;
+      state: string;
+      epochsDone: number;
+      evaluated: boolean;
+    }[];
+    expect(runs.map((x) => [x.id, x.state, x.epochsDone, x.evaluated])).toEqual([
+      [trained.runId, 'completed', 2, true],
+    ]);
+    expect(cli(home, ['runs']).stdout).toContain(String(trained.runId));
+  });
+
+  it('certify prints per-point flags, sets and radii that match the core, at any ε and K', async () => {
+    const csvFile = join(home, 'points.csv');
+    const prefix = String(trained.runId).slice(0, 12);
+    const r = cli(home, [
+      'certify',
+      prefix,
+      '--eps',
+      '0.15',
+      '--rtk',
+      '2',
+      '--json',
+      '--out',
+      csvFile,
+    ]);
+    expect(r.status).toBe(0);
+    const printed = JSON.parse(r.stdout) as {
+      summary: Record<string, unknown>;
+      points: { index: number; certified: boolean; certifiedSet: number[]; radius: number }[];
+    };
+    const { out, metrics, radius } = oracle(artifacts, 0.15, { kind: 'rtk', k: 2 });
+    expect(printed.summary).toMatchObject({
+      epsilon: 0.15,
+      cleanAccuracy: metrics.cleanAccuracy,
+      vra: metrics.vra,
+      rtkVra: metrics.rtkVra,
+      rejectionRate: metrics.rejectionRate,
+    });
+    expect(printed.points).toHaveLength(artifacts.n);
+    for (const p of printed.points) {
+      expect(p.certified).toBe(out.certified[p.index] === 1);
+      expect(p.certifiedSet).toEqual(certifiedSet(out, p.index));
+      expect(p.radius).toBe(radius[p.index]);
+      // Consistency of flag and radius: certified at ε iff the radius exceeds ε.
+      expect(p.certified).toBe(p.radius > 0.15);
+    }
+    const csv = (await readFile(csvFile, 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('index,label,predicted,certified,certified_set,certified_set_names,radius');
+    expect(csv).toHaveLength(artifacts.n + 1);
+    const certifiedRows = csv.slice(1).filter((line) => line.split(',')[3] === '1').length;
+    expect(certifiedRows).toBe(metrics.certifiedCount);
+  });
+
+  it('certify prints a readable summary with affinity sets given by class names', () => {
+    const r = cli(home, [
+      'certify',
+      'latest',
+      '--eps',
+      '0.5',
+      '--affinity',
+      '[A1,A2,A3,B1,B2,B3][C1,C2,C3,D1,D2,D3]',
+    ]);
+    expect(r.status).toBe(0);
+    const sets = [
+      [0, 1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10, 11],
+    ];
+    const { metrics } = oracle(artifacts, 0.5, { kind: 'affinity', sets });
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    expect(r.stdout).toMatch(new RegExp(`clean accuracy\\s+${pct(metrics.cleanAccuracy)}`));
+    expect(r.stdout).toMatch(new RegExp(`affinity VRA\\s+${pct(metrics.affinityVra ?? -1)}`));
+    expect(r.stdout).toMatch(new RegExp(`rejection rate\\s+${pct(metrics.rejectionRate)}`));
+    expect(r.stdout).toContain(`certified        ${metrics.certifiedCount} of 200`);
+    // Header + one row per point after the summary.
+    expect(r.stdout.split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(200);
+  });
+
+  it('export writes a tfjs model whose weights reproduce the stored logits', async () => {
+    const dir = join(home, 'export');
+    const r = cli(home, ['export', 'latest', '--out', dir]);
+    expect(r.status).toBe(0);
+    const model = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+      modelTopology: { layers: { kind: string; inFeatures?: number; units?: number }[] };
+      weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+    };
+    const bytes = await readFile(join(dir, model.weightsManifest[0].paths[0]));
+    const flat = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    );
+    const tensors = new Map<string, Float32Array>();
+    let at = 0;
+    for (const w of model.weightsManifest[0].weights) {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      tensors.set(w.name, flat.subarray(at, at + size));
+      at += size;
+    }
+    expect(at).toBe(flat.length);
+    // Plain-JS forward pass over the layer list (dense + MinMax).
+    const inputs = artifacts.inputs as Float32Array;
+    const features = artifacts.inputShape[0];
+    let maxDiff = 0;
+    for (let p = 0; p < 20; p++) {
+      let h = Array.from(inputs.subarray(p * features, (p + 1) * features));
+      model.modelTopology.layers.forEach((layer, i) => {
+        if (layer.kind === 'dense') {
+          const w = tensors.get(`L${i}.w`) as Float32Array;
+          const b = tensors.get(`L${i}.b`) as Float32Array;
+          const units = layer.units as number;
+          const next = Array.from(b);
+          for (let o = 0; o < units; o++)
+            for (let k = 0; k < h.length; k++) next[o] += h[k] * w[k * units + o];
+          h = next;
+        } else if (layer.kind === 'minmax') {
+          const half = h.length / 2;
+          const a = h.slice(0, half);
+          const c = h.slice(half);
+          h = [...a.map((x, j) => Math.min(x, c[j])), ...a.map((x, j) => Math.max(x, c[j]))];
+        } else {
+          throw new Error(`unexpected layer ${layer.kind}`);
+        }
+      });
+      for (let j = 0; j < artifacts.c; j++) {
+        maxDiff = Math.max(maxDiff, Math.abs(h[j] - artifacts.logits[p * artifacts.c + j]));
+      }
+    }
+    expect(maxDiff).toBeLessThan(1e-3);
+    const k = JSON.parse(await readFile(join(dir, 'k-matrix.json'), 'utf8')) as { K: number[][] };
+    expect(k.K[0][1]).toBe(artifacts.lipschitz[1]);
+    const report = JSON.parse(await readFile(join(dir, 'certification-report.json'), 'utf8')) as {
+      certifications: { guarantee: { kind: string }; affinityVra?: number }[];
+    };
+    expect(report.certifications[1].affinityVra).toBe(trained.affinityVra);
+  });
+
+  it('exits 1 with one line on user errors, and every command has --help', () => {
+    for (const args of [
+      ['certify', 'no-such-run'],
+      ['certify', 'latest', '--rtk', '2', '--affinity', '[0,1]'],
+      ['certify', 'latest', '--eps', '-1'],
+      ['certify', 'latest', '--affinity', '[0,99]'],
+      ['train', '--preset', 'no-such-preset'],
+      ['train'],
+      ['export', 'latest'],
+    ]) {
+      const r = cli(home, args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+    for (const command of ['train', 'runs', 'certify', 'export', 'serve', 'presets']) {
+      const r = cli(home, [command, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`relaxcert ${command}`);
+    }
+  });
+});

@@ -1,0 +1,199 @@
+/** `relaxcert train`: create a run from a preset or a config file, train it, report it. */
+import { readFile } from 'node:fs/promises';
+import type { RunSummary } from '../../shared/api/run-types.ts';
+import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
+import type { ExperimentConfig } from '../../shared/config/experiment.ts';
+import { getPreset } from '../../shared/config/presets.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+import { numberOption, parseCommand } from './args.ts';
+import { pct, progressBar } from './format.ts';
+import { withHost } from './open-host.ts';
+import { runReport, summaryText } from './run-report.ts';
+
+export const TRAIN_HELP = `Usage: relaxcert train (--preset NAME | --config FILE) [options]
+
+Creates a run in the workbench home and trains it; prints the sound certification of the
+test set at the end.
+
+Options:
+  --preset NAME        a preset id (see relaxcert presets)
+  --config FILE        an experiment config (JSON)
+  --epochs N           override training.epochs
+  --seed S             override training.seed
+  --batch-size N       override training.batchSize
+  --train-size N       override dataset.trainSize (generated data sets)
+  --test-size N        override dataset.testSize (generated data sets)
+  --name TEXT          name of the run
+  --backend B          gpu | wasm | cpu (default: the best available; RELAXCERT_BACKEND too)
+  --json               print one JSON object at the end instead of text
+  -h, --help           show this help
+
+Ctrl-C cancels the run; resume it later from the workbench.
+`;
+
+async function readConfig(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new RelaxCertError('NOT_FOUND', `${file}: cannot read the config file`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RelaxCertError(
+      'INVALID_CONFIG',
+      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      { file },
+    );
+  }
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand('train', argv, {
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'train-size': { type: 'string' },
+    'test-size': { type: 'string' },
+    name: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  if ((values.preset === undefined) === (values.config === undefined)) {
+    throw new RelaxCertError('INVALID_INPUT', 'train: give exactly one of --preset or --config');
+  }
+  const epochs = numberOption('train', 'epochs', values.epochs, { integer: true, min: 1 });
+  const seed = numberOption('train', 'seed', values.seed, { integer: true, min: 0 });
+  const batchSize = numberOption('train', 'batch-size', values['batch-size'], {
+    integer: true,
+    min: 1,
+  });
+  const trainSize = numberOption('train', 'train-size', values['train-size'], {
+    integer: true,
+    min: 1,
+  });
+  const testSize = numberOption('train', 'test-size', values['test-size'], {
+    integer: true,
+    min: 1,
+  });
+  const backend = values.backend;
+  if (backend !== undefined && backend !== 'gpu' && backend !== 'wasm' && backend !== 'cpu') {
+    throw new RelaxCertError(
+      'INVALID_INPUT',
+      `train: --backend must be gpu, wasm or cpu (got '${backend}')`,
+      {
+        field: 'backend',
+      },
+    );
+  }
+  const base =
+    values.preset !== undefined
+      ? structuredClone(getPreset(values.preset).config)
+      : ((await readConfig(values.config as string)) as ExperimentConfig);
+  const config = structuredClone(base);
+  if (typeof config === 'object' && config !== null) {
+    if (values.name !== undefined) config.name = values.name;
+    if (config.training && typeof config.training === 'object') {
+      if (epochs !== undefined) config.training.epochs = epochs;
+      if (seed !== undefined) config.training.seed = seed;
+      if (batchSize !== undefined) config.training.batchSize = batchSize;
+    }
+    if (config.dataset && typeof config.dataset === 'object') {
+      if (trainSize !== undefined) config.dataset.trainSize = trainSize;
+      if (testSize !== undefined) config.dataset.testSize = testSize;
+    }
+  }
+  if (backend !== undefined) process.env.RELAXCERT_BACKEND = backend;
+  return withHost(async (host) => {
+    const json = values.json === true;
+    const tty = !json && process.stderr.isTTY === true;
+    const created = await host.createRun(config);
+    const total = created.config.training.epochs;
+    if (!json) process.stdout.write(`run ${created.id}: ${created.name}\n`);
+    let barShown = false;
+    const clearBar = () => {
+      if (barShown) process.stderr.write('\r\x1b[K');
+      barShown = false;
+    };
+    const off = host.onEvent((event: WorkbenchEvent) => {
+      if (json) return;
+      if (event.type === 'progress' && event.progress.runId === created.id && tty) {
+        process.stderr.write(`\r\x1b[K${progressBar(event.progress, total)}`);
+        barShown = true;
+      } else if (event.type === 'epoch' && event.runId === created.id) {
+        clearBar();
+        const m = event.metrics;
+        const relaxed =
+          m.rtkVra !== undefined
+            ? `  rtk-vra ${pct(m.rtkVra)}`
+            : m.affinityVra !== undefined
+              ? `  affinity-vra ${pct(m.affinityVra)}`
+              : '';
+        process.stdout.write(
+          `epoch ${m.epoch}/${total}  loss ${m.trainLoss.toFixed(4)}  clean ${pct(m.cleanAccuracy)}  ` +
+            `vra ${pct(m.vra)}${relaxed}  rejected ${pct(m.rejectionRate)}  ${m.seconds.toFixed(1)} s\n`,
+        );
+      } else if (
+        event.type === 'log' &&
+        event.line.runId === created.id &&
+        event.line.level !== 'info'
+      ) {
+        clearBar();
+        process.stderr.write(`${event.line.level}: ${event.line.message}\n`);
+      }
+    });
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) return;
+      interrupted = true;
+      clearBar();
+      process.stderr.write('cancelling…\n');
+      void host.cancelRun(created.id).catch(() => {});
+    };
+    process.on('SIGINT', onSigint);
+    let final: RunSummary;
+    try {
+      await host.startRun(created.id);
+      final = await host.settled(created.id);
+    } finally {
+      process.off('SIGINT', onSigint);
+      off();
+      clearBar();
+    }
+    if (final.state === 'cancelled') {
+      process.stderr.write(
+        `relaxcert: run ${final.id} cancelled after ${final.epochsDone} epochs\n`,
+      );
+      return 1;
+    }
+    if (final.state !== 'completed') {
+      const record = await host.store.record(final.id);
+      const code = record.errorCode ?? 'INTERNAL';
+      throw new RelaxCertError(
+        code,
+        `training failed: ${final.error ?? final.state} (run ${final.id})`,
+      );
+    }
+    const artifacts = await host.getEvalArtifacts(final.id);
+    const report = runReport(final, artifacts, host.store.runDir(final.id));
+    if (json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      process.stdout.write(
+        `run ${final.id} completed: ${final.epochsDone} epochs` +
+          (final.backend ? ` on ${final.backend}` : '') +
+          '\n' +
+          summaryText(report, report.standardVra) +
+          `stored in ${report.runDir}\n`,
+      );
+    }
+    return 0;
+  });
+}
