@@ -62,9 +62,20 @@ describe('gramIterationLog2', () => {
     expect(shortcut.iterations).toBe(1);
     expect(2 ** shortcut.log2Upper).toBeGreaterThanOrEqual(1.5);
     expect(2 ** shortcut.log2Upper).toBeLessThanOrEqual(1.5 * 1.005);
-    // The same flat spectrum as a complex matrix (no shortcut) needs many squarings.
-    const complex = gramIterationLog2(flat.slice(), new Float64Array(n * n), n, n);
-    expect(complex.iterations).toBeGreaterThan(5);
-    expect(2 ** complex.log2Upper).toBeGreaterThanOrEqual(1.5);
+    // Without the shortcut, the same flat spectrum needs many squarings.
+    const plain = gramIterationLog2(flat.slice(), null, n, n, { choleskyShortcut: false });
+    expect(plain.iterations).toBeGreaterThan(5);
+    expect(2 ** plain.log2Upper).toBeGreaterThanOrEqual(1.5);
+    expect(2 ** plain.log2Upper).toBeLessThanOrEqual(1.5 * 1.005);
+    // A complex matrix takes the shortcut through its real symmetric embedding.
+    const half = SHIFTED_CHOLESKY_MIN_SIZE / 2;
+    const random2 = seededRandom(24);
+    const re = Float64Array.from(gaussianArray(random2, half * half));
+    const im = Float64Array.from(gaussianArray(random2, half * half));
+    const exact = exactSpectralNorm(realEmbedding(re, im, half, half), 2 * half, 2 * half);
+    const complex = gramIterationLog2(re, im, half, half);
+    expect(complex.iterations).toBe(1);
+    expect(2 ** complex.log2Upper).toBeGreaterThanOrEqual(exact);
+    expect(2 ** complex.log2Upper).toBeLessThanOrEqual(exact * 1.005);
   });
 });

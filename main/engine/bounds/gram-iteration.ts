@@ -43,6 +43,8 @@ export interface GramIterationOptions {
   maxIterations?: number;
   /** Stop as soon as log₂ of the bound is at most this (default −Infinity: never). */
   stopAtLog2?: number;
+  /** Allow the shifted-Cholesky shortcut on large matrices (default true). */
+  choleskyShortcut?: boolean;
 }
 
 export interface GramIterationResult {
@@ -60,7 +62,10 @@ export interface GramIterationResult {
 export const DEFAULT_GRAM_TOLERANCE = 0.005;
 export const DEFAULT_GRAM_MAX_ITERATIONS = 24;
 
-/** From this size on, a real matrix tries the shifted-Cholesky shortcut after one squaring. */
+/**
+ * From this size on (of the real symmetric matrix, 2n for a complex n×n), the shifted-Cholesky
+ * shortcut is tried after one squaring.
+ */
 export const SHIFTED_CHOLESKY_MIN_SIZE = 48;
 
 /**
@@ -78,6 +83,7 @@ export function gramIterationLog2(
   const tolerance = options.tolerance ?? DEFAULT_GRAM_TOLERANCE;
   const maxIterations = options.maxIterations ?? DEFAULT_GRAM_MAX_ITERATIONS;
   const stopAtLog2 = options.stopAtLog2 ?? -Infinity;
+  const choleskyShortcut = options.choleskyShortcut ?? true;
   if (!(tolerance > 0) || !Number.isInteger(maxIterations) || maxIterations < 0) {
     throw new RelaxCertError(
       'INVALID_INPUT',
@@ -161,25 +167,63 @@ export function gramIterationLog2(
     upper = Math.min(upper, nextUpper);
     if (gap <= Math.log2(1 + tolerance)) break;
 
-    // Shortcut for large real matrices after the first squaring: instead of squaring again
-    // (n³/2 operations each), estimate λ_max of the symmetric A₁ and prove λ_max(A₁) ≤ λ' with one
-    // Cholesky factorisation (n³/6). As above, σ₁(A₀)² ≤ λ_max(Ĝ)/(1 − n·c) (Weyl's inequality
-    // for the symmetric Ĝ), and Ĝ = 2^(e₁)·A₁, so log₂σ₁(A) ≤ base + errLog2 + ½·log₂λ'.
-    if (iterations === 1 && im === null && n >= SHIFTED_CHOLESKY_MIN_SIZE && upper > stopAtLog2) {
-      const estimate = lanczosLargestEigenvalue(re, n);
-      if (estimate > 0) {
-        // A Ritz value is below λ_max, so λ' ≤ λ_max·(1 + tolerance)(1 + tiny): the bound on σ₁
-        // is then within about tolerance/2 of it.
-        const proven = proveLargestEigenvalueBelow(re, n, estimate * (1 + tolerance));
+    // Shortcut after the first squaring, for matrices large enough that more squarings
+    // (n³/2 operations each, ~6–10 of them) cost more than one Cholesky factorisation (n³/6):
+    // prove λ_max(A₁) ≤ λ' directly (shifted-cholesky.ts). As above, σ₁(A₀)² ≤ λ_max(Ĝ)/(1 − n·c)
+    // (Weyl's inequality for the Hermitian Ĝ) and Ĝ = 2^(e₁)·A₁, so
+    //     log₂σ₁(A) ≤ base + errLog2 + ½·log₂λ'.
+    // A complex Hermitian A₁ = X + iY is handled through the real symmetric [[X, −Y], [Y, X]],
+    // which has the same eigenvalues (each twice).
+    if (
+      choleskyShortcut &&
+      iterations === 1 &&
+      (im === null ? n : 2 * n) >= SHIFTED_CHOLESKY_MIN_SIZE &&
+      upper > stopAtLog2
+    ) {
+      const symmetric = im === null ? re : realSymmetricEmbedding(re, im, n);
+      const size = im === null ? n : 2 * n;
+      const toLog2Sigma = (lambda: number): number => base + errLog2 + weight * Math.log2(lambda);
+      // 1. Is the bound below the caller's target? Then no estimate is needed.
+      if (stopAtLog2 > -Infinity) {
+        const target = 2 ** ((stopAtLog2 - base - errLog2) / weight) * (1 - 1e-9);
+        const proven = target > 0 ? proveLargestEigenvalueBelow(symmetric, size, target) : null;
         if (proven !== null) {
-          upper = Math.min(upper, base + errLog2 + weight * Math.log2(proven));
-          lower = Math.max(lower, base + errLog2 + weight * Math.log2(estimate));
+          upper = Math.min(upper, toLog2Sigma(proven));
           break;
         }
       }
+      // 2. Otherwise shift just above a Lanczos estimate. A Ritz value is below λ_max, so
+      // λ' ≤ λ_max·(1 + tolerance)(1 + tiny): the bound on σ₁ is within about tolerance/2.
+      const estimate = lanczosLargestEigenvalue(symmetric, size, tolerance / 50);
+      if (estimate > 0) {
+        const proven = proveLargestEigenvalueBelow(symmetric, size, estimate * (1 + tolerance));
+        if (proven !== null) {
+          upper = Math.min(upper, toLog2Sigma(proven));
+          lower = Math.max(lower, toLog2Sigma(estimate));
+          break;
+        }
+      }
+      // 3. Both failed (a poor estimate): keep squaring, which always converges.
     }
   }
   return { log2Upper: upper, log2LowerEstimate: lower, iterations };
+}
+
+/** [[X, −Y], [Y, X]] for the Hermitian X + iY (row-major n×n parts): real symmetric, 2n×2n. */
+function realSymmetricEmbedding(x: Float64Array, y: Float64Array, n: number): Float64Array {
+  const size = 2 * n;
+  const out = new Float64Array(size * size);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const xv = x[i * n + j];
+      const yv = y[i * n + j];
+      out[i * size + j] = xv;
+      out[i * size + n + j] = -yv;
+      out[(n + i) * size + j] = yv;
+      out[(n + i) * size + n + j] = xv;
+    }
+  }
+  return out;
 }
 
 /** log₂ of an upper bound on the Frobenius norm of (re, im) (rounding of the sum included). */
@@ -266,7 +310,10 @@ function gramReal(a: Float64Array, n: number, m: number): { re: Float64Array; im
   return { re: g, im: null };
 }
 
-/** G = A Aᴴ for a complex row-major n×m A (upper triangle, then mirrored as the conjugate). */
+/**
+ * G = A Aᴴ for a complex row-major n×m A: upper triangle in 2×2 blocks of rows (four complex dot
+ * products share their loads), then mirrored as the conjugate.
+ */
 function gramComplex(
   ar: Float64Array,
   ai: Float64Array,
@@ -275,33 +322,50 @@ function gramComplex(
 ): { re: Float64Array; im: Float64Array } {
   const gr = new Float64Array(n * n);
   const gi = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const oi = i * m;
+  const last = n - 1;
+  for (let i = 0; i < n; i += 2) {
+    const i1 = Math.min(i + 1, last);
+    const o0 = i * m;
+    const o1 = i1 * m;
     for (let j = i; j < n; j += 2) {
-      const j1 = j + 1 < n ? j + 1 : j;
-      const oj = j * m;
-      const oj1 = j1 * m;
+      const j1 = Math.min(j + 1, last);
+      const p0 = j * m;
+      const p1 = j1 * m;
       // G_ij = Σ_k A_ik·conj(A_jk) = Σ (xr·yr + xi·yi) + i·Σ (xi·yr − xr·yi).
-      let r0 = 0;
-      let q0 = 0;
-      let r1 = 0;
-      let q1 = 0;
+      let r00 = 0;
+      let q00 = 0;
+      let r01 = 0;
+      let q01 = 0;
+      let r10 = 0;
+      let q10 = 0;
+      let r11 = 0;
+      let q11 = 0;
       for (let k = 0; k < m; k++) {
-        const xr = ar[oi + k];
-        const xi = ai[oi + k];
-        const yr0 = ar[oj + k];
-        const yi0 = ai[oj + k];
-        const yr1 = ar[oj1 + k];
-        const yi1 = ai[oj1 + k];
-        r0 += xr * yr0 + xi * yi0;
-        q0 += xi * yr0 - xr * yi0;
-        r1 += xr * yr1 + xi * yi1;
-        q1 += xi * yr1 - xr * yi1;
+        const xr0 = ar[o0 + k];
+        const xi0 = ai[o0 + k];
+        const xr1 = ar[o1 + k];
+        const xi1 = ai[o1 + k];
+        const yr0 = ar[p0 + k];
+        const yi0 = ai[p0 + k];
+        const yr1 = ar[p1 + k];
+        const yi1 = ai[p1 + k];
+        r00 += xr0 * yr0 + xi0 * yi0;
+        q00 += xi0 * yr0 - xr0 * yi0;
+        r01 += xr0 * yr1 + xi0 * yi1;
+        q01 += xi0 * yr1 - xr0 * yi1;
+        r10 += xr1 * yr0 + xi1 * yi0;
+        q10 += xi1 * yr0 - xr1 * yi0;
+        r11 += xr1 * yr1 + xi1 * yi1;
+        q11 += xi1 * yr1 - xr1 * yi1;
       }
-      gr[i * n + j] = r0;
-      gi[i * n + j] = q0;
-      gr[i * n + j1] = r1;
-      gi[i * n + j1] = q1;
+      gr[i * n + j] = r00;
+      gi[i * n + j] = q00;
+      gr[i * n + j1] = r01;
+      gi[i * n + j1] = q01;
+      gr[i1 * n + j] = r10;
+      gi[i1 * n + j] = q10;
+      gr[i1 * n + j1] = r11;
+      gi[i1 * n + j1] = q11;
     }
   }
   for (let i = 0; i < n; i++) {

@@ -6,9 +6,15 @@
 
 /**
  * Largest Ritz value after at most `maxSteps` Lanczos steps on the row-major symmetric n×n `a`,
- * from a fixed start vector (so the result is deterministic).
+ * from a fixed start vector (so the result is deterministic); stops early once the Ritz value
+ * moves by less than `relativeTolerance` over five steps.
  */
-export function lanczosLargestEigenvalue(a: Float64Array, n: number, maxSteps = 80): number {
+export function lanczosLargestEigenvalue(
+  a: Float64Array,
+  n: number,
+  relativeTolerance = 1e-7,
+  maxSteps = 80,
+): number {
   const steps = Math.min(maxSteps, n);
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
@@ -34,7 +40,7 @@ export function lanczosLargestEigenvalue(a: Float64Array, n: number, maxSteps = 
     const bk = Math.sqrt(dot(w, w));
     if (k % 5 === 4 || k === steps - 1 || !(bk > 0)) {
       ritz = largestTridiagonalEigenvalue(alpha, beta);
-      if (Math.abs(ritz - previousRitz) <= 1e-7 * Math.abs(ritz)) break;
+      if (Math.abs(ritz - previousRitz) <= relativeTolerance * Math.abs(ritz)) break;
       previousRitz = ritz;
     }
     if (!(bk > 1e-12 * Math.abs(ak)) || k === steps - 1) break;

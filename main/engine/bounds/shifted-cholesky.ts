@@ -22,16 +22,17 @@ export function proveLargestEigenvalueBelow(
   n: number,
   lambda: number,
 ): number | null {
+  // M̂ = λI − G, rounded as described above, in the lower triangle of `l`, then factored in place.
   const l = new Float64Array(n * n);
   let maxDiagError = 0;
+  for (let i = 0; i < n; i++) {
+    const oi = i * n;
+    for (let j = 0; j < i; j++) l[oi + j] = -g[oi + j];
+    const d = lambda - g[oi + i];
+    l[oi + i] = d;
+    maxDiagError = Math.max(maxDiagError, Math.abs(d) * UNIT_ROUNDOFF_64);
+  }
   let frobenius2 = 0;
-  // Entry (i, j) of M̂ = λI − G (rounded as described above).
-  const entry = (i: number, j: number): number => {
-    if (i !== j) return -g[i * n + j];
-    const m = lambda - g[i * n + i];
-    maxDiagError = Math.max(maxDiagError, Math.abs(m) * UNIT_ROUNDOFF_64);
-    return m;
-  };
   // Row-by-row (Cholesky–Banachiewicz): L_ij = (M_ij − Σ_{k<j} L_ik·L_jk) / L_jj, two rows i,i+1
   // and two columns j,j+1 at a time so that four inner products share their loads. The last term
   // of column j+1's sum (k = j) is added once L_ij is known; the error bound holds for any order.
@@ -60,28 +61,27 @@ export function proveLargestEigenvalueBelow(
       const d0 = l[oj + j];
       const d1 = l[oj1 + j + 1];
       const c = l[oj1 + j]; // L_{j+1,j}
-      const v00 = (entry(i, j) - s00) / d0;
-      const v01 = (entry(i, j + 1) - (s01 + v00 * c)) / d1;
+      const v00 = (l[oi + j] - s00) / d0;
+      const v01 = (l[oi + j + 1] - (s01 + v00 * c)) / d1;
       l[oi + j] = v00;
       l[oi + j + 1] = v01;
       frobenius2 += v00 * v00 + v01 * v01;
       if (pair) {
-        const v10 = (entry(i + 1, j) - s10) / d0;
-        const v11 = (entry(i + 1, j + 1) - (s11 + v10 * c)) / d1;
+        const v10 = (l[oi1 + j] - s10) / d0;
+        const v11 = (l[oi1 + j + 1] - (s11 + v10 * c)) / d1;
         l[oi1 + j] = v10;
         l[oi1 + j + 1] = v11;
         frobenius2 += v10 * v10 + v11 * v11;
       }
     }
-    // The remaining columns one by one: at most one left of the diagonal, then the 2×2 corner.
-    const rows = pair ? [i, i + 1] : [i];
-    for (const r of rows) {
+    // The remaining columns one by one: the 2×2 corner on the diagonal (j = i here).
+    for (let r = i; r <= (pair ? i + 1 : i); r++) {
       const or = r * n;
       for (let c = j; c <= r; c++) {
         const oc = c * n;
         let s = 0;
         for (let k = 0; k < c; k++) s += l[or + k] * l[oc + k];
-        const rest = entry(r, c) - s;
+        const rest = l[or + c] - s;
         if (r === c) {
           if (!(rest > 0)) return null;
           l[or + r] = Math.sqrt(rest);
