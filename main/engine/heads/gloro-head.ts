@@ -86,6 +86,23 @@ function maskBuilder(spec: HeadSpec): (f: tf.Tensor2D) => tf.Tensor3D {
   return (f) => op(f) as tf.Tensor3D;
 }
 
+/**
+ * max / min over the last axis whose gradient goes to one arg-extremum. tf.max gives the full
+ * gradient to every tied entry, and the head has structural ties (m^1 = m^2 whenever the
+ * class beating the top-1 in m^1 also ranks outside F^2), which would double-count.
+ */
+function selectMax(x: tf.Tensor): tf.Tensor {
+  const axis = x.rank - 1;
+  if (x.shape[axis] === 1) return tf.squeeze(x, [axis]);
+  return tf.sum(tf.mul(x, oneHotFloat(tf.argMax(x, axis), x.shape[axis])), axis);
+}
+
+function selectMin(x: tf.Tensor): tf.Tensor {
+  const axis = x.rank - 1;
+  if (x.shape[axis] === 1) return tf.squeeze(x, [axis]);
+  return tf.sum(tf.mul(x, oneHotFloat(tf.argMin(x, axis), x.shape[axis])), axis);
+}
+
 export interface GloroHead {
   spec: HeadSpec;
   /** g: [n, C + 1]; the last column is ⊥. */
@@ -111,17 +128,17 @@ export function makeGloroHead(spec: HeadSpec): GloroHead {
         const margins: tf.Tensor[] = [];
         for (let kk = 1; kk <= kMax; kk++) {
           const inside = tf.slice(inTop, [0, kk - 1, 0], [n, 1, c]);
-          const outsideMax = tf.max(tf.sub(z, tf.mul(inside, BIG)), 2); // [n, kMax]
+          const outsideMax = selectMax(tf.sub(z, tf.mul(inside, BIG))); // [n, kMax]
           const mj = tf.sub(fTop, outsideMax);
           const notInK = tf.tensor2d(
             Array.from({ length: kMax }, (_, a) => (a < kk ? 0 : BIG)),
             [1, kMax],
           );
-          margins.push(tf.min(tf.add(mj, notInK), 1));
+          margins.push(selectMin(tf.add(mj, notInK)));
         }
         const mk = tf.stack(margins, 1); // [n, kMax]
-        const m = tf.max(tf.sub(mk, tf.mul(tf.sub(1, allowed), BIG)), 1);
-        const bottom = tf.sub(tf.max(f, 1), m);
+        const m = selectMax(tf.sub(mk, tf.mul(tf.sub(1, allowed), BIG)));
+        const bottom = tf.sub(selectMax(f), m);
         return tf.concat([f, tf.reshape(bottom, [n, 1])], 1) as tf.Tensor2D;
       });
     },

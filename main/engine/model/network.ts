@@ -14,6 +14,8 @@ import type { LayerPlan, LayerSpec } from './layer-plan.ts';
 
 interface LinearParams {
   index: number;
+  /** Stable names in checkpoints: L{index}.w / .b / .u. */
+  keys: [string, string, string];
   spec: Extract<LayerSpec, { kind: 'dense' | 'conv' }>;
   w: tf.Variable;
   b: tf.Variable;
@@ -76,18 +78,26 @@ export class Network {
       for (const v of u0) norm += v * v;
       norm = Math.sqrt(norm);
       for (let i = 0; i < u0.length; i++) u0[i] /= norm;
-      this.linear.push({
-        index,
-        spec,
-        w: tf.variable(tf.tensor(gaussian(wSize, std), wShape), true, `L${index}.w`),
-        b: tf.variable(tf.zeros([units]), true, `L${index}.b`),
-        u: tf.variable(tf.tensor(u0, uShape), false, `L${index}.u`),
-      });
+      const wInit = gaussian(wSize, std);
+      // tidy frees the initial values; variables survive it.
+      // tfjs variable names are global: left to tfjs (unique), checkpoints use `keys`.
+      const [w, b, u] = tf.tidy(() => [
+        tf.variable(tf.tensor(wInit, wShape), true),
+        tf.variable(tf.zeros([units]), true),
+        tf.variable(tf.tensor(u0, uShape), false),
+      ]);
+      const keys: [string, string, string] = [`L${index}.w`, `L${index}.b`, `L${index}.u`];
+      this.linear.push({ index, keys, spec, w, b, u });
     });
   }
 
   trainableVariables(): tf.Variable[] {
     return this.linear.flatMap((l) => [l.w, l.b]);
+  }
+
+  /** Checkpoint names of trainableVariables(), same order. */
+  trainableKeys(): string[] {
+    return this.linear.flatMap((l) => [l.keys[0], l.keys[1]]);
   }
 
   /** Logits [n, C] for inputs [n, ...inputShape]. */
@@ -190,8 +200,8 @@ export class Network {
   async exportArrays(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
     for (const p of this.linear) {
-      for (const v of [p.w, p.b, p.u]) {
-        out.push({ name: v.name, shape: [...v.shape], data: (await v.data()) as Float32Array });
+      for (const [i, v] of [p.w, p.b, p.u].entries()) {
+        out.push({ name: p.keys[i], shape: [...v.shape], data: (await v.data()) as Float32Array });
       }
     }
     return out;
@@ -200,11 +210,12 @@ export class Network {
   importArrays(arrays: NamedArray[]): void {
     const byName = new Map(arrays.map((a) => [a.name, a]));
     for (const p of this.linear) {
-      for (const v of [p.w, p.b, p.u]) {
-        const a = byName.get(v.name);
-        if (a === undefined) throw new Error(`checkpoint lacks ${v.name}`);
+      for (const [i, v] of [p.w, p.b, p.u].entries()) {
+        const key = p.keys[i];
+        const a = byName.get(key);
+        if (a === undefined) throw new Error(`checkpoint lacks ${key}`);
         if (a.shape.join('x') !== v.shape.join('x')) {
-          throw new Error(`checkpoint ${v.name} has shape [${a.shape}], model [${v.shape}]`);
+          throw new Error(`checkpoint ${key} has shape [${a.shape}], model [${v.shape}]`);
         }
         tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
       }

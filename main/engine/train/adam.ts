@@ -12,14 +12,17 @@ export class Adam {
   private m: tf.Variable[];
   private v: tf.Variable[];
 
+  /** `keys`: stable checkpoint names of `vars`, same order. */
   constructor(
     private readonly vars: tf.Variable[],
+    private readonly keys: string[],
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7,
   ) {
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false, `adam.m.${x.name}`));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false, `adam.v.${x.name}`));
+    // tidy frees the initial values; variables survive it.
+    this.m = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** Applies one update; `grads` in the order of the variables. Does not dispose `grads`. */
@@ -41,18 +44,23 @@ export class Adam {
 
   async exportArrays(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
-    for (const x of [...this.m, ...this.v]) {
-      out.push({ name: x.name, shape: [...x.shape], data: (await x.data()) as Float32Array });
+    for (const [moment, list] of [['m', this.m] as const, ['v', this.v] as const]) {
+      for (const [i, x] of list.entries()) {
+        const data = (await x.data()) as Float32Array;
+        out.push({ name: `adam.${moment}.${this.keys[i]}`, shape: [...x.shape], data });
+      }
     }
     return out;
   }
 
   importArrays(arrays: NamedArray[], step: number): void {
     const byName = new Map(arrays.map((a) => [a.name, a]));
-    for (const x of [...this.m, ...this.v]) {
-      const a = byName.get(x.name);
-      if (a === undefined) throw new Error(`checkpoint lacks ${x.name}`);
-      tf.tidy(() => x.assign(tf.tensor(a.data, a.shape)));
+    for (const [moment, list] of [['m', this.m] as const, ['v', this.v] as const]) {
+      for (const [i, x] of list.entries()) {
+        const a = byName.get(`adam.${moment}.${this.keys[i]}`);
+        if (a === undefined) throw new Error(`checkpoint lacks Adam state of ${this.keys[i]}`);
+        tf.tidy(() => x.assign(tf.tensor(a.data, a.shape)));
+      }
     }
     this.step = step;
   }

@@ -92,7 +92,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const key = planKey(config, dataset);
   const net = new Network(plan, t.seed);
   const vars = net.trainableVariables();
-  const adam = new Adam(vars);
+  const adam = new Adam(vars, net.trainableKeys());
   let rng = new Rng((t.seed ^ 0x5bd1e995) >>> 0);
   const head = makeGloroHead(headSpec(config.guarantee, c));
   const lrOf = makeSchedule(t.learningRate, 'training.learningRate');

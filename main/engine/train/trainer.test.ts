@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { train } from './trainer.ts';
+import type { TrainHooks, TrainRequest } from './trainer.ts';
+import type { EpochMetrics } from '../../../shared/api/run-types.ts';
+import type { ExperimentConfig, Guarantee } from '../../../shared/config/experiment.ts';
+import { clusters } from '../testing/synthetic.ts';
+import { useBackend } from '../testing/use-backend.ts';
+
+const dirs: string[] = [];
+async function runDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'rc-train-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+const dataset = clusters({ classes: 6, trainSize: 480, testSize: 240, spread: 0.1, seed: 11 });
+
+function config(epochs: number, guarantee: Guarantee = { kind: 'standard' }): ExperimentConfig {
+  return {
+    name: 't',
+    dataset: { kind: 'blobs-2d' },
+    architecture: { name: 'dense-small', width: 32, depth: 2 },
+    guarantee,
+    training: {
+      epochs,
+      batchSize: 48,
+      learningRate: '5e-3',
+      loss: 'crossentropy',
+      epsilon: 0.1,
+      powerIterations: 2,
+      seed: 21,
+    },
+  };
+}
+
+function hooks(epochs: EpochMetrics[], tensors: number[]): TrainHooks {
+  return {
+    progress: () => {},
+    epoch: (m) => {
+      epochs.push(m);
+      tensors.push(tf.memory().numTensors);
+    },
+    log: () => {},
+    isCancelled: () => false,
+  };
+}
+
+async function run(req: Omit<TrainRequest, 'dataset' | 'runId'>) {
+  const epochs: EpochMetrics[] = [];
+  const tensors: number[] = [];
+  const result = await train({ ...req, runId: 'r', dataset }, hooks(epochs, tensors));
+  const arrays = result.net ? await result.net.exportArrays() : [];
+  result.net?.dispose();
+  return { result, epochs, tensors, arrays };
+}
+
+describe.each(['wasm', 'cpu'] as const)('training on %s', (backend) => {
+  it('reaches a VRA well above chance without leaking tensors', async () => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const { result, epochs, tensors } = await run({
+      runDir: await runDir(),
+      config: config(4),
+      resume: false,
+    });
+    expect(result.status).toBe('done');
+    expect(epochs).toHaveLength(4);
+    // Chance is 1/6; a robustly separable set should be certified for most points.
+    expect(epochs[3].vra).toBeGreaterThan(0.6);
+    expect(epochs[3].cleanAccuracy).toBeGreaterThanOrEqual(epochs[3].vra);
+    expect(new Set(tensors).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('checkpoints', () => {
+  it('resuming after an interruption gives the same run as no interruption', async () => {
+    await useBackend('wasm');
+    const guarantee: Guarantee = { kind: 'rtk', k: 2 };
+    const full = await run({ runDir: await runDir(), config: config(3, guarantee), resume: false });
+    const dir = await runDir();
+    const first = await run({
+      runDir: dir,
+      config: config(3, guarantee),
+      resume: false,
+      stopAfterEpochs: 1,
+    });
+    expect(first.result.status).toBe('stopped');
+    expect(first.epochs).toHaveLength(1);
+    const rest = await run({ runDir: dir, config: config(3, guarantee), resume: true });
+    expect(rest.epochs.map((m) => m.epoch)).toEqual([2, 3]);
+    const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSecond: 0 });
+    expect([...first.epochs, ...rest.epochs].map(strip)).toEqual(full.epochs.map(strip));
+    expect(rest.arrays.map((a) => a.name)).toEqual(full.arrays.map((a) => a.name));
+    rest.arrays.forEach((a, i) => expect(a.data).toEqual(full.arrays[i].data));
+  });
+});
