@@ -13,16 +13,17 @@
  *    Distinct outputs sit at distinct grid positions. So the padded conv is P·C·E, with E an
  *    isometric embedding of the inputs, C the circular conv and P a selection of outputs, and
  *    ‖P·C·E‖ ≤ ‖C‖.
- * 2. Stride. A stride s keeps the outputs at positions p·s. Shifting the input by the padding
- *    (any shift of a circular conv has the same norm), the strided layer is a selection of the
- *    outputs of C at positions ≡ 0 mod s on the grid, which we round up to a multiple of s. This
- *    strided circular map is block-diagonalised by the DFT: output frequency k' (on the N/s grid)
- *    gathers the s² input frequencies k' + r·N/s (aliasing), and its norm is exactly
- *        max_{k'} σ₁(B_{k'}) / s,   B_{k'} = [K̂(k' + r·N/s)]_{r ∈ [0,s)²}   (cout × s²·cin),
+ * 2. Stride. Place the input at grid rows padTop … padTop + h − 1 (columns alike); output p of
+ *    the layer is then the circular conv's output at grid position p·s, and the argument of 1
+ *    still applies (padTop ≤ kh − 1 and (out − 1)·s − padTop ≤ h − 1 for tfjs 'same' and
+ *    'valid'). So the layer is a selection of the outputs of the *strided* circular map
+ *    S = (keep positions ≡ 0 mod s)·C, with N rounded up to a multiple of s; ‖S‖ ≤ ‖C‖, and
+ *    ‖S‖ is known exactly: with the unitary DFT, output frequency k' (on the N/s grid) gathers
+ *    the s² input frequencies k' + r·N/s (aliasing: Y(k') = s⁻²·Σ_r K̂(k'+rN/s)ᵀ·X(k'+rN/s)), so
+ *        ‖S‖ = max_{k'} σ₁(B_{k'}) / s,   B_{k'} = [K̂(k' + r·N/s)]_{r ∈ [0,s)²}   (cout × s²·cin),
  *    where K̂(u, v) = Σ_{a,b} K[a, b, :, :]ᵀ·e^{2πi(au/N1 + bv/N2)}. For s = 1 this is the classic
- *    max over frequencies of the largest singular value of the cout×cin transfer matrix.
- *    Keeping only s-multiples of the outputs can only decrease the norm, so using the strided
- *    circular conv (rather than ignoring the stride) is both sound and much tighter.
+ *    max over frequencies of the largest singular value of the cout×cin transfer matrix; for
+ *    s > 1 it is much tighter than ‖C‖.
  * 3. Each σ₁(B_{k'}) is bounded by Gram iteration (gram-iteration.ts, rounding included);
  *    B_{−k'} is the conjugate of B_{k'} up to a permutation of blocks (the kernel is real), so half
  *    of the frequencies suffice. The DFT itself is computed in float64 with a one-rounding twiddle

@@ -78,4 +78,29 @@ describe('gramIterationLog2', () => {
     expect(2 ** complex.log2Upper).toBeGreaterThanOrEqual(exact);
     expect(2 ** complex.log2Upper).toBeLessThanOrEqual(exact * 1.005);
   });
+
+  it('is ≥ σ₁ before any slack on matrices whose norm is known exactly', () => {
+    const n = 60;
+    const cases: Array<[string, Float64Array, number]> = [];
+    const identity = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) identity[i * n + i] = 3;
+    cases.push(['3·I', identity, 3]);
+    const diagonal = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      diagonal[i * n + ((i * 7) % n)] = i === 17 ? 1 : 0.5 + 2 ** -(i + 1);
+    cases.push(['permuted diagonal', diagonal, 1]);
+    const ones = new Float64Array(n * n).fill(0.25);
+    cases.push(['rank one', ones, 0.25 * n]);
+    for (const [, matrix, sigma] of cases) {
+      for (const choleskyShortcut of [true, false]) {
+        const real = gramIterationLog2(matrix.slice(), null, n, n, { choleskyShortcut });
+        expect(2 ** real.log2Upper).toBeGreaterThanOrEqual(sigma);
+        expect(2 ** real.log2Upper).toBeLessThanOrEqual(sigma * 1.005);
+        const complex = gramIterationLog2(new Float64Array(n * n), matrix.slice(), n, n, {
+          choleskyShortcut,
+        });
+        expect(2 ** complex.log2Upper).toBeGreaterThanOrEqual(sigma);
+      }
+    }
+  });
 });

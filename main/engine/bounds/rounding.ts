@@ -14,8 +14,11 @@ export const UNIT_ROUNDOFF_32 = 2 ** -24;
 
 /**
  * Allowance that covers every absolute error caused by underflow: our iterates are rescaled so
- * their Frobenius norm is about 1, so each gradual-underflow rounding (≤ 2^-1075) and the few
- * million of them one step can make stay far below this.
+ * their Frobenius norm is about 1 (and σ₁ ≥ ‖·‖_F/√n), so each gradual-underflow rounding
+ * (≤ 2^-1075) and the few million of them one step can make stay far below this. The one
+ * rescaling outside the iteration steps (of the input, by a power of two) can only underflow
+ * entries below 2^-1022 times its largest entry; that is covered, with a huge margin, by
+ * FINAL_OPERATIONS_FACTOR.
  */
 export const UNDERFLOW_ALLOWANCE = 2 ** -900;
 
