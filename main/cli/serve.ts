@@ -1,4 +1,5 @@
 /** `relaxcert serve`: the workbench in a browser on this machine. */
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createWorkbenchHost } from '../host/create-host.ts';
 import { startWorkbenchServer } from '../server/workbench-server.ts';
@@ -13,6 +14,7 @@ can be resumed later.
 Options:
   --port P       port (default: a free one)
   --static DIR   folder of the built renderer (default: out/renderer)
+  --open         open the address in the default browser, when there is one
   -h, --help     show this help
 `;
 
@@ -20,6 +22,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand('serve', argv, {
     port: { type: 'string' },
     static: { type: 'string' },
+    open: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(SERVE_HELP);
@@ -46,6 +49,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`RelaxCert workbench: ${server.url}\n`);
+  if (values.open) openInBrowser(server.url);
   const running = server;
   await new Promise<void>((done) => {
     const stop = () => {
@@ -59,4 +63,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await running.close();
   await host.close();
   return 0;
+}
+
+/** Best effort: no browser (a server, a container) is not an error; the URL is printed. */
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    /* no opener */
+  }
 }
