@@ -15,11 +15,12 @@ export interface CertRunner {
 export function inProcessRunner(): CertRunner {
   const r = new Recertifier();
   return {
+    // structuredClone mimics the worker boundary, so reactive proxies fail here as they would there.
     async load(data) {
-      r.load(data);
+      r.load(structuredClone(data));
     },
     async run(request) {
-      return r.run(request);
+      return r.run(structuredClone(request));
     },
     dispose() {},
   };

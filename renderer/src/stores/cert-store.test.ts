@@ -35,6 +35,7 @@ describe('cert store', () => {
     // Move class 2 into the set of class 1: point 3 (label 1, logits b ≈ c) becomes certifiable.
     await store.setDraft(moveClass(store.draft, 2, 0, 1));
     await store.settled();
+    expect(store.certError).toBeUndefined();
     expect(store.result?.guarantee).toEqual({
       kind: 'affinity',
       sets: [[0], [1, 2]],

@@ -64,9 +64,10 @@ export const useCertStore = defineStore('cert', () => {
   });
 
   function request(eps: number, g: Guarantee): RecertifyRequest {
+    // Plain data only: the request crosses a worker boundary (reactive proxies cannot be cloned).
     return {
       epsilon: eps,
-      guarantee: g,
+      guarantee: JSON.parse(JSON.stringify(g)) as Guarantee,
       curveEpsilons: curveEpsilons(trainedEpsilon.value),
       regionGrid: isTwoD.value ? REGION_GRID : 0,
     };
