@@ -9,27 +9,12 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { writeEvalArtifacts } from '../store/eval-artifacts.ts';
-import * as bounds from './bounds/index.ts';
-import { denseSpectralUpperBound, lipschitzMatrix, logitSlack } from './bounds/index.ts';
-
-type ConvBound = (
-  kernel: Float32Array,
-  shape: { kh: number; kw: number; cin: number; cout: number },
-  input: { h: number; w: number },
-  options: { stride: number; padding: 'same' | 'valid' },
-) => number;
-
-/** The conv bound, looked up at run time while main/engine/bounds is still growing. */
-function conv2dSpectralUpperBound(...args: Parameters<ConvBound>): number {
-  const fn = (bounds as Record<string, unknown>)['conv2dSpectralUpperBound'];
-  if (typeof fn !== 'function') {
-    throw new RelaxCertError(
-      'INTERNAL',
-      'sound convolution bounds are not available in this build',
-    );
-  }
-  return (fn as ConvBound)(...args);
-}
+import {
+  conv2dSpectralUpperBound,
+  denseSpectralUpperBound,
+  lipschitzMatrix,
+  logitSlack,
+} from './bounds/index.ts';
 import { buildLayerPlan } from './model/layer-plan.ts';
 import type { LayerPlan } from './model/layer-plan.ts';
 import { Network } from './model/network.ts';
