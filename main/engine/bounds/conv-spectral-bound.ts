@@ -54,7 +54,7 @@ export interface ConvInputSize {
 export interface ConvBoundOptions {
   stride: number;
   padding: 'same' | 'valid';
-  /** Tightness target of the per-frequency Gram iteration (default 0.005); never soundness. */
+  /** Tightness target of the per-frequency Gram iteration (default 0.001); never soundness. */
   tolerance?: number;
   /** Cap on squarings per frequency (default 24). */
   maxIterations?: number;

@@ -14,7 +14,7 @@ import { inflateBound } from './slack.ts';
 export interface SpectralBoundOptions {
   /**
    * Target tightness: Gram iteration stops once the bound is proven within this relative
-   * distance of the exact norm (default 0.005). Never affects soundness.
+   * distance of the exact norm (default 0.001). Never affects soundness.
    */
   tolerance?: number;
   /** Cap on the number of squarings (default 24); the bound is sound whenever it stops. */

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gramIterationLog2, SHIFTED_CHOLESKY_MIN_SIZE } from './gram-iteration.ts';
+import {
+  DEFAULT_GRAM_TOLERANCE,
+  gramIterationLog2,
+  SHIFTED_CHOLESKY_MIN_SIZE,
+} from './gram-iteration.ts';
 import { exactSpectralNorm } from './test-utils/exact-spectral-norm.ts';
 import { matrixWithSingularValues } from './test-utils/known-matrices.ts';
 import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
@@ -61,12 +65,12 @@ describe('gramIterationLog2', () => {
     const shortcut = gramIterationLog2(flat.slice(), null, n, n);
     expect(shortcut.iterations).toBe(1);
     expect(2 ** shortcut.log2Upper).toBeGreaterThanOrEqual(1.5);
-    expect(2 ** shortcut.log2Upper).toBeLessThanOrEqual(1.5 * 1.005);
+    expect(2 ** shortcut.log2Upper).toBeLessThanOrEqual(1.5 * (1 + DEFAULT_GRAM_TOLERANCE));
     // Without the shortcut, the same flat spectrum needs many squarings.
     const plain = gramIterationLog2(flat.slice(), null, n, n, { choleskyShortcut: false });
     expect(plain.iterations).toBeGreaterThan(5);
     expect(2 ** plain.log2Upper).toBeGreaterThanOrEqual(1.5);
-    expect(2 ** plain.log2Upper).toBeLessThanOrEqual(1.5 * 1.005);
+    expect(2 ** plain.log2Upper).toBeLessThanOrEqual(1.5 * (1 + DEFAULT_GRAM_TOLERANCE));
     // A complex matrix takes the shortcut through its real symmetric embedding.
     const half = SHIFTED_CHOLESKY_MIN_SIZE / 2;
     const random2 = seededRandom(24);
@@ -76,7 +80,7 @@ describe('gramIterationLog2', () => {
     const complex = gramIterationLog2(re, im, half, half);
     expect(complex.iterations).toBe(1);
     expect(2 ** complex.log2Upper).toBeGreaterThanOrEqual(exact);
-    expect(2 ** complex.log2Upper).toBeLessThanOrEqual(exact * 1.005);
+    expect(2 ** complex.log2Upper).toBeLessThanOrEqual(exact * (1 + DEFAULT_GRAM_TOLERANCE));
   });
 
   it('is ≥ σ₁ before any slack on matrices whose norm is known exactly', () => {
@@ -95,7 +99,7 @@ describe('gramIterationLog2', () => {
       for (const choleskyShortcut of [true, false]) {
         const real = gramIterationLog2(matrix.slice(), null, n, n, { choleskyShortcut });
         expect(2 ** real.log2Upper).toBeGreaterThanOrEqual(sigma);
-        expect(2 ** real.log2Upper).toBeLessThanOrEqual(sigma * 1.005);
+        expect(2 ** real.log2Upper).toBeLessThanOrEqual(sigma * (1 + DEFAULT_GRAM_TOLERANCE));
         const complex = gramIterationLog2(new Float64Array(n * n), matrix.slice(), n, n, {
           choleskyShortcut,
         });

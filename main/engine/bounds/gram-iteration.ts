@@ -37,7 +37,7 @@ import { lanczosLargestEigenvalue } from './lanczos-estimate.ts';
 import { proveLargestEigenvalueBelow } from './shifted-cholesky.ts';
 
 export interface GramIterationOptions {
-  /** Stop when the bound is proven within this relative distance of σ₁ (default 0.005). */
+  /** Stop when the bound is proven within this relative distance of σ₁ (default 0.001). */
   tolerance?: number;
   /** At most this many squarings (default 24); the bound is sound whenever it stops. */
   maxIterations?: number;
@@ -59,7 +59,7 @@ export interface GramIterationResult {
   iterations: number;
 }
 
-export const DEFAULT_GRAM_TOLERANCE = 0.005;
+export const DEFAULT_GRAM_TOLERANCE = 0.001;
 export const DEFAULT_GRAM_MAX_ITERATIONS = 24;
 
 /**
@@ -192,16 +192,19 @@ export function gramIterationLog2(
           break;
         }
       }
-      // 2. Otherwise shift just above a Lanczos estimate. A Ritz value is below λ_max, so
-      // λ' ≤ λ_max·(1 + tolerance)(1 + tiny): the bound on σ₁ is within about tolerance/2.
+      // 2. Otherwise shift just above a Lanczos estimate: first by tolerance/8, then (if the
+      // estimate was not that accurate) by the tolerance. A Ritz value is below λ_max, so
+      // λ' ≤ λ_max·(1 + shift)(1 + tiny): the bound on σ₁ is within about shift/2 of it.
       const estimate = lanczosLargestEigenvalue(symmetric, size, tolerance / 50);
-      if (estimate > 0) {
-        const proven = proveLargestEigenvalueBelow(symmetric, size, estimate * (1 + tolerance));
-        if (proven !== null) {
-          upper = Math.min(upper, toLog2Sigma(proven));
-          lower = Math.max(lower, toLog2Sigma(estimate));
-          break;
-        }
+      let proven: number | null = null;
+      for (const shift of estimate > 0 ? [tolerance / 8, tolerance] : []) {
+        proven = proveLargestEigenvalueBelow(symmetric, size, estimate * (1 + shift));
+        if (proven !== null) break;
+      }
+      if (proven !== null) {
+        upper = Math.min(upper, toLog2Sigma(proven));
+        lower = Math.max(lower, toLog2Sigma(estimate));
+        break;
       }
       // 3. Both failed (a poor estimate): keep squaring, which always converges.
     }

@@ -53,16 +53,6 @@ export function gamma32(n: number): number {
  */
 export const FINAL_OPERATIONS_FACTOR = 1 + 1e-12;
 
-/** 2^e for any integer e in [−1074, 1023], exactly (Math.pow alone overflows or underflows). */
-export function exactPow2(e: number): number {
-  if (!Number.isInteger(e) || e < -1074 || e > 1023) {
-    throw new RelaxCertError('INTERNAL', `bounds: exponent ${e} is outside float64 range`);
-  }
-  // Split so that each factor is a normal power of two and the product is exact.
-  if (e < -1000) return 2 ** -1000 * 2 ** (e + 1000);
-  return 2 ** e;
-}
-
 /** Multiplies every entry by 2^e exactly (up to underflow, covered by UNDERFLOW_ALLOWANCE). */
 export function scaleByPow2(values: Float64Array, e: number): void {
   // Apply in chunks of at most 1000 binary orders so every factor is a normal number.
