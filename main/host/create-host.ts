@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import { PRESETS } from '../../shared/config/presets.ts';
 import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
@@ -55,6 +56,19 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
   const runner: JobRunner =
     options.runner ?? new JobManager(options.backend ? { backend: options.backend } : {});
   const load = datasetCache();
+  // Generated sets are pure functions of their spec: summarise each once.
+  const generated = new Map<string, Promise<DatasetInfo>>();
+  const inspectGenerated = (spec: DatasetSpec): Promise<DatasetInfo> => {
+    if (spec.kind !== 'blobs-2d' && spec.kind !== 'shapes-32') return inspectDataset(spec);
+    const key = JSON.stringify(spec);
+    let info = generated.get(key);
+    if (!info) {
+      info = inspectDataset(spec);
+      info.catch(() => generated.delete(key));
+      generated.set(key, info);
+    }
+    return info;
+  };
   const deps: HostDeps = {
     store,
     runner,
@@ -63,7 +77,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
     validateConfig: validateExperimentConfig,
     data: {
       builtin: builtinDatasets,
-      inspect: (spec) => inspectDataset(spec),
+      inspect: (spec) => inspectGenerated(spec),
       async thumbnail(spec, split, index) {
         const dataset = await load(spec);
         if (!dataset.thumbnail) {

@@ -51,6 +51,17 @@ describe('WorkbenchHost jobs', () => {
     await host.close();
   });
 
+  it('listing notices runs whose (other) process died after the store was opened', async () => {
+    const deadStore = await RunStore.open(home, { isAlive: () => false });
+    const host = new WorkbenchHost(fakeDeps(deadStore, new ScriptedRunner()));
+    const run = await host.createRun(fakeConfig('elsewhere'));
+    await deadStore.update(run.id, { state: 'running', pid: process.pid + 1 });
+    expect((await host.getRun(run.id)).state).toBe('running');
+    const [listed] = await host.listRuns();
+    expect(listed.state).toBe('interrupted');
+    await host.close();
+  });
+
   it('a failed event stores the error message and logs it', async () => {
     const runner: JobRunner = {
       submit(job: JobSpec, onEvent: (e: JobEvent) => void): JobHandle {

@@ -115,7 +115,9 @@ export class WorkbenchHost implements WorkbenchApi {
   }
 
   async resumeRun(runId: string): Promise<RunSummary> {
-    const run = await this.deps.store.get(checked(runId));
+    checked(runId);
+    if (!this.active.has(runId)) await this.deps.store.recover();
+    const run = await this.deps.store.get(runId);
     if (!isResumable(run.state)) {
       throw new RelaxCertError(
         'CONFLICT',
@@ -167,6 +169,8 @@ export class WorkbenchHost implements WorkbenchApi {
   }
 
   async listRuns(): Promise<RunSummary[]> {
+    // Another process (a CLI run next to the server) may have died since the store opened.
+    await this.deps.store.recover();
     return this.deps.store.list();
   }
 

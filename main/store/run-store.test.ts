@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,10 @@ describe('RunStore', () => {
     await store.update(done.id, { state: 'completed' });
     await writeFile(join(store.runDir(dead.id), 'metrics.jsonl'), '{"epoch":1}\n{"epo');
     await mkdir(join(store.runsDir, '.new-20200101-000000-aaaaaa'));
+    const old = new Date(Date.now() - 3600_000);
+    await utimes(join(store.runsDir, '.new-20200101-000000-aaaaaa'), old, old);
+    // A fresh one may be another process creating a run right now: left alone.
+    await mkdir(join(store.runsDir, '.new-20200101-000000-bbbbbb'));
     const reopened = await RunStore.open(home, { isAlive: (pid) => pid === 222 });
     expect((await reopened.get(dead.id)).state).toBe('interrupted');
     expect((await reopened.get(dead.id)).error).toContain('111');
@@ -63,6 +67,7 @@ describe('RunStore', () => {
     expect((await reopened.get(live.id)).state).toBe('queued');
     expect((await reopened.get(done.id)).state).toBe('completed');
     expect(existsSync(join(store.runsDir, '.new-20200101-000000-aaaaaa'))).toBe(false);
+    expect(existsSync(join(store.runsDir, '.new-20200101-000000-bbbbbb'))).toBe(true);
   });
 
   it('skips damaged folders when listing and deletes runs whole', async () => {

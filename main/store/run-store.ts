@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
@@ -26,6 +26,9 @@ import {
 import { processAlive } from './process-alive.ts';
 import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
 import type { RunRecord } from './run-record.ts';
+
+/** Staging folders older than this are leftovers of a crash, not work in progress. */
+const LEFTOVER_AGE_MS = 10 * 60 * 1000;
 
 export type RunPatch = Partial<
   Pick<RunRecord, 'name' | 'state' | 'backend' | 'error' | 'errorCode' | 'pid'>
@@ -224,8 +227,14 @@ export class RunStore {
     const names = await readdir(this.runsDir);
     for (const name of names) {
       if (name.startsWith('.deleted-') || name.startsWith('.new-')) {
-        // Leftovers of a delete or create that a crash cut short.
-        await rm(join(this.runsDir, name), { recursive: true, force: true }).catch(() => {});
+        // Leftovers of a delete or create that a crash cut short; recent ones may belong to
+        // another process at work right now.
+        const path = join(this.runsDir, name);
+        const age = await stat(path).then(
+          (s) => this.now().getTime() - s.mtimeMs,
+          () => 0,
+        );
+        if (age > LEFTOVER_AGE_MS) await rm(path, { recursive: true, force: true }).catch(() => {});
         continue;
       }
       if (!RUN_ID_PATTERN.test(name)) continue;
