@@ -23,73 +23,101 @@ export function proveLargestEigenvalueBelow(
   lambda: number,
 ): number | null {
   // M̂ = λI − G, rounded as described above, in the lower triangle of `l`, then factored in place.
-  const l = new Float64Array(n * n);
+  // `l` is padded to a multiple of 4 rows with identity rows: diag(M̂, I) has the factor
+  // diag(L̂, I), computed exactly for the padding (no rounding in 0s and 1s), so the padding
+  // changes neither the outcome nor the error bound, and it lets the kernel below work on four
+  // rows at a time without edge cases.
+  const size = Math.ceil(n / 4) * 4;
+  const l = new Float64Array(size * size);
   let maxDiagError = 0;
   for (let i = 0; i < n; i++) {
-    const oi = i * n;
-    for (let j = 0; j < i; j++) l[oi + j] = -g[oi + j];
-    const d = lambda - g[oi + i];
+    const oi = i * size;
+    const gi = i * n;
+    for (let j = 0; j < i; j++) l[oi + j] = -g[gi + j];
+    const d = lambda - g[gi + i];
     l[oi + i] = d;
     maxDiagError = Math.max(maxDiagError, Math.abs(d) * UNIT_ROUNDOFF_64);
   }
+  for (let i = n; i < size; i++) l[i * size + i] = 1;
   let frobenius2 = 0;
-  // Row-by-row (Cholesky–Banachiewicz): L_ij = (M_ij − Σ_{k<j} L_ik·L_jk) / L_jj, two rows i,i+1
-  // and two columns j,j+1 at a time so that four inner products share their loads. The last term
-  // of column j+1's sum (k = j) is added once L_ij is known; the error bound holds for any order.
-  for (let i = 0; i < n; i += 2) {
-    const pair = i + 1 < n;
-    const oi = i * n;
-    const oi1 = pair ? oi + n : oi;
+  // Row-by-row (Cholesky–Banachiewicz): L_ij = (M_ij − Σ_{k<j} L_ik·L_jk) / L_jj, four rows and
+  // two columns at a time so that eight inner products share their loads. The last term of
+  // column j+1's sum (k = j) is added once L_ij is known; the error bound holds for any order.
+  for (let i = 0; i < size; i += 4) {
+    const o0 = i * size;
+    const o1 = o0 + size;
+    const o2 = o1 + size;
+    const o3 = o2 + size;
     let j = 0;
-    for (; j + 1 < i; j += 2) {
-      const oj = j * n;
-      const oj1 = oj + n;
+    for (; j < i; j += 2) {
+      const p0 = j * size;
+      const p1 = p0 + size;
       let s00 = 0;
       let s01 = 0;
       let s10 = 0;
       let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
       for (let k = 0; k < j; k++) {
-        const a0 = l[oi + k];
-        const a1 = l[oi1 + k];
-        const b0 = l[oj + k];
-        const b1 = l[oj1 + k];
-        s00 += a0 * b0;
-        s01 += a0 * b1;
-        s10 += a1 * b0;
-        s11 += a1 * b1;
+        const b0 = l[p0 + k];
+        const b1 = l[p1 + k];
+        let x = l[o0 + k];
+        s00 += x * b0;
+        s01 += x * b1;
+        x = l[o1 + k];
+        s10 += x * b0;
+        s11 += x * b1;
+        x = l[o2 + k];
+        s20 += x * b0;
+        s21 += x * b1;
+        x = l[o3 + k];
+        s30 += x * b0;
+        s31 += x * b1;
       }
-      const d0 = l[oj + j];
-      const d1 = l[oj1 + j + 1];
-      const c = l[oj1 + j]; // L_{j+1,j}
-      const v00 = (l[oi + j] - s00) / d0;
-      const v01 = (l[oi + j + 1] - (s01 + v00 * c)) / d1;
-      l[oi + j] = v00;
-      l[oi + j + 1] = v01;
-      frobenius2 += v00 * v00 + v01 * v01;
-      if (pair) {
-        const v10 = (l[oi1 + j] - s10) / d0;
-        const v11 = (l[oi1 + j + 1] - (s11 + v10 * c)) / d1;
-        l[oi1 + j] = v10;
-        l[oi1 + j + 1] = v11;
-        frobenius2 += v10 * v10 + v11 * v11;
-      }
+      const d0 = l[p0 + j];
+      const d1 = l[p1 + j + 1];
+      const c = l[p1 + j]; // L_{j+1,j}
+      let v = (l[o0 + j] - s00) / d0;
+      let w = (l[o0 + j + 1] - (s01 + v * c)) / d1;
+      l[o0 + j] = v;
+      l[o0 + j + 1] = w;
+      let f = v * v + w * w;
+      v = (l[o1 + j] - s10) / d0;
+      w = (l[o1 + j + 1] - (s11 + v * c)) / d1;
+      l[o1 + j] = v;
+      l[o1 + j + 1] = w;
+      f += v * v + w * w;
+      v = (l[o2 + j] - s20) / d0;
+      w = (l[o2 + j + 1] - (s21 + v * c)) / d1;
+      l[o2 + j] = v;
+      l[o2 + j + 1] = w;
+      f += v * v + w * w;
+      v = (l[o3 + j] - s30) / d0;
+      w = (l[o3 + j + 1] - (s31 + v * c)) / d1;
+      l[o3 + j] = v;
+      l[o3 + j + 1] = w;
+      f += v * v + w * w;
+      // Padding rows have zeros left of their diagonal: they add nothing here.
+      frobenius2 += f;
     }
-    // The remaining columns one by one: the 2×2 corner on the diagonal (j = i here).
-    for (let r = i; r <= (pair ? i + 1 : i); r++) {
-      const or = r * n;
+    // The 4×4 corner on the diagonal (j = i here), entry by entry.
+    for (let r = i; r < i + 4; r++) {
+      const or = r * size;
       for (let c = j; c <= r; c++) {
-        const oc = c * n;
-        let s = 0;
-        for (let k = 0; k < c; k++) s += l[or + k] * l[oc + k];
-        const rest = l[or + c] - s;
+        const oc = c * size;
+        let sum = 0;
+        for (let k = 0; k < c; k++) sum += l[or + k] * l[oc + k];
+        const rest = l[or + c] - sum;
         if (r === c) {
           if (!(rest > 0)) return null;
           l[or + r] = Math.sqrt(rest);
-          frobenius2 += rest;
+          if (r < n) frobenius2 += rest;
         } else {
-          const v = rest / l[oc + c];
-          l[or + c] = v;
-          frobenius2 += v * v;
+          const value = rest / l[oc + c];
+          l[or + c] = value;
+          frobenius2 += value * value;
         }
       }
     }
