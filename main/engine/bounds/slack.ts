@@ -6,7 +6,7 @@
  * 1. The Lipschitz bounds themselves (BOUND_RELATIVE_SLACK). They are computed in float64 from
  *    the float32 weights exactly as stored (a float32 converts to float64 without error), and the
  *    Gram iteration / DFT code accounts for its own float64 rounding rigorously (relative effect
- *    below 1e-9 for layers up to 4096 wide). What is left unproven is what callers do with the
+ *    below 1e-8 for layers up to 4096 wide). What is left unproven is what callers do with the
  *    bounds: multiplying a dozen per-layer bounds, K_ji = ‖w_j − w_i‖·Π, possibly storing them
  *    in a Float32Array (2^-24 ≈ 6e-8 relative per operation, so under 1e-5 for 100 operations).
  *    A relative slack of 1e-4 covers all of that at least ten times over, and costs a 1e-4
