@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeMessage, encodeMessage } from '../../shared/api/codec.ts';
+import { createWsClient } from '../../shared/api/ws-client.ts';
+import type { WebSocketConstructor } from '../../shared/api/ws-client.ts';
 import { fakeDeps } from '../host/testing/fake-deps.ts';
 import { WorkbenchHost } from '../host/workbench-host.ts';
 import { RunStore } from '../store/run-store.ts';
@@ -190,6 +192,33 @@ describe('browser server security', () => {
         Origin: `http://127.0.0.1:${server.port}`,
       }),
     ).toBe('open');
+  });
+
+  it('the WebSocket client reports a refused token as UNAUTHORIZED', async () => {
+    const client = createWsClient({
+      url: `ws://127.0.0.1:${server.port}/ws`,
+      token: 'not-the-token',
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    await expect(client.ready).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(client.getInfo()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('the WebSocket client rejects calls in flight when the server goes away', async () => {
+    const stuck = Object.assign(Object.create(host) as WorkbenchHost, {
+      getInfo: () => new Promise<never>(() => {}),
+    });
+    const other = await startWorkbenchServer({ api: stuck, staticDir });
+    const client = createWsClient({
+      url: `ws://127.0.0.1:${other.port}/ws`,
+      token: other.token,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    await client.ready;
+    const call = client.getInfo();
+    await other.close();
+    await expect(call).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(client.listRuns()).rejects.toThrow(/closed/);
   });
 
   it('serves the renderer with a strict CSP and never outside its folder', async () => {

@@ -61,16 +61,26 @@ export function createWsClient(options: WsClientOptions): WsWorkbenchClient {
   let nextId = 1;
   let closed: RelaxCertError | undefined;
 
+  // Node's `ws` throws an 'error' nobody listens to; the 'close' that follows reports it.
+  socket.addEventListener('error', () => {});
+  let opened = false;
   const ready = new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve());
+    socket.addEventListener('open', () => {
+      opened = true;
+      resolve();
+    });
     socket.addEventListener('close', (event) => {
-      const why =
-        event.code === 4001 || event.code === 1008
-          ? new RelaxCertError('UNAUTHORIZED', `workbench server refused the connection`)
-          : new RelaxCertError(
-              'INTERNAL',
-              `connection to the workbench server closed (code ${event.code})`,
-            );
+      // A refused upgrade (401/403) and a server that is down look the same from a browser.
+      const why = opened
+        ? new RelaxCertError(
+            'INTERNAL',
+            `connection to the workbench server closed (code ${event.code})`,
+          )
+        : new RelaxCertError(
+            'UNAUTHORIZED',
+            `cannot connect to the workbench server at ${options.url}: is it running, and is ` +
+              'the token the one it printed at this launch?',
+          );
       closed = why;
       reject(why);
       for (const p of pending.values()) p.reject(why);
