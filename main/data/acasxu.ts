@@ -18,13 +18,7 @@ import { basename } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { dataError } from './data-error.ts';
 import { minDiffLabelDistance } from './min-distance.ts';
-import {
-  advisory,
-  evaluateNormalised,
-  nnetClassNames,
-  parseNnet,
-  type NnetNetwork,
-} from './nnet.ts';
+import { advisory, createEvaluator, nnetClassNames, parseNnet, type NnetNetwork } from './nnet.ts';
 import { classCounts, type RawDataset } from './raw-dataset.ts';
 import { createRng } from './rng.ts';
 import type { AffinityPreset, Split } from './types.ts';
@@ -76,13 +70,14 @@ export function makeAcasxuSet(net: NnetNetwork, n: number, seed: number): Acasxu
   const x = new Float32Array(n * d);
   const y = new Int32Array(n);
   const input = new Float64Array(d);
+  const evaluate = createEvaluator(net);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) {
       const raw = net.inputMins[k] + (net.inputMaxs[k] - net.inputMins[k]) * rng.next();
       input[k] = (raw - net.means[k]) / net.ranges[k];
       x[i * d + k] = input[k];
     }
-    y[i] = advisory(evaluateNormalised(net, input));
+    y[i] = advisory(evaluate(input));
   }
   return {
     n,

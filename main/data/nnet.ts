@@ -171,29 +171,42 @@ export function normaliseInput(
 }
 
 /**
- * Network outputs (de-normalised by the output mean and range) for an already normalised input.
- * `scratch` avoids allocations in tight loops.
+ * A reusable evaluator: its layer buffers are allocated once, so sampling 100,000 points does not
+ * allocate per point. Returns the de-normalised outputs in a buffer it reuses (copy to keep).
  */
-export function evaluateNormalised(net: NnetNetwork, input: ArrayLike<number>): Float64Array {
-  let current = Float64Array.from({ length: net.inputSize }, (_, i) => input[i]);
+export function createEvaluator(
+  net: NnetNetwork,
+): (normalisedInput: ArrayLike<number>) => Float64Array {
+  const buffers = net.layerSizes.map((n) => new Float64Array(n));
   const last = net.weights.length - 1;
-  for (let k = 0; k <= last; k++) {
-    const nIn = net.layerSizes[k];
-    const nOut = net.layerSizes[k + 1];
-    const w = net.weights[k];
-    const next = new Float64Array(nOut);
-    for (let o = 0; o < nOut; o++) {
-      let s = net.biases[k][o];
-      const base = o * nIn;
-      for (let i = 0; i < nIn; i++) s += w[base + i] * current[i];
-      next[o] = k < last && s < 0 ? 0 : s;
-    }
-    current = next;
-  }
   const outMean = net.means[net.inputSize];
   const outRange = net.ranges[net.inputSize];
-  for (let o = 0; o < current.length; o++) current[o] = current[o] * outRange + outMean;
-  return current;
+  return (input) => {
+    const first = buffers[0];
+    for (let i = 0; i < net.inputSize; i++) first[i] = input[i];
+    for (let k = 0; k <= last; k++) {
+      const current = buffers[k];
+      const next = buffers[k + 1];
+      const nIn = net.layerSizes[k];
+      const nOut = net.layerSizes[k + 1];
+      const w = net.weights[k];
+      const b = net.biases[k];
+      for (let o = 0; o < nOut; o++) {
+        let s = b[o];
+        const base = o * nIn;
+        for (let i = 0; i < nIn; i++) s += w[base + i] * current[i];
+        next[o] = k < last && s < 0 ? 0 : s;
+      }
+    }
+    const out = buffers[last + 1];
+    for (let o = 0; o < out.length; o++) out[o] = out[o] * outRange + outMean;
+    return out;
+  };
+}
+
+/** Network outputs (de-normalised by the output mean and range) for an already normalised input. */
+export function evaluateNormalised(net: NnetNetwork, input: ArrayLike<number>): Float64Array {
+  return Float64Array.from(createEvaluator(net)(input));
 }
 
 /** Outputs for a raw (physical-units) input: clipped to the box, normalised, evaluated. */

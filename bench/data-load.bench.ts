@@ -1,0 +1,128 @@
+/**
+ * Data loading speed: CIFAR-100 (60,000 images) from its binary files, an image-folder set
+ * decoded once and then loaded from the binary cache, and the ACAS Xu generator with the exact
+ * smallest-distance search. Files are generated in a temporary folder in the real formats.
+ * Prints `BENCH <name> <value> <unit>`. Run alone: `node --import tsx bench/data-load.bench.ts`;
+ * RELAXCERT_BENCH_IMAGES (default 100000) and RELAXCERT_BENCH_SIDE (default 32) size the folder set.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import jpeg from 'jpeg-js';
+import { makeAcasxuSet, summariseAcasxu } from '../main/data/acasxu.ts';
+import { loadDataset } from '../main/data/load-dataset.ts';
+import type { NnetNetwork } from '../main/data/nnet.ts';
+import { createRng } from '../main/data/rng.ts';
+
+function bench(name: string, value: number, unit: string): void {
+  process.stdout.write(`BENCH ${name} ${value.toPrecision(4)} ${unit}\n`);
+}
+
+async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+function writeCifar100(dir: string): void {
+  const rng = createRng(1);
+  const rec = 2 + 3072;
+  for (const [file, n] of [
+    ['train.bin', 50_000],
+    ['test.bin', 10_000],
+  ] as const) {
+    const bytes = new Uint8Array(n * rec);
+    for (let r = 0; r < n; r++) {
+      const fine = r % 100;
+      bytes[r * rec] = fine % 20;
+      bytes[r * rec + 1] = fine;
+      for (let p = 2; p < rec; p += 64) bytes[r * rec + p] = rng.int(256);
+    }
+    writeFileSync(join(dir, file), bytes);
+  }
+}
+
+function writeImageFolder(dir: string, count: number, side: number): void {
+  const rng = createRng(2);
+  const rgba = new Uint8Array(side * side * 4);
+  for (let i = 0; i < count; i++) {
+    const cls = i % 10;
+    const classDir = join(dir, `class${cls}`);
+    if (i < 10) mkdirSync(classDir, { recursive: true });
+    for (let p = 0; p < side * side; p++) {
+      rgba[p * 4] = (cls * 25 + (p % side) * 4) & 255;
+      rgba[p * 4 + 1] = (Math.floor(p / side) * 6) & 255;
+      rgba[p * 4 + 2] = rng.int(256);
+      rgba[p * 4 + 3] = 255;
+    }
+    writeFileSync(
+      join(classDir, `${i}.jpg`),
+      jpeg.encode({ data: rgba, width: side, height: side }, 90).data,
+    );
+  }
+}
+
+export default async function dataLoadBench(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'relaxcert-bench-data-'));
+  try {
+    const cifar = join(root, 'cifar-100-binary');
+    mkdirSync(cifar);
+    writeCifar100(cifar);
+    bench(
+      'data.cifar100.load',
+      await seconds(() => loadDataset({ kind: 'cifar100', path: cifar })),
+      's',
+    );
+    bench(
+      'data.cifar100.load-standardized',
+      await seconds(() => loadDataset({ kind: 'cifar100', path: cifar, normalize: 'standardize' })),
+      's',
+    );
+
+    const count = Number(process.env.RELAXCERT_BENCH_IMAGES ?? 100_000);
+    const side = Number(process.env.RELAXCERT_BENCH_SIDE ?? 32);
+    const folder = join(root, 'folder');
+    writeImageFolder(folder, count, side);
+    const cacheDir = join(root, 'cache');
+    const spec = { kind: 'image-folder' as const, path: folder };
+    const first = await seconds(() => loadDataset(spec, { cacheDir }));
+    bench(`data.image-folder.decode-${side}px`, count / first, 'images/s');
+    const cached = await seconds(() => loadDataset(spec, { cacheDir }));
+    bench(`data.image-folder.cached-${side}px-per-100k`, (cached * 100_000) / count, 's');
+
+    // An ACAS Xu-sized network (5 → 6 × 50 ReLU → 5) with seeded random weights.
+    const wr = createRng(3);
+    const layerSizes = [5, 50, 50, 50, 50, 50, 50, 5];
+    const net: NnetNetwork = {
+      file: 'bench.nnet',
+      inputSize: 5,
+      outputSize: 5,
+      layerSizes,
+      symmetric: false,
+      inputMins: new Float64Array(5),
+      inputMaxs: new Float64Array(5).fill(1),
+      means: new Float64Array(6),
+      ranges: new Float64Array(6).fill(1),
+      weights: layerSizes
+        .slice(1)
+        .map((out, k) =>
+          Float64Array.from({ length: out * layerSizes[k] }, () => wr.normal() * 0.3),
+        ),
+      biases: layerSizes
+        .slice(1)
+        .map((out) => Float64Array.from({ length: out }, () => wr.normal() * 0.1)),
+    };
+    const t = performance.now();
+    const set = makeAcasxuSet(net, 100_000, 0);
+    const generated = performance.now();
+    summariseAcasxu(set);
+    bench('data.acasxu.generate-100k', (generated - t) / 1000, 's');
+    bench('data.acasxu.min-distance-100k', (performance.now() - generated) / 1000, 's');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await dataLoadBench();
