@@ -8,11 +8,14 @@ import { loadDataset } from '../data/load-dataset.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { train } from './train/trainer.ts';
+import { defaultReplicas, train } from './train/trainer.ts';
+import type { BackendChoice } from './backend.ts';
 
 export interface JobContext {
   jobId: string;
+  /** Description of the loaded backend, e.g. "wasm (SIMD, 1 thread)". */
   backend: string;
+  backendChoice?: BackendChoice;
   emit(event: JobEvent): void;
   isCancelled(): boolean;
   /** Tests may inject data instead of loading `config.dataset`. */
@@ -28,12 +31,22 @@ async function datasetFor(config: ExperimentConfig, ctx: JobContext): Promise<Lo
 
 export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'cancelled'> {
   const { jobId } = ctx;
-  ctx.emit({ type: 'backend', jobId, backend: ctx.backend });
+  const replicas = job.type === 'train' ? defaultReplicas(ctx.backendChoice) : 1;
+  const backend = replicas > 1 ? `${ctx.backend} × ${replicas} replicas` : ctx.backend;
+  ctx.emit({ type: 'backend', jobId, backend });
   const dataset = await datasetFor(job.config, ctx);
   if (ctx.isCancelled()) return 'cancelled';
   if (job.type === 'train') {
     const result = await train(
-      { runId: job.runId, runDir: job.runDir, config: job.config, dataset, resume: job.resume },
+      {
+        runId: job.runId,
+        runDir: job.runDir,
+        config: job.config,
+        dataset,
+        resume: job.resume,
+        replicas,
+        backend: ctx.backendChoice,
+      },
       {
         progress: (progress) => ctx.emit({ type: 'progress', jobId, progress }),
         epoch: (metrics) => ctx.emit({ type: 'epoch', jobId, metrics }),

@@ -9,6 +9,7 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import type { JobSpec, WorkerInit, WorkerMessage, WorkerRequest } from './protocol.ts';
 // Type only: the engine (and tfjs) is loaded dynamically, after the backend is chosen.
 import type { runJob as RunJobFn } from '../engine/run-job.ts';
+import type { BackendChoice } from '../engine/backend.ts';
 
 type RunJob = typeof RunJobFn;
 
@@ -21,6 +22,7 @@ const queue: Array<{ jobId: string; job: JobSpec }> = [];
 const cancelled = new Set<string>();
 let running = false;
 let backendName = '';
+let backendChoice: BackendChoice | undefined;
 let runJob: RunJob;
 
 async function drain(): Promise<void> {
@@ -37,6 +39,7 @@ async function drain(): Promise<void> {
       const status = await runJob(job, {
         jobId,
         backend: backendName,
+        backendChoice,
         emit: post,
         isCancelled: () => cancelled.has(jobId),
       });
@@ -63,6 +66,7 @@ try {
   const { selectBackend } = await import('../engine/backend.ts');
   const info = await selectBackend(init.backend);
   backendName = info.description;
+  backendChoice = info.choice;
   ({ runJob } = await import('../engine/run-job.ts'));
   post({ type: 'ready', backend: backendName });
 } catch (error) {

@@ -9,6 +9,7 @@ import { dense } from '../ops/dense.ts';
 import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
+import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import type { LayerPlan, LayerSpec } from './layer-plan.ts';
 
@@ -31,6 +32,22 @@ export interface NamedArray {
 
 function geometry(spec: Extract<LayerSpec, { kind: 'conv' }>): ConvGeometry {
   return { kh: spec.kernel, kw: spec.kernel, stride: spec.stride, padding: spec.padding };
+}
+
+/**
+ * u·W for a constant row vector u, differentiable in W only: dW = uᵀ·dy is an outer product,
+ * and uᵀ is a reshape (tfjs' own gradient would use transpose flags, slow on WASM).
+ */
+const rowTimesMatrixOp = customGrad(([u, w]) => ({
+  value: tf.matMul(u as tf.Tensor2D, w as tf.Tensor2D),
+  gradFunc: (dy) => [
+    tf.zerosLike(u),
+    tf.matMul(tf.reshape(u, [u.shape[1] as number, 1]) as tf.Tensor2D, dy as tf.Tensor2D),
+  ],
+}));
+
+function rowTimesMatrix(u: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return rowTimesMatrixOp(u, w) as tf.Tensor2D;
 }
 
 function normalize(t: tf.Tensor): tf.Tensor {
@@ -133,7 +150,7 @@ export class Network {
 
   /** The linear operator of layer p applied to a batch of one (no bias). */
   private apply(p: LinearParams, u: tf.Tensor): tf.Tensor {
-    if (p.spec.kind === 'dense') return tf.matMul(u as tf.Tensor2D, p.w as tf.Tensor2D);
+    if (p.spec.kind === 'dense') return rowTimesMatrix(u as tf.Tensor2D, p.w as tf.Tensor2D);
     let bias = this.zeroBias.get(p.index);
     if (bias === undefined) {
       bias = tf.keep(tf.zeros([p.spec.filters])) as tf.Tensor1D;
@@ -145,7 +162,12 @@ export class Network {
 
   private applyTranspose(p: LinearParams, v: tf.Tensor): tf.Tensor {
     if (p.spec.kind === 'dense') {
-      return tf.matMul(v as tf.Tensor2D, tf.transpose(p.w as tf.Tensor2D));
+      // v·Wᵀ = (W·vᵀ)ᵀ, and a row vector's transpose is a reshape: no matrix transpose.
+      const w = p.w as tf.Tensor2D;
+      return tf.reshape(tf.matMul(w, tf.reshape(v, [w.shape[1], 1]) as tf.Tensor2D), [
+        1,
+        w.shape[0],
+      ]);
     }
     const [h, w] = p.spec.inShape;
     return conv2dBackpropInput(v as tf.Tensor4D, p.w as tf.Tensor4D, h, w, geometry(p.spec));

@@ -4,6 +4,9 @@
  * initialisation and shuffling use our own seeded RNG, whose state is checkpointed.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
+import type { BackendChoice } from '../backend.ts';
+import { DataParallel } from '../parallel/data-parallel.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
@@ -11,6 +14,7 @@ import type { LoadedDataset, Split } from '../../data/types.ts';
 import { buildLayerPlan } from '../model/layer-plan.ts';
 import { Network } from '../model/network.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
+import type { GloroHead } from '../heads/gloro-head.ts';
 import { gloroCrossEntropy, tradesLoss } from './losses.ts';
 import { Adam } from './adam.ts';
 import { Rng } from '../rng.ts';
@@ -34,6 +38,19 @@ export interface TrainRequest {
   resume: boolean;
   /** Test hook: stop (as if interrupted) after this many epochs in total. */
   stopAfterEpochs?: number;
+  /**
+   * Data-parallel replicas (1 or 2) and the backend they load; default from
+   * RELAXCERT_REPLICAS, else 2 on WASM with ≥ 2 cores. Results depend on the replica count
+   * (each half-batch gradient is summed separately), so a resumed run must use the same.
+   */
+  replicas?: number;
+  backend?: BackendChoice;
+}
+
+export function defaultReplicas(backend: BackendChoice | undefined): number {
+  const fromEnv = Number(process.env.RELAXCERT_REPLICAS);
+  if (fromEnv === 1 || fromEnv === 2) return fromEnv;
+  return backend === 'wasm' && availableParallelism() >= 2 ? 2 : 1;
 }
 
 export interface TrainResult {
@@ -83,6 +100,49 @@ export function validateTraining(config: ExperimentConfig): void {
     bad('tradesLambda', 'TRADES needs a λ schedule');
 }
 
+export interface StepOptions {
+  powerIterations: number;
+}
+
+/**
+ * One optimisation step: power iterations, forward, GloRo head, loss, gradients, Adam. Returns
+ * the loss tensor (caller reads and disposes it). Shared by the trainer and the benchmarks.
+ */
+export function makeTrainStep(
+  net: Network,
+  head: GloroHead,
+  adam: Adam,
+  powerIterations: number,
+): (
+  x: Float32Array,
+  y: Int32Array,
+  m: number,
+  lr: number,
+  eps: number,
+  lambda?: number,
+) => tf.Scalar {
+  const vars = net.trainableVariables();
+  const inputShape = net.plan.inputShape;
+  return (xs, ys, m, lr, eps, lambda) => {
+    net.powerIterate(powerIterations);
+    return tf.tidy(() => {
+      const x = tf.tensor(xs, [m, ...inputShape]);
+      const y = tf.tensor1d(ys, 'int32');
+      const { value, grads } = tf.variableGrads(() => {
+        const f = net.forward(x);
+        const { k } = net.lipschitzMatrix();
+        const g = head.apply(f, k, eps);
+        return lambda === undefined ? gloroCrossEntropy(g, y) : tradesLoss(f, g, y, lambda);
+      }, vars);
+      adam.apply(
+        vars.map((v) => grads[v.name]),
+        lr,
+      );
+      return value;
+    });
+  };
+}
+
 export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainResult> {
   const { config, dataset } = req;
   validateTraining(config);
@@ -92,9 +152,13 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const key = planKey(config, dataset);
   const net = new Network(plan, t.seed);
   const vars = net.trainableVariables();
-  const adam = new Adam(vars, net.trainableKeys());
+  const replicas = req.replicas ?? defaultReplicas(req.backend);
+  const parallel =
+    replicas > 1 && req.backend !== undefined && Math.min(t.batchSize, dataset.train.n) > 1;
+  const adam = new Adam(vars, net.trainableKeys(), parallel);
   let rng = new Rng((t.seed ^ 0x5bd1e995) >>> 0);
   const head = makeGloroHead(headSpec(config.guarantee, c));
+  const single = makeTrainStep(net, head, adam, t.powerIterations);
   const lrOf = makeSchedule(t.learningRate, 'training.learningRate');
   const lambdaOf =
     t.loss === 'trades' ? makeSchedule(t.tradesLambda ?? '', 'training.tradesLambda') : undefined;
@@ -125,6 +189,34 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   }
 
   const train = dataset.train;
+  let dp: DataParallel | undefined;
+  if (parallel && req.backend !== undefined) {
+    dp = await DataParallel.start({
+      backend: req.backend,
+      net,
+      adam,
+      head,
+      seed: t.seed,
+      powerIterations: t.powerIterations,
+      maxBatch: Math.min(t.batchSize, train.n),
+    });
+    await dp.sync(net, adam);
+    hooks.log('info', 'data-parallel training on 2 replicas');
+  }
+  const step = (
+    xs: Float32Array,
+    ys: Int32Array,
+    m: number,
+    lr: number,
+    eps: number,
+    lambda?: number,
+  ): number => {
+    if (dp !== undefined) return dp.step(net, head, adam, xs, ys, m, lr, eps, lambda);
+    const value = single(xs, ys, m, lr, eps, lambda);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return loss;
+  };
   const size = plan.inputShape.reduce((a, b) => a * b, 1);
   const bs = Math.min(t.batchSize, train.n);
   const batches = Math.ceil(train.n / bs);
@@ -132,7 +224,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const xBuf = new Float32Array(bs * size);
   const yBuf = new Int32Array(bs);
 
-  const finish = (status: TrainResult['status']): TrainResult => {
+  const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
+    await dp?.close();
     adam.dispose();
     if (status === 'cancelled') {
       net.dispose();
@@ -142,7 +235,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   };
 
   for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-    if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs) return finish('stopped');
+    if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs)
+      return await finish('stopped');
     const lr = lrOf(epoch, t.epochs);
     const lambda = lambdaOf?.(epoch, t.epochs);
     const eps = epsOf(epoch, t.epochs);
@@ -157,26 +251,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       const m = Math.min(bs, train.n - start);
       copyBatch(train, order, start, m, size, xBuf);
       for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
-      net.powerIterate(t.powerIterations);
-      const lossValue = tf.tidy(() => {
-        const x = tf.tensor(xBuf.subarray(0, m * size), [m, ...plan.inputShape]);
-        const y = tf.tensor1d(yBuf.subarray(0, m), 'int32');
-        const { value, grads } = tf.variableGrads(() => {
-          const f = net.forward(x);
-          const { k } = net.lipschitzMatrix();
-          const g = head.apply(f, k, eps);
-          return lambda === undefined ? gloroCrossEntropy(g, y) : tradesLoss(f, g, y, lambda);
-        }, vars);
-        adam.apply(
-          vars.map((v) => grads[v.name]),
-          lr,
-        );
-        return value;
-      });
-      const loss = (await lossValue.data())[0];
-      lossValue.dispose();
+      const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
       if (!Number.isFinite(loss)) {
-        finish('cancelled');
+        await finish('cancelled');
         throw new RelaxCertError(
           'INVALID_INPUT',
           `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
@@ -196,7 +273,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
       });
       await yieldToEventLoop();
-      if (hooks.isCancelled()) return finish('cancelled');
+      if (hooks.isCancelled()) return await finish('cancelled');
     }
     const seconds = (performance.now() - epochStart) / 1000;
     const { metrics, maxK } = testMetrics(net, dataset.test, config.guarantee, eps);
@@ -224,5 +301,5 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     });
     hooks.epoch(em);
   }
-  return finish('done');
+  return await finish('done');
 }
