@@ -18,6 +18,7 @@ Commands:
   export RUN        write a run's model, K matrix and certification report
   serve             serve the workbench to a browser on this machine
   presets           list the experiment presets
+  reproduce acasxu  reproduce the paper's ACAS Xu experiment (Table E1)
   data inspect PATH     show a data set's format, classes, sizes and presets
   data make-acasxu      make the synthetic ACAS Xu set from a .nnet network
 `;
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./cli/export.ts')).exportCommand,
   serve: async () => (await import('./cli/serve.ts')).serveCommand,
   presets: async () => (await import('./cli/presets.ts')).presetsCommand,
+  reproduce: async () => (await import('./cli/reproduce.ts')).reproduceCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,14 +1,12 @@
 /** `relaxcert train`: create a run from a preset or a config file, train it, report it. */
 import { readFile } from 'node:fs/promises';
-import type { RunSummary } from '../../shared/api/run-types.ts';
-import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { numberOption, parseCommand } from './args.ts';
-import { pct, progressBar } from './format.ts';
 import { withHost } from './open-host.ts';
-import { runReport, summaryText } from './run-report.ts';
+import { summaryText } from './run-report.ts';
+import { trainRun } from './train-run.ts';
 
 export const TRAIN_HELP = `Usage: relaxcert train (--preset NAME | --config FILE) [options]
 
@@ -113,76 +111,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (backend !== undefined) process.env.RELAXCERT_BACKEND = backend;
   return withHost(async (host) => {
     const json = values.json === true;
-    const tty = !json && process.stderr.isTTY === true;
-    const created = await host.createRun(config);
-    const total = created.config.training.epochs;
-    if (!json) process.stdout.write(`run ${created.id}: ${created.name}\n`);
-    let barShown = false;
-    const clearBar = () => {
-      if (barShown) process.stderr.write('\r\x1b[K');
-      barShown = false;
-    };
-    const off = host.onEvent((event: WorkbenchEvent) => {
-      if (json) return;
-      if (event.type === 'progress' && event.progress.runId === created.id && tty) {
-        process.stderr.write(`\r\x1b[K${progressBar(event.progress, total)}`);
-        barShown = true;
-      } else if (event.type === 'epoch' && event.runId === created.id) {
-        clearBar();
-        const m = event.metrics;
-        const relaxed =
-          m.rtkVra !== undefined
-            ? `  rtk-vra ${pct(m.rtkVra)}`
-            : m.affinityVra !== undefined
-              ? `  affinity-vra ${pct(m.affinityVra)}`
-              : '';
-        process.stdout.write(
-          `epoch ${m.epoch}/${total}  loss ${m.trainLoss.toFixed(4)}  clean ${pct(m.cleanAccuracy)}  ` +
-            `vra ${pct(m.vra)}${relaxed}  rejected ${pct(m.rejectionRate)}  ${m.seconds.toFixed(1)} s\n`,
-        );
-      } else if (
-        event.type === 'log' &&
-        event.line.runId === created.id &&
-        event.line.level !== 'info'
-      ) {
-        clearBar();
-        process.stderr.write(`${event.line.level}: ${event.line.message}\n`);
-      }
-    });
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) return;
-      interrupted = true;
-      clearBar();
-      process.stderr.write('cancelling…\n');
-      void host.cancelRun(created.id).catch(() => {});
-    };
-    process.on('SIGINT', onSigint);
-    let final: RunSummary;
-    try {
-      await host.startRun(created.id);
-      final = await host.settled(created.id);
-    } finally {
-      process.off('SIGINT', onSigint);
-      off();
-      clearBar();
-    }
-    if (final.state === 'cancelled') {
-      process.stderr.write(
-        `relaxcert: run ${final.id} cancelled after ${final.epochsDone} epochs\n`,
-      );
-      return 1;
-    }
-    if (final.state !== 'completed') {
-      const record = await host.store.record(final.id);
-      const code = record.errorCode ?? 'INTERNAL';
-      throw new RelaxCertError(
-        code,
-        `training failed: ${final.error ?? final.state} (run ${final.id})`,
-      );
-    }
-    const artifacts = await host.getEvalArtifacts(final.id);
-    const report = runReport(final, artifacts, host.store.runDir(final.id));
+    const { final, report } = await trainRun(host, config, { json });
     if (json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
