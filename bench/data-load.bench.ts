@@ -43,23 +43,27 @@ function writeCifar100(dir: string): void {
   }
 }
 
+/** `count` JPEGs in 10 class folders; 20 distinct images per class, reused, so writing is quick. */
 function writeImageFolder(dir: string, count: number, side: number): void {
   const rng = createRng(2);
   const rgba = new Uint8Array(side * side * 4);
+  const variants: Uint8Array[][] = [];
+  for (let cls = 0; cls < 10; cls++) {
+    mkdirSync(join(dir, `class${cls}`), { recursive: true });
+    variants.push([]);
+    for (let v = 0; v < 20; v++) {
+      for (let p = 0; p < side * side; p++) {
+        rgba[p * 4] = (cls * 25 + (p % side) * 4) & 255;
+        rgba[p * 4 + 1] = (Math.floor(p / side) * 6 + v) & 255;
+        rgba[p * 4 + 2] = rng.int(256);
+        rgba[p * 4 + 3] = 255;
+      }
+      variants[cls].push(jpeg.encode({ data: rgba, width: side, height: side }, 90).data);
+    }
+  }
   for (let i = 0; i < count; i++) {
     const cls = i % 10;
-    const classDir = join(dir, `class${cls}`);
-    if (i < 10) mkdirSync(classDir, { recursive: true });
-    for (let p = 0; p < side * side; p++) {
-      rgba[p * 4] = (cls * 25 + (p % side) * 4) & 255;
-      rgba[p * 4 + 1] = (Math.floor(p / side) * 6) & 255;
-      rgba[p * 4 + 2] = rng.int(256);
-      rgba[p * 4 + 3] = 255;
-    }
-    writeFileSync(
-      join(classDir, `${i}.jpg`),
-      jpeg.encode({ data: rgba, width: side, height: side }, 90).data,
-    );
+    writeFileSync(join(dir, `class${cls}`, `${i}.jpg`), variants[cls][Math.floor(i / 10) % 20]);
   }
 }
 

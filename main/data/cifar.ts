@@ -16,6 +16,8 @@ import type { AffinityPreset, LoadOptions, Split } from './types.ts';
 
 const PIXELS = 32 * 32 * 3;
 const PLANE = 32 * 32;
+/** byte × (1/255) equals byte / 255 in float32 for every byte, and is faster than a lookup. */
+const INV_255 = 1 / 255;
 
 export type CifarVariant = 'cifar10' | 'cifar100';
 
@@ -74,7 +76,6 @@ function decodeInto(
   classes: number,
   split: Split,
   start: number,
-  lut: Float32Array,
 ): void {
   const { bytes, records } = parsed;
   const x = split.x;
@@ -91,9 +92,9 @@ function decodeInto(
     const px = base + recordSize - PIXELS;
     let o = (start + r) * PIXELS;
     for (let p = 0; p < PLANE; p++, o += 3) {
-      x[o] = lut[bytes[px + p]];
-      x[o + 1] = lut[bytes[px + PLANE + p]];
-      x[o + 2] = lut[bytes[px + 2 * PLANE + p]];
+      x[o] = bytes[px + p] * INV_255;
+      x[o + 1] = bytes[px + PLANE + p] * INV_255;
+      x[o + 2] = bytes[px + 2 * PLANE + p] * INV_255;
     }
   }
 }
@@ -110,8 +111,6 @@ export function loadCifar(
 ): RawDataset {
   const dir = cifarFolder(path);
   const progress = options.onProgress ?? (() => {});
-  const lut = new Float32Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = v / 255;
 
   let trainFiles: string[];
   let testFiles: string[];
@@ -157,7 +156,7 @@ export function loadCifar(
     const split = emptySplit(parts.reduce((s, p) => s + p.records, 0));
     let start = 0;
     for (const [k, f] of files.entries()) {
-      decodeInto(f, parts[k], recordSize, labelByte, classNames.length, split, start, lut);
+      decodeInto(f, parts[k], recordSize, labelByte, classNames.length, split, start);
       start += parts[k].records;
       progress({ phase: 'decoding', done: ++done, total });
     }

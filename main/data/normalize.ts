@@ -43,26 +43,7 @@ export function computeStats(
     }
     return stats;
   }
-  const sum = new Float64Array(channels);
-  const sum2 = new Float64Array(channels);
-  // One sequential pass, accumulating per row in locals: strided passes per channel are several
-  // times slower on 180M-value image sets.
-  const rows = x.length / channels;
-  const BLOCK = 4096; // float64 partial sums per block keep rounding error small
-  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
-    const r1 = Math.min(rows, r0 + BLOCK);
-    for (let c = 0; c < channels; c++) {
-      let s = 0;
-      let s2 = 0;
-      for (let k = r0 * channels + c, end = r1 * channels; k < end; k += channels) {
-        const v = x[k];
-        s += v;
-        s2 += v * v;
-      }
-      sum[c] += s;
-      sum2[c] += s2;
-    }
-  }
+  const { sum, sum2 } = channels === 3 ? sums3(x) : sumsGeneric(x, channels);
   const count = x.length / channels;
   for (let c = 0; c < channels; c++) {
     const mean = sum[c] / count;
@@ -74,12 +55,79 @@ export function computeStats(
   return stats;
 }
 
+// Float64 partial sums per block of rows keep the rounding error small on 180M values.
+const BLOCK_ROWS = 4096;
+
+/** RGB images: one sequential pass with the three channels in locals (several times faster). */
+function sums3(x: Float32Array): { sum: Float64Array; sum2: Float64Array } {
+  const sum = new Float64Array(3);
+  const sum2 = new Float64Array(3);
+  for (let k0 = 0; k0 < x.length; k0 += 3 * BLOCK_ROWS) {
+    const end = Math.min(x.length, k0 + 3 * BLOCK_ROWS);
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let a2 = 0;
+    let b2 = 0;
+    let c2 = 0;
+    for (let k = k0; k < end; k += 3) {
+      const u = x[k];
+      const v = x[k + 1];
+      const w = x[k + 2];
+      a += u;
+      b += v;
+      c += w;
+      a2 += u * u;
+      b2 += v * v;
+      c2 += w * w;
+    }
+    sum[0] += a;
+    sum[1] += b;
+    sum[2] += c;
+    sum2[0] += a2;
+    sum2[1] += b2;
+    sum2[2] += c2;
+  }
+  return { sum, sum2 };
+}
+
+function sumsGeneric(x: Float32Array, channels: number): { sum: Float64Array; sum2: Float64Array } {
+  const sum = new Float64Array(channels);
+  const sum2 = new Float64Array(channels);
+  const rows = x.length / channels;
+  for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+    const end = Math.min(rows, r0 + BLOCK_ROWS) * channels;
+    for (let c = 0; c < channels; c++) {
+      let s = 0;
+      let s2 = 0;
+      for (let k = r0 * channels + c; k < end; k += channels) {
+        const v = x[k];
+        s += v;
+        s2 += v * v;
+      }
+      sum[c] += s;
+      sum2[c] += s2;
+    }
+  }
+  return { sum, sum2 };
+}
+
 export function applyStats(split: Split, stats: NormStats): void {
   const channels = stats.offset.length;
   if (stats.offset.every((o) => o === 0) && stats.scale.every((v) => v === 1)) return;
   const x = split.x;
   const offset = Float32Array.from(stats.offset);
   const inv = Float32Array.from(stats.scale, (v) => 1 / v);
+  if (channels === 3) {
+    const [o0, o1, o2] = offset;
+    const [i0, i1, i2] = inv;
+    for (let k = 0; k < x.length; k += 3) {
+      x[k] = (x[k] - o0) * i0;
+      x[k + 1] = (x[k + 1] - o1) * i1;
+      x[k + 2] = (x[k + 2] - o2) * i2;
+    }
+    return;
+  }
   for (let k = 0; k < x.length; k += channels)
     for (let c = 0; c < channels; c++) x[k + c] = (x[k + c] - offset[c]) * inv[c];
 }
