@@ -14,6 +14,8 @@ import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServe, type ServedWorkbench } from './support/serve.ts';
 import { launchChromium } from './support/browser.ts';
+import { connectApi, trainRun } from './support/api.ts';
+import { getPreset } from '../shared/config/presets.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'e2e/output');
@@ -25,6 +27,13 @@ let skipReason: string | undefined;
 let chromium: { context: BrowserContext; close(): Promise<void> } | undefined;
 let page: Page;
 const consoleErrors: string[] = [];
+
+// Page scripts as strings: this file is type-checked for Node, without DOM types.
+const OBSERVE_LONG_TASKS = `window.__long = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__long.push(Math.round(e.duration));
+}).observe({ type: 'longtask', buffered: true });`;
+const TAKE_LONG_TASKS = 'window.__long.splice(0)';
 
 async function shot(name: string): Promise<void> {
   const file = join(OUT, `${name}.png`);
@@ -146,6 +155,8 @@ describe('workbench in Chromium', () => {
     if (Number(rejected.replace(/,/g, '')) > 0)
       await expect.poll(() => rows.first().textContent()).toMatch(/rejected/);
     await shot('06-points-rejected');
+    await page.screenshot({ path: join(OUT, '06-points-full.png'), fullPage: true });
+    await copyFile(join(OUT, '06-points-full.png'), join(DOCS, '06-points-full.png'));
     await page.locator('[data-filter="all"]').click();
     const slider = page.getByTestId('eps-slider');
     await slider.focus();
@@ -160,6 +171,102 @@ describe('workbench in Chromium', () => {
     await page.keyboard.press('Home');
     await shot('08-points-dark');
 
+    // 6. A second run, then compare both from the runs table.
+    await page.getByRole('button', { name: /light theme/ }).click();
+    await page.getByRole('button', { name: 'New experiment', exact: true }).click();
+    await page.locator('[data-preset="demo-blobs-standard"]').click();
+    await page.getByLabel('Run name').fill('e2e blobs standard');
+    await page.getByLabel('Training points').fill('1200');
+    await page.getByLabel('Test points').fill('600');
+    await page.getByLabel('Epochs').fill('6');
+    await page.getByTestId('start-run').click();
+    await expect
+      .poll(() => textOf('run-state'), { timeout: 300_000, interval: 250 })
+      .toBe('completed');
+    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    await page.getByLabel('Compare e2e blobs affinity').check();
+    await page.getByLabel('Compare e2e blobs standard').check();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Comparison of selected runs' }).isVisible())
+      .toBe(true);
+    // The text filter narrows the table.
+    await page.getByLabel('Filter runs').fill('affinity');
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(1);
+    await page.getByLabel('Filter runs').fill('');
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(2);
+    await shot('09-runs-compare');
+
     expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  }, 600_000);
+
+  it('shows image thumbnails and stays responsive with 100,000 test points', async (ctx) => {
+    if (skipReason || !server) {
+      ctx.skip();
+      return;
+    }
+    const api = await connectApi(server.url);
+    try {
+      const shapes = structuredClone(getPreset('demo-shapes-rtk').config);
+      Object.assign(shapes, { name: 'e2e shapes' });
+      Object.assign(shapes.dataset, { trainSize: 600, testSize: 300 });
+      Object.assign(shapes.training, { epochs: 2 });
+      const big = structuredClone(getPreset('demo-blobs-affinity').config);
+      Object.assign(big, { name: 'e2e blobs 100k' });
+      Object.assign(big.dataset, { trainSize: 1200, testSize: 100_000 });
+      Object.assign(big.training, { epochs: 2 });
+      const shapesRun = await trainRun(api, shapes);
+      const bigRun = await trainRun(api, big);
+      const base = server.url.replace(/#.*$/, '');
+
+      // Image data: class chips and point rows carry PNG thumbnails from the host.
+      await page.goto(`${base}#/affinity/${shapesRun.id}`);
+      await expect
+        .poll(() => page.locator('[data-testid="palette"] img.thumb').count(), { timeout: 60_000 })
+        .toBe(12);
+      await page.locator('#preset-select').selectOption({ index: 1 });
+      await expect.poll(() => page.locator('[data-set]').count()).toBeGreaterThan(0);
+      await expect.poll(() => textOf('edited-affinity-vra')).toMatch(/%/);
+      await shot('10-affinity-shapes-thumbnails');
+      await page.goto(`${base}#/points/${shapesRun.id}`);
+      await expect
+        .poll(() => page.locator('[data-testid="point-list"] img').count(), { timeout: 60_000 })
+        .toBeGreaterThan(5);
+      await shot('11-points-shapes');
+
+      // 100,000 points: long tasks (> 50 ms) on the page are recorded while opening the
+      // browser, moving ε and filtering; printed, not asserted (timings depend on the machine).
+      const take = async (): Promise<number[]> =>
+        (await page.evaluate(TAKE_LONG_TASKS)) as number[];
+      await page.goto(`${base}#/points/${bigRun.id}`);
+      await page.evaluate(OBSERVE_LONG_TASKS);
+      await expect
+        .poll(() => textOf('shown-count'), { timeout: 120_000 })
+        .toBe('100,000 of 100,000 points');
+      await page.waitForTimeout(1000);
+      const open = await take();
+      const rejectedBefore = await page.locator('[data-count="rejected"]').textContent();
+      await page.getByTestId('eps-slider').focus();
+      for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+      await expect
+        .poll(() => page.locator('[data-count="rejected"]').textContent())
+        .not.toBe(rejectedBefore);
+      await page.waitForTimeout(1000);
+      const slider = await take();
+      await page.locator('[data-filter="rejected"]').click();
+      await page.getByTestId('point-list').focus();
+      for (let i = 0; i < 20; i++) await page.keyboard.press('PageDown');
+      await page.waitForTimeout(500);
+      const filterScroll = await take();
+      // Only the visible rows exist in the DOM.
+      expect(await page.locator('[data-testid="point-list"] [data-index]').count()).toBeLessThan(
+        60,
+      );
+      await shot('12-points-100k');
+      console.log(
+        `PERF 100k points, long tasks (ms): open [${open.join(', ')}], ε slider [${slider.join(', ')}], filter+scroll [${filterScroll.join(', ')}]`,
+      );
+    } finally {
+      api.close();
+    }
   }, 600_000);
 });

@@ -50,6 +50,7 @@ export function countStatuses(r: CertView, labels: Int32Array): StatusCounts {
 
 export function filterPoints(r: CertView, labels: Int32Array, f: PointFilter): Int32Array {
   const n = labels.length;
+  const { certified, kStar, predicted } = r;
   const inSet = f.setClasses ? new Set(f.setClasses) : undefined;
   const out = new Int32Array(n);
   let m = 0;
@@ -59,16 +60,16 @@ export function filterPoints(r: CertView, labels: Int32Array, f: PointFilter): I
     if (inSet && !inSet.has(y)) continue;
     switch (f.status) {
       case 'top1':
-        if (r.certified[i] === 0 || r.kStar[i] !== 1) continue;
+        if (certified[i] === 0 || kStar[i] !== 1) continue;
         break;
       case 'relaxed':
-        if (r.certified[i] === 0 || r.kStar[i] <= 1) continue;
+        if (certified[i] === 0 || kStar[i] <= 1) continue;
         break;
       case 'rejected':
-        if (r.certified[i] !== 0) continue;
+        if (certified[i] !== 0) continue;
         break;
       case 'misclassified':
-        if (r.predicted[i] === y) continue;
+        if (predicted[i] === y) continue;
         break;
       default:
         break;
