@@ -10,7 +10,8 @@ const denseOp = customGrad(([x, w, b], save) => {
   const x2 = x as tf.Tensor2D;
   const w2 = w as tf.Tensor2D;
   save([x2, w2]);
-  const value = tf.fused.matMul({ a: x2, b: w2, bias: b });
+  // A plain matMul plus a bias add costs less CPU than tf.fused.matMul on WASM (measured).
+  const value = tf.add(tf.matMul(x2, w2), b);
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

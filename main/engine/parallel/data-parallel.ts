@@ -12,7 +12,7 @@ import type { GloroHead } from '../heads/gloro-head.ts';
 import type { Network, NamedArray } from '../model/network.ts';
 import type { Adam } from '../train/adam.ts';
 import { lossGradients } from './half-step.ts';
-import { combine, waitFor, writeGradients } from './gradient-exchange.ts';
+import { waitFor, writeGradients } from './gradient-exchange.ts';
 import type { Layout } from './gradient-exchange.ts';
 import { CTRL, SCALAR } from './replica-protocol.ts';
 import type { FromHelper, ReplicaInit, ToHelper } from './replica-protocol.ts';
@@ -28,7 +28,6 @@ export class DataParallel {
   private readonly scalars: Float64Array;
   private readonly g0: Float32Array;
   private readonly g1: Float32Array;
-  private readonly sum: Float32Array;
   private readonly xs: Float32Array;
   private readonly ys: Int32Array;
   private readonly layout: Layout;
@@ -50,7 +49,6 @@ export class DataParallel {
     this.scalars = new Float64Array(init.scalars);
     this.g0 = new Float32Array(init.gradients, 0, init.gradientLength);
     this.g1 = new Float32Array(init.gradients, init.gradientLength * 4, init.gradientLength);
-    this.sum = new Float32Array(init.gradientLength);
     this.xs = new Float32Array(init.x);
     this.ys = new Int32Array(init.y);
     this.layout = layout;
@@ -192,9 +190,17 @@ export class DataParallel {
     waitFor(this.ctrl, CTRL.helperDone, seq, failed);
     // The first half of the parameters is ours to update.
     const mid = Math.floor(this.layout.total / 2);
-    combine(this.g0, this.g1, s[SCALAR.weight0], s[SCALAR.weight1], this.sum, 0, mid);
     adam.step++;
-    adam.update(this.sum, lr, adam.step, 0, mid);
+    adam.updateCombined(
+      this.g0,
+      this.g1,
+      s[SCALAR.weight0],
+      s[SCALAR.weight1],
+      lr,
+      adam.step,
+      0,
+      mid,
+    );
     Atomics.store(this.ctrl, CTRL.coordUpdated, seq);
     Atomics.notify(this.ctrl, CTRL.coordUpdated);
     waitFor(this.ctrl, CTRL.helperUpdated, seq, failed);

@@ -10,7 +10,7 @@ import { Network } from '../model/network.ts';
 import { makeGloroHead } from '../heads/gloro-head.ts';
 import { Adam } from '../train/adam.ts';
 import { lossGradients } from './half-step.ts';
-import { combine, waitFor, writeGradients } from './gradient-exchange.ts';
+import { waitFor, writeGradients } from './gradient-exchange.ts';
 import { CTRL, SCALAR } from './replica-protocol.ts';
 import type { FromHelper, ReplicaInit, ToHelper } from './replica-protocol.ts';
 
@@ -40,7 +40,6 @@ try {
   const mid = Math.floor(layout.total / 2);
   const g0 = new Float32Array(init.gradients, 0, init.gradientLength);
   const g1 = new Float32Array(init.gradients, init.gradientLength * 4, init.gradientLength);
-  const sum = new Float32Array(init.gradientLength);
   const size = init.plan.inputShape.reduce((a, b) => a * b, 1);
   const xs = new Float32Array(init.x);
   const ys = new Int32Array(init.y);
@@ -70,9 +69,9 @@ try {
       Atomics.load(ctrl, CTRL.stop) !== 0 ? 'stopped' : undefined;
     waitFor(ctrl, CTRL.coordDone, seq, stopped);
     // The second half of the parameters is ours to update.
-    combine(g0, g1, scalars[SCALAR.weight0], scalars[SCALAR.weight1], sum, mid, layout.total);
     adam.step++;
-    adam.update(sum, scalars[SCALAR.learningRate], adam.step, mid, layout.total);
+    const [w0, w1] = [scalars[SCALAR.weight0], scalars[SCALAR.weight1]];
+    adam.updateCombined(g0, g1, w0, w1, scalars[SCALAR.learningRate], adam.step, mid, layout.total);
     Atomics.store(ctrl, CTRL.helperUpdated, seq);
     Atomics.notify(ctrl, CTRL.helperUpdated);
     waitFor(ctrl, CTRL.coordUpdated, seq, stopped);

@@ -89,10 +89,13 @@ export class Adam {
   /** Uploads `params` into the variables. */
   push(): void {
     const { offsets, sizes, shapes } = this.layout;
+    // The CPU backend keeps a reference to the array it is given (later updates would alias
+    // the variable), so it gets a copy; WASM copies into its heap anyway.
+    const copy = tf.getBackend() === 'cpu';
     tf.tidy(() => {
       this.vars.forEach((x, i) => {
-        // slice: the CPU backend would keep a reference to a view, aliasing later updates.
-        x.assign(tf.tensor(this.params.slice(offsets[i], offsets[i] + sizes[i]), shapes[i]));
+        const view = this.params.subarray(offsets[i], offsets[i] + sizes[i]);
+        x.assign(tf.tensor(copy ? view.slice() : view, shapes[i]));
       });
     });
   }
@@ -105,6 +108,35 @@ export class Adam {
     const c2 = 1 - b2;
     for (let j = lo; j < hi; j++) {
       const gj = g[j];
+      const mj = b1 * m[j] + c1 * gj;
+      const vj = b2 * v[j] + c2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] -= (stepSize * mj) / (Math.sqrt(vj) + eps);
+    }
+  }
+
+  /**
+   * Adam update of params[lo, hi) with the gradient w0·g0 + w1·g1 (w1 = 0: g1 ignored), in
+   * one pass: the data-parallel replicas combine their halves and update in the same loop.
+   */
+  updateCombined(
+    g0: Float32Array,
+    g1: Float32Array,
+    w0: number,
+    w1: number,
+    learningRate: number,
+    t: number,
+    lo: number,
+    hi: number,
+  ): void {
+    const { beta1: b1, beta2: b2, epsilon: eps, params: p, m, v } = this;
+    const stepSize = (learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    for (let j = lo; j < hi; j++) {
+      // Rounded to float32 like a stored gradient, so the result does not depend on fusion.
+      const gj = Math.fround(w1 === 0 ? w0 * g0[j] : w0 * g0[j] + w1 * g1[j]);
       const mj = b1 * m[j] + c1 * gj;
       const vj = b2 * v[j] + c2 * gj * gj;
       m[j] = mj;
