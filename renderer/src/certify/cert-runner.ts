@@ -75,17 +75,19 @@ export function workerRunner(worker: Worker): CertRunner {
   }
   return {
     async load(data) {
-      // Copies: the page keeps its own arrays (the points table reads logits and inputs).
-      await send({
-        type: 'load',
-        data: {
-          ...data,
-          logits: data.logits.slice(),
-          labels: data.labels.slice(),
-          lipschitz: data.lipschitz.slice(),
-          inputs: data.inputs?.slice(),
-        },
-      });
+      // Copies, transferred: the page keeps its own arrays (the point table reads logits and
+      // inputs) and the worker gets its copies without a second structured-clone copy.
+      const copy: CertData = {
+        ...data,
+        logits: data.logits.slice(),
+        labels: data.labels.slice(),
+        lipschitz: data.lipschitz.slice(),
+        inputs: data.inputs?.slice(),
+        inputShape: [...data.inputShape],
+      };
+      const transfer = [copy.logits.buffer, copy.labels.buffer, copy.lipschitz.buffer];
+      if (copy.inputs) transfer.push(copy.inputs.buffer);
+      await send({ type: 'load', data: copy }, transfer as ArrayBuffer[]);
     },
     async run(request) {
       const r = await send({ type: 'run', request });

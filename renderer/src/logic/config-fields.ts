@@ -25,12 +25,12 @@ const GENERATORS = new Set(['blobs-2d', 'shapes-32']);
 const isGenerator = (c: ExperimentConfig): boolean => GENERATORS.has(c.dataset.kind);
 
 export const DATASET_KINDS = [
-  { value: 'blobs-2d', label: 'blobs-2d — 12 classes in 4 groups, 2-D (built in)' },
-  { value: 'shapes-32', label: 'shapes-32 — 3 shapes × 4 colours, 32×32 RGB (built in)' },
-  { value: 'acasxu', label: 'ACAS Xu (synthetic, from a .nnet network)' },
+  { value: 'blobs-2d', label: 'blobs-2d (built in, 2-D)' },
+  { value: 'shapes-32', label: 'shapes-32 (built in, images)' },
+  { value: 'acasxu', label: 'ACAS Xu (from a .nnet)' },
   { value: 'cifar10', label: 'CIFAR-10 (binary files)' },
   { value: 'cifar100', label: 'CIFAR-100 (binary files)' },
-  { value: 'image-folder', label: 'Image folder (one folder per class, e.g. EuroSAT)' },
+  { value: 'image-folder', label: 'Image folder (EuroSAT…)' },
   { value: 'tiny-imagenet', label: 'Tiny-ImageNet' },
   { value: 'csv', label: 'CSV table' },
   { value: 'npy', label: 'NumPy .npy arrays' },
@@ -90,10 +90,10 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     kind: 'select',
     group: 'Model',
     options: [
-      { value: 'dense-small', label: 'dense-small — small MinMax MLP' },
-      { value: 'dense-3x1000', label: 'dense-3x1000 — ACAS Xu MLP' },
-      { value: 'cnn-c2f2', label: 'cnn-c2f2 — 2 conv blocks + 2 dense (CIFAR/EuroSAT)' },
-      { value: 'cnn-6c2f', label: 'cnn-6c2f — Tiny-ImageNet net' },
+      { value: 'dense-small', label: 'dense-small (MLP)' },
+      { value: 'dense-3x1000', label: 'dense-3x1000 (ACAS Xu)' },
+      { value: 'cnn-c2f2', label: 'cnn-c2f2 (CIFAR, EuroSAT)' },
+      { value: 'cnn-6c2f', label: 'cnn-6c2f (Tiny-ImageNet)' },
     ],
   },
   {
@@ -189,7 +189,14 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     group: 'Training',
     min: 1,
   },
-  { path: 'training.seed', label: 'Seed', kind: 'integer', group: 'Training', min: 0 },
+  {
+    path: 'training.seed',
+    label: 'Seed',
+    kind: 'integer',
+    group: 'Run',
+    min: 0,
+    help: 'Same seed, same run.',
+  },
 ];
 
 export function getPath(obj: unknown, path: string): unknown {
