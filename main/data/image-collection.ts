@@ -198,8 +198,7 @@ async function fillSplits(
     x: new Float32Array(nTest * imageSize),
     y: new Int32Array(nTest),
   };
-  // byte × (1/255) rounds to the same float32 as byte / 255 for all 256 bytes, and a multiply
-  // is faster than a table lookup on hundreds of millions of bytes.
+  // byte × (1/255) rounds to the same float32 as byte / 255 for all 256 bytes.
   const inv255 = 1 / 255;
   for (let firstImage = 0; firstImage < count; firstImage += CHUNK_IMAGES) {
     const n = Math.min(CHUNK_IMAGES, count - firstImage);
@@ -208,10 +207,12 @@ async function fillSplits(
       const i = firstImage + k;
       const target = resolved[i] === 0 ? train : test;
       target.y[slot[i]] = labels[i];
-      const out = target.x;
       const o = slot[i] * imageSize;
-      const src = k * imageSize;
-      for (let p = 0; p < imageSize; p++) out[o + p] = bytes[src + p] * inv255;
+      // Native uint8 → float32 copy, then an in-place scale while the image is still in cache:
+      // faster than converting element by element in one JavaScript loop.
+      target.x.set(bytes.subarray(k * imageSize, (k + 1) * imageSize), o);
+      const out = target.x;
+      for (let p = o, end = o + imageSize; p < end; p++) out[p] *= inv255;
     }
   }
   return { train, test };
