@@ -140,6 +140,18 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => textOf('edited-affinity-vra')).not.toBe(before);
     await expect.poll(() => page.getByTestId('warnings').isVisible()).toBe(true);
     await shot('05-affinity-editor');
+    // Export the edited sets, re-import the trained ones: the trained figure comes back.
+    await page.getByRole('button', { name: 'Export [0,1][0,2]' }).click();
+    await expect
+      .poll(() => page.locator('#aff-io').inputValue())
+      .toBe('[1,2][0,3,4,5][6,7,8][9,10,11]');
+    await page.locator('#aff-io').fill('[0,1,2][3,4,5][6,7,8][9,10,11]');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => textOf('edited-affinity-vra')).toBe(before);
+    // Keyboard path: add a class to a second set (a class may sit in several sets).
+    await page.locator('#set-add-1').selectOption({ label: 'A1' });
+    await expect.poll(() => page.locator('[data-set="1"] .chip').count()).toBe(4);
+    await expect.poll(() => page.locator('[data-set="0"] .chip').count()).toBe(3);
 
     // 4. Points: filter the rejected points, then move ε and see the counts change.
     await page.getByRole('button', { name: 'Browse points' }).click();
