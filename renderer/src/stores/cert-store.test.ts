@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { useCertStore, draftGuarantee } from './cert-store.ts';
+import { useCertStore, draftGuarantee, setCertRunnerFactory } from './cert-store.ts';
+import { inProcessRunner } from '../certify/cert-runner.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
 import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../test-support/fixtures.ts';
 import { moveClass, draftFrom } from '../logic/affinity-edit.ts';
@@ -77,6 +78,38 @@ describe('cert store', () => {
     const store = useCertStore();
     await store.open('r1');
     expect(store.error).toBe("run 'r1' has no eval/ folder");
+  });
+
+  it('keeps an edit made while the baseline is still certifying', async () => {
+    install();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((done) => (release = done));
+    let calls = 0;
+    setCertRunnerFactory(() => {
+      const inner = inProcessRunner();
+      return {
+        ...inner,
+        async run(req) {
+          // The first request (the baseline) finishes last.
+          if (calls++ === 0) await gate;
+          return inner.run(req);
+        },
+      };
+    });
+    try {
+      const store = useCertStore();
+      const opening = store.open('r1');
+      await vi.waitFor(() => expect(store.artifacts).toBeDefined());
+      await new Promise((done) => setTimeout(done, 0));
+      const edit = store.setDraft(moveClass(store.draft, 2, 0, 1));
+      release();
+      await Promise.all([opening, edit]);
+      await store.settled();
+      expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] });
+      expect(store.baseline?.guarantee).toEqual(affinity);
+    } finally {
+      setCertRunnerFactory(inProcessRunner);
+    }
   });
 
   it('falls back to singleton sets when the draft has no usable set', () => {

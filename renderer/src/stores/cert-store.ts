@@ -55,6 +55,8 @@ export const useCertStore = defineStore('cert', () => {
   let queued: RecertifyRequest | undefined;
   let drain: Promise<void> = Promise.resolve();
   let generation = 0;
+  /** Requests scheduled so far: the baseline must not overwrite an edit made meanwhile. */
+  let scheduled = 0;
 
   const trainedEpsilon = computed(() => artifacts.value?.trainedEpsilon ?? 0);
   const classNames = computed(() => artifacts.value?.classNames ?? dataset.value?.classNames ?? []);
@@ -74,6 +76,7 @@ export const useCertStore = defineStore('cert', () => {
   }
 
   function schedule(): Promise<void> {
+    scheduled++;
     queued = request(epsilon.value, guarantee.value);
     if (busy.value) return drain;
     busy.value = true;
@@ -157,10 +160,11 @@ export const useCertStore = defineStore('cert', () => {
         inputs: a.inputs,
         inputShape: a.inputShape,
       });
+      const before = scheduled;
       const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
       if (gen !== generation) return;
       baseline.value = base;
-      result.value = base;
+      if (scheduled === before) result.value = base;
     } catch (e) {
       if (gen === generation) error.value = errorMessage(e);
     } finally {
