@@ -35,10 +35,11 @@ new PerformanceObserver((list) => {
 }).observe({ type: 'longtask' });`;
 const TAKE_LONG_TASKS = 'window.__long.splice(0)';
 
-async function shot(name: string): Promise<void> {
+/** Saves a screenshot under e2e/output/ and, unless told otherwise, into docs/screenshots/. */
+async function shot(name: string, toDocs = true): Promise<void> {
   const file = join(OUT, `${name}.png`);
   await page.screenshot({ path: file });
-  await copyFile(file, join(DOCS, `${name}.png`));
+  if (toDocs) await copyFile(file, join(DOCS, `${name}.png`));
 }
 
 /** expect.poll with timeouts for a loaded two-core machine (the default is one second). */
@@ -83,7 +84,7 @@ describe('workbench in Chromium', () => {
     page.setDefaultTimeout(30_000);
     await page.goto(server.url);
     await poll(() => page.getByRole('heading', { name: 'Runs' }).isVisible()).toBe(true);
-    await shot('01-runs-empty');
+    await shot('01-runs-empty', false);
 
     // 1. New experiment: the blobs affinity demo preset, shortened for the test.
     await page.getByRole('button', { name: 'New experiment', exact: true }).click();
