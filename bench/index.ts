@@ -1,4 +1,6 @@
 /** The list of benchmarks `npm run bench` runs, in order. */
 export const benchmarks: Array<() => Promise<void>> = [
   () => import('./certify-core.bench.ts').then((m) => m.default()),
+  () => import('./train.bench.ts').then((m) => m.default()),
+  () => import('./certify-net.bench.ts').then((m) => m.default()),
 ];

@@ -23,6 +23,7 @@ export interface TrainBenchCase {
   classes: number;
   guarantee: Guarantee;
   steps: number;
+  warmup: number;
 }
 
 export const denseCase: TrainBenchCase = {
@@ -40,6 +41,7 @@ export const denseCase: TrainBenchCase = {
     ],
   },
   steps: 12,
+  warmup: 2,
 };
 
 export const cnnCase: TrainBenchCase = {
@@ -48,7 +50,8 @@ export const cnnCase: TrainBenchCase = {
   inputShape: [32, 32, 3],
   classes: 100,
   guarantee: { kind: 'standard' },
-  steps: 3,
+  steps: 2,
+  warmup: 1,
 };
 
 export interface Throughput {
@@ -61,7 +64,7 @@ export interface Throughput {
   cpuEstimate: number;
 }
 
-/** Throughput of `steps` training steps (after 2 warm-up steps). */
+/** Throughput of `steps` training steps (after `warmup` untimed ones). */
 export async function trainThroughput(
   c: TrainBenchCase,
   backend: BackendChoice,
@@ -99,8 +102,7 @@ export async function trainThroughput(
       loss.dispose();
     }
   };
-  step();
-  step();
+  for (let i = 0; i < c.warmup; i++) step();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < c.steps; i++) step();

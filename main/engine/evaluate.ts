@@ -21,7 +21,8 @@ import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
 import { loadCheckpoint } from './train/checkpoint.ts';
 import { planKey } from './train/trainer.ts';
-import { predictLogits } from './train/epoch-metrics.ts';
+import { parallelLogits } from './parallel/parallel-predict.ts';
+import type { BackendChoice } from './backend.ts';
 
 export interface SoundLipschitz {
   /** c×c, [j*c+i] bounds Lip(f_j − f_i). */
@@ -111,18 +112,25 @@ export async function networkFromCheckpoint(
   return net;
 }
 
+export interface EvaluateOptions {
+  /** With 2 replicas on a loaded backend, large test sets are predicted on both cores. */
+  backend?: BackendChoice;
+  replicas?: number;
+}
+
 /** Test-set logits and sound K of `net`, ready to store. */
 export async function evaluationArtifacts(
   net: Network,
   runId: string,
   config: ExperimentConfig,
   dataset: LoadedDataset,
+  options: EvaluateOptions = {},
 ): Promise<EvalArtifacts> {
   const plan = net.plan;
   const sound = soundLipschitz(plan, await net.exportArrays());
   const test = dataset.test;
   const c = plan.numClasses;
-  const logits = predictLogits(net, test);
+  const logits = await parallelLogits(net, test, options.backend, options.replicas ?? 1);
   let maxAbs = 0;
   for (const v of logits) maxAbs = Math.max(maxAbs, Math.abs(v));
   const features = plan.inputShape.reduce((a, b) => a * b, 1);
@@ -149,8 +157,9 @@ export async function evaluateNetwork(
   runDir: string,
   config: ExperimentConfig,
   dataset: LoadedDataset,
+  options: EvaluateOptions = {},
 ): Promise<EvalArtifacts> {
-  const artifacts = await evaluationArtifacts(net, runId, config, dataset);
+  const artifacts = await evaluationArtifacts(net, runId, config, dataset, options);
   await writeEvalArtifacts(runDir, artifacts);
   return artifacts;
 }

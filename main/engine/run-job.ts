@@ -31,7 +31,7 @@ async function datasetFor(config: ExperimentConfig, ctx: JobContext): Promise<Lo
 
 export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'cancelled'> {
   const { jobId } = ctx;
-  const replicas = job.type === 'train' ? defaultReplicas(ctx.backendChoice) : 1;
+  const replicas = defaultReplicas(ctx.backendChoice);
   const backend = replicas > 1 ? `${ctx.backend} × ${replicas} replicas` : ctx.backend;
   ctx.emit({ type: 'backend', jobId, backend });
   const dataset = await datasetFor(job.config, ctx);
@@ -58,7 +58,10 @@ export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'c
     try {
       ctx.emit({ type: 'log', jobId, level: 'info', message: 'computing sound Lipschitz bounds' });
       const { evaluateNetwork } = await import('./evaluate.ts');
-      await evaluateNetwork(result.net, job.runId, job.runDir, job.config, dataset);
+      await evaluateNetwork(result.net, job.runId, job.runDir, job.config, dataset, {
+        backend: ctx.backendChoice,
+        replicas,
+      });
     } finally {
       result.net.dispose();
     }
@@ -68,7 +71,10 @@ export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'c
     const { evaluateNetwork, networkFromCheckpoint } = await import('./evaluate.ts');
     const net = await networkFromCheckpoint(job.runDir, job.config, dataset);
     try {
-      await evaluateNetwork(net, job.runId, job.runDir, job.config, dataset);
+      await evaluateNetwork(net, job.runId, job.runDir, job.config, dataset, {
+        backend: ctx.backendChoice,
+        replicas,
+      });
     } finally {
       net.dispose();
     }

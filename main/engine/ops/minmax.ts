@@ -10,13 +10,13 @@ import { customGrad } from './custom-grad.ts';
 const minMaxOp = customGrad(([x], save) => {
   const axis = x.rank - 1;
   const [a, b] = tf.split(x, 2, axis);
-  const lower = tf.lessEqual(a, b);
-  save([lower]);
+  // The comparison is made in the backward pass only: inference skips it.
+  save([a, b]);
   const value = tf.concat([tf.minimum(a, b), tf.maximum(a, b)], axis);
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [lo] = saved;
+      const lo = tf.lessEqual(saved[0], saved[1]);
       const [dMin, dMax] = tf.split(dy, 2, axis);
       return tf.concat([tf.where(lo, dMin, dMax), tf.where(lo, dMax, dMin)], axis);
     },

@@ -10,6 +10,7 @@ import { Network } from '../model/network.ts';
 import { makeGloroHead } from '../heads/gloro-head.ts';
 import { Adam } from '../train/adam.ts';
 import { lossGradients } from './half-step.ts';
+import { predictLogits } from '../train/epoch-metrics.ts';
 import { waitFor, writeGradients } from './gradient-exchange.ts';
 import { CTRL, SCALAR } from './replica-protocol.ts';
 import type { FromHelper, ReplicaInit, ToHelper } from './replica-protocol.ts';
@@ -98,6 +99,12 @@ try {
           net.importArrays(message.arrays);
           adam.step = message.adamStep;
           post({ type: 'synced' });
+        } else if (message.type === 'predict') {
+          const { x, n, batch } = message;
+          const logits = predictLogits(net, { n, x, y: new Int32Array(n) }, batch);
+          port.postMessage({ type: 'predicted', logits } satisfies FromHelper, [
+            logits.buffer as ArrayBuffer,
+          ]);
         } else if (message.type === 'export') {
           const arrays = [...(await net.exportArrays()), ...(await adam.exportArrays())];
           post({ type: 'exported', arrays, adamStep: adam.step });

@@ -67,10 +67,14 @@ export interface ReplicaInit {
 }
 
 export type ToHelper =
-  { type: 'sync'; arrays: NamedArray[]; adamStep: number } | { type: 'export' };
+  | { type: 'sync'; arrays: NamedArray[]; adamStep: number }
+  | { type: 'export' }
+  /** Logits of n points (inference on the second core, e.g. for evaluation). */
+  | { type: 'predict'; x: Float32Array; n: number; batch: number };
 
 export type FromHelper =
   | { type: 'ready' }
   | { type: 'synced' }
   | { type: 'exported'; arrays: NamedArray[]; adamStep: number }
+  | { type: 'predicted'; logits: Float32Array }
   | { type: 'error'; error: ErrorInfo };
