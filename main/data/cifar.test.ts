@@ -74,6 +74,12 @@ describe('CIFAR binary reader', () => {
     expect(coarse.affinityPresets).toEqual([]);
   });
 
+  it('finds the folder the official archive extracts to', () => {
+    const dir = tempDir();
+    cifar10(join(dir, 'cifar-10-batches-bin'), [[4], [6]], [[5]]);
+    expect([...loadCifar(dir, 'cifar10', {}, {}).train.y]).toEqual([4, 6]);
+  });
+
   it('reports progress per file', () => {
     const dir = tempDir();
     cifar10(dir, [[1], [2]], [[3]]);

@@ -21,9 +21,18 @@ const INV_255 = 1 / 255;
 
 export type CifarVariant = 'cifar10' | 'cifar100';
 
-/** The folder holding the .bin files (a path to one of them works too). */
+/** The folder holding the .bin files: the path, its folder (a .bin path), or the folder the
+ * official archives extract to (cifar-10-batches-bin, cifar-100-binary) inside the path. */
 export function cifarFolder(path: string): string {
-  return statSync(path).isDirectory() ? path : dirname(path);
+  if (!statSync(path).isDirectory()) return dirname(path);
+  for (const inner of ['cifar-10-batches-bin', 'cifar-100-binary'])
+    if (
+      !existsSync(join(path, 'test.bin')) &&
+      !existsSync(join(path, 'test_batch.bin')) &&
+      existsSync(join(path, inner))
+    )
+      return join(path, inner);
+  return path;
 }
 
 export function detectCifar(path: string): CifarVariant | undefined {

@@ -20,7 +20,7 @@ describe('CSV reader', () => {
     const dir = tempDir();
     const rows = ['a,species,b'];
     for (let i = 0; i < 12; i++) rows.push(`${i},${i % 2 ? 'setosa' : 'virginica'},${i * 10}`);
-    const file = writeFile(join(dir, 'iris.csv'), rows.join('\n') + '\n');
+    const file = writeFile(join(dir, 'iris.csv'), '\uFEFF' + rows.join('\r\n') + '\r\n');
     const ds = loadCsv(file, 0, { label: 'species' }, {});
     expect(ds.classNames).toEqual(['setosa', 'virginica']);
     expect(ds.inputShape).toEqual([2]);

@@ -50,7 +50,7 @@ function splitLine(line: string, delimiter: string): string[] {
 const isNumeric = (s: string) => s !== '' && Number.isFinite(Number(s));
 
 function readTable(file: string, options: Options): Table {
-  const text = readFileSync(file, 'utf8');
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // spreadsheet exports add a BOM
   const raw = text.split(/\r?\n/);
   const first = raw.find((l) => l.trim() !== '') ?? '';
   const delimiter =

@@ -107,6 +107,14 @@ describe('image folders', () => {
     expect([...ds.test.y]).toEqual([0, 1, 2]);
   });
 
+  it('looks inside the one wrapper folder an archive extracts to', async () => {
+    const root = tempDir();
+    makeFolder(join(root, '2750'), 3);
+    const ds = await loadImageFolder(root, 0, { cacheDir: tempDir() });
+    expect(ds.classNames).toEqual(['Forest', 'Highway', 'River']);
+    expect(ds.train.n + ds.test.n).toBe(9);
+  });
+
   it('offers the EuroSAT presets when the class names are EuroSAT’s', async () => {
     const root = tempDir();
     for (const name of ['AnnualCrop', 'Highway', 'Pasture', 'PermanentCrop', 'River'])

@@ -50,8 +50,24 @@ function eurosatPresets(classNames: string[]): AffinityPreset[] {
   ];
 }
 
-export function listImageFolder(root: string): { classNames: string[]; entries: ImageEntry[] } {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw dataError(root, {}, 'not a folder');
+/**
+ * Archives often extract to one wrapper folder (EuroSAT: `2750/` or `EuroSAT_RGB/`): when the
+ * folder holds nothing but one sub-folder whose own sub-folders are the classes, use that.
+ */
+function unwrap(root: string): string {
+  const entries = readdirSync(root, { withFileTypes: true }).filter((d) => !d.name.startsWith('.'));
+  if (entries.length !== 1 || !entries[0].isDirectory() || hasGivenSplit(root)) return root;
+  const inner = join(root, entries[0].name);
+  const innerFolders = subfolders(inner);
+  return innerFolders.length > 0 && innerFolders.some((f) => imagesIn(join(inner, f)).length > 0)
+    ? inner
+    : root;
+}
+
+export function listImageFolder(folder: string): { classNames: string[]; entries: ImageEntry[] } {
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw dataError(folder, {}, 'not a folder');
+  const root = unwrap(folder);
   const given = hasGivenSplit(root);
   const partDirs: Array<[string, 0 | 1 | 2]> = given
     ? [
