@@ -205,6 +205,11 @@ describe('workbench in Chromium', () => {
     await page.getByLabel('Filter runs').fill('');
     await poll(() => page.locator('tr[data-run-id]').count()).toBe(2);
     await shot('09-runs-compare');
+    await page.getByRole('button', { name: /dark theme/ }).click();
+    await page.getByRole('button', { name: 'Training curves of e2e blobs affinity' }).click();
+    await poll(() => textOf('run-state')).toBe('completed');
+    await shot('13-training-dark');
+    await page.getByRole('button', { name: /light theme/ }).click();
 
     expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   }, 600_000);
@@ -237,6 +242,9 @@ describe('workbench in Chromium', () => {
       await poll(() => page.locator('[data-set]').count()).toBeGreaterThan(0);
       await poll(() => textOf('edited-affinity-vra')).toMatch(/%/);
       await shot('10-affinity-shapes-thumbnails');
+      // A suggestion from the confusion matrix replaces the sets with groups of confused classes.
+      await page.getByRole('button', { name: 'Suggest from confusion' }).click();
+      await poll(() => page.locator('.set-name').first().inputValue()).toContain(' / ');
       await page.goto(`${base}#/points/${shapesRun.id}`);
       await poll(() => page.locator('[data-testid="point-list"] img').count(), {
         timeout: 60_000,
