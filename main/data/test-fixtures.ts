@@ -5,17 +5,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import jpeg from 'jpeg-js';
+import { afterAll } from 'vitest';
 import { encodePng } from './image-codec.ts';
 
 /** The real ACAS Xu networks, read in place (never copied into the repository). */
 export const ACAS_DIR = new URL('../../../shared/data/acasxu/', import.meta.url).pathname;
 
 const created: string[] = [];
-process.once('exit', () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+// Registered on the importing test file's root suite: its folders go when its tests are done.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh temporary folder, removed when the test process exits. */
+/** A fresh temporary folder, removed after the test file's tests. */
 export function tempDir(prefix = 'relaxcert-data-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   created.push(dir);
