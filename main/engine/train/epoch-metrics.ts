@@ -37,14 +37,19 @@ export function estimatedLipschitz(net: Network): { k: Float32Array; prefix: num
   return out;
 }
 
-export function testMetrics(
+/**
+ * `logitsOf` may compute the logits elsewhere (e.g. on both data-parallel replicas, which hold
+ * the same weights); default: this thread.
+ */
+export async function testMetrics(
   net: Network,
   test: Split,
   guarantee: Guarantee,
   epsilon: number,
-): { metrics: CertMetrics; maxK: number } {
+  logitsOf: (split: Split) => Float32Array | Promise<Float32Array> = (s) => predictLogits(net, s),
+): Promise<{ metrics: CertMetrics; maxK: number }> {
   const c = net.plan.numClasses;
-  const logits = predictLogits(net, test);
+  const logits = await logitsOf(test);
   const { k } = estimatedLipschitz(net);
   const cg = toCertGuarantee(guarantee, c);
   const out = certify({ logits, n: test.n, c, lipschitz: k, epsilon }, cg);

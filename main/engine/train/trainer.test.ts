@@ -80,6 +80,21 @@ describe.each(['wasm', 'cpu'] as const)('training on %s', (backend) => {
   });
 });
 
+describe('configuration errors', () => {
+  it('rejects affinity sets that do not fit the data before training', async () => {
+    await useBackend('cpu');
+    const epochs: EpochMetrics[] = [];
+    await expect(
+      run({
+        runDir: await runDir(),
+        config: config(1, { kind: 'affinity', sets: [[0, 9]] }),
+        resume: false,
+      }).then((r) => epochs.push(...r.epochs)),
+    ).rejects.toMatchObject({ code: 'INVALID_AFFINITY' });
+    expect(epochs).toHaveLength(0);
+  });
+});
+
 describe('checkpoints', () => {
   it('resuming after an interruption gives the same run as no interruption', async () => {
     await useBackend('wasm');

@@ -21,6 +21,8 @@ import { Rng } from '../rng.ts';
 import { makeSchedule } from './schedules.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { testMetrics } from './epoch-metrics.ts';
+import { toCertGuarantee } from '../../../shared/certify/index.ts';
+import { PARALLEL_PREDICT_MIN_WORK, predictWork } from '../parallel/parallel-predict.ts';
 
 export interface TrainHooks {
   progress(p: BatchProgress): void;
@@ -148,6 +150,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   validateTraining(config);
   const t = config.training;
   const c = dataset.classNames.length;
+  // Fail before training, not after the first epoch, on sets that do not fit the data.
+  toCertGuarantee(config.guarantee, c);
   const plan = buildLayerPlan(config.architecture, dataset.inputShape, c);
   const key = planKey(config, dataset);
   const net = new Network(plan, t.seed);
@@ -276,7 +280,15 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       if (hooks.isCancelled()) return await finish('cancelled');
     }
     const seconds = (performance.now() - epochStart) / 1000;
-    const { metrics, maxK } = testMetrics(net, dataset.test, config.guarantee, eps);
+    const { metrics, maxK } = await testMetrics(
+      net,
+      dataset.test,
+      config.guarantee,
+      eps,
+      dp === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
+        ? undefined
+        : (s) => dp.predict(net, s.x.subarray(0, s.n * size), s.n),
+    );
     const em: EpochMetrics = {
       epoch: epoch + 1,
       trainLoss: lossSum / Math.max(1, seen),
