@@ -92,7 +92,7 @@ describe('PRESETS', () => {
     expect(affinityNames('paper-eurosat-affinity-highway-river')).toEqual([['Highway', 'River']]);
     expect(affinityNames('paper-eurosat-affinity-highway-river-agriculture')).toEqual([
       ['Highway', 'River'],
-      ['AnnualCrop', 'HerbaceousVegetation', 'Pasture', 'PermanentCrop'],
+      ['AnnualCrop', 'PermanentCrop', 'Pasture'],
     ]);
     const acas = getPreset('paper-acasxu-affinity').config;
     const adv = ['COC', 'WL', 'WR', 'SL', 'SR'];
