@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { certify, toCertGuarantee } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
-import { headSpec, makeGloroHead } from './gloro-head.ts';
+import { headSpec, makeGloroHeadTf } from './gloro-head.ts';
+import { makeGloroHeadJs } from './gloro-head-js.ts';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
 
@@ -33,12 +34,21 @@ function randomCase(seed: number, n: number): { f: Float32Array; k: Float32Array
   return { f, k };
 }
 
-describe.each(['cpu', 'wasm'] as const)('GloRo heads on %s', (backend) => {
+const impls = [
+  ['tfjs', makeGloroHeadTf],
+  ['js', makeGloroHeadJs],
+] as const;
+
+describe.each([
+  ['cpu', ...impls[0]],
+  ['wasm', ...impls[0]],
+  ['wasm', ...impls[1]],
+] as const)('GloRo heads on %s (%s implementation)', (backend, _name, makeHead) => {
   it.each(guarantees)('agree with the shared core (%o)', async (guarantee) => {
     await useBackend(backend);
     const n = 200;
     const { f, k } = randomCase(backend === 'cpu' ? 1 : 2, n);
-    const head = makeGloroHead(headSpec(guarantee, C));
+    const head = makeHead(headSpec(guarantee, C));
     for (const epsilon of [0, 0.05, 0.3, 1]) {
       const g = tf.tidy(() => head.apply(tf.tensor2d(f, [n, C]), tf.tensor2d(k, [C, C]), epsilon));
       const gv = g.dataSync();
@@ -64,12 +74,12 @@ describe.each(['cpu', 'wasm'] as const)('GloRo heads on %s', (backend) => {
   });
 });
 
-describe('GloRo head gradients', () => {
+describe.each(impls)('GloRo head gradients (%s implementation)', (_name, makeHead) => {
   it.each(guarantees)('match central differences in f and K (%o)', async (guarantee) => {
     await useBackend('cpu');
     const n = 16;
     const { f, k } = randomCase(3, n);
-    const head = makeGloroHead(headSpec(guarantee, C));
+    const head = makeHead(headSpec(guarantee, C));
     const rng = new Rng(9);
     const wts = tf.tensor2d(
       Float32Array.from({ length: n * (C + 1) }, () => rng.normal()),
@@ -112,5 +122,35 @@ describe('GloRo head gradients', () => {
     }
     expect(checked).toBe(6);
     tf.dispose([ft, kt, gf, gk, wts]);
+  });
+});
+
+describe('the two head implementations', () => {
+  it.each(guarantees)('give the same outputs and gradients (%o)', async (guarantee) => {
+    await useBackend('wasm');
+    const n = 64;
+    const { f, k } = randomCase(7, n);
+    const spec = headSpec(guarantee, C);
+    const rng = new Rng(2);
+    const wts = tf.tensor2d(
+      Float32Array.from({ length: n * (C + 1) }, () => rng.normal()),
+      [n, C + 1],
+    );
+    const results = [makeGloroHeadTf(spec), makeGloroHeadJs(spec)].map((head) => {
+      const loss = (ft: tf.Tensor, kt: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(head.apply(ft as tf.Tensor2D, kt as tf.Tensor2D, 0.3), wts)) as tf.Scalar;
+      const ft = tf.tensor2d(f, [n, C]);
+      const kt = tf.tensor2d(k, [C, C]);
+      const g = tf.tidy(() => head.apply(ft, kt, 0.3).dataSync());
+      const [gf, gk] = tf.grads(loss)([ft, kt]);
+      return { g, gf: gf.dataSync(), gk: gk.dataSync() };
+    });
+    const close = (a: ArrayLike<number>, b: ArrayLike<number>): void => {
+      for (let i = 0; i < a.length; i++)
+        expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[i])));
+    };
+    close(results[1].g, results[0].g);
+    close(results[1].gf, results[0].gf);
+    close(results[1].gk, results[0].gk);
   });
 });

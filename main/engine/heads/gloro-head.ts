@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from '../ops/custom-grad.ts';
 import { oneHotFloat } from '../ops/one-hot.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
+import { makeGloroHeadJs } from './gloro-head-js.ts';
 
 export interface HeadSpec {
   numClasses: number;
@@ -109,7 +110,17 @@ export interface GloroHead {
   apply(f: tf.Tensor2D, k: tf.Tensor2D, epsilon: number): tf.Tensor2D;
 }
 
+/**
+ * The heads the engine trains with: the JavaScript implementation (gloro-head-js.ts), which
+ * is much cheaper on small C; makeGloroHeadTf below is the all-tfjs reference it is tested
+ * against.
+ */
 export function makeGloroHead(spec: HeadSpec): GloroHead {
+  return makeGloroHeadJs(spec);
+}
+
+/** The head written with tfjs ops only (reference implementation; see makeGloroHead). */
+export function makeGloroHeadTf(spec: HeadSpec): GloroHead {
   const masks = maskBuilder(spec);
   const { numClasses: c, kMax } = spec;
   return {
