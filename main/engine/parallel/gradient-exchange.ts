@@ -5,12 +5,13 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FlatLayout } from '../train/adam.ts';
+import { valuesOf } from '../ops/wasm-heap.ts';
 
 export type Layout = FlatLayout;
 
 /** Downloads `grads` (in variable order) into `region`. */
 export function writeGradients(grads: tf.Tensor[], region: Float32Array, layout: Layout): void {
-  grads.forEach((g, i) => region.set(g.dataSync() as Float32Array, layout.offsets[i]));
+  grads.forEach((g, i) => region.set(valuesOf(g), layout.offsets[i]));
 }
 
 /** Blocks until ctrl[slot] === value, or throws when `failed()` says so. */

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedArray } from '../model/network.ts';
+import { setValues, valuesOf } from '../ops/wasm-heap.ts';
 
 export interface AdamBuffers {
   params: SharedArrayBuffer;
@@ -81,23 +82,15 @@ export class Adam {
 
   /** Copies the variables' values into `params`. */
   pull(): void {
-    this.vars.forEach((x, i) =>
-      this.params.set(x.dataSync() as Float32Array, this.layout.offsets[i]),
-    );
+    this.vars.forEach((x, i) => this.params.set(valuesOf(x), this.layout.offsets[i]));
   }
 
   /** Uploads `params` into the variables. */
   push(): void {
-    const { offsets, sizes, shapes } = this.layout;
-    // The CPU backend keeps a reference to the array it is given (later updates would alias
-    // the variable), so it gets a copy; WASM copies into its heap anyway.
-    const copy = tf.getBackend() === 'cpu';
-    tf.tidy(() => {
-      this.vars.forEach((x, i) => {
-        const view = this.params.subarray(offsets[i], offsets[i] + sizes[i]);
-        x.assign(tf.tensor(copy ? view.slice() : view, shapes[i]));
-      });
-    });
+    const { offsets, sizes } = this.layout;
+    this.vars.forEach((x, i) =>
+      setValues(x, this.params.subarray(offsets[i], offsets[i] + sizes[i])),
+    );
   }
 
   /** Adam update of params[lo, hi) with the flat gradient `g`, as step number `t`. */
@@ -147,7 +140,7 @@ export class Adam {
 
   /** One whole step: downloads `grads` (variable order; not disposed), updates, uploads. */
   apply(grads: tf.Tensor[], learningRate: number): void {
-    grads.forEach((g, i) => this.grad.set(g.dataSync() as Float32Array, this.layout.offsets[i]));
+    grads.forEach((g, i) => this.grad.set(valuesOf(g), this.layout.offsets[i]));
     this.step++;
     this.update(this.grad, learningRate, this.step);
     this.push();
