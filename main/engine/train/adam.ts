@@ -6,7 +6,7 @@
  * size, computed in double precision from the step count, so a resumed run takes the very
  * same steps. The weights live in `params`; `push()` uploads them into the tf.Variables.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { NamedArray } from '../model/network.ts';
 import { setValues, valuesOf } from '../ops/wasm-heap.ts';
 
