@@ -6,11 +6,14 @@
 import type { WorkbenchApi } from '../../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { createWsClient } from '../../../shared/api/ws-client.ts';
+import { createWorkerApi } from './worker-bridge.ts';
 
 export interface ConnectTarget {
   location: { protocol: string; host: string; search: string };
   relaxcert?: WorkbenchApi;
   WebSocket?: typeof WebSocket;
+  /** When present, the WebSocket client runs in a worker (large replies decode off the page). */
+  Worker?: typeof Worker;
 }
 
 export function socketUrl(location: ConnectTarget['location']): string {
@@ -34,11 +37,16 @@ export async function connectWorkbench(target: ConnectTarget): Promise<Workbench
       'No workbench connection: neither the desktop bridge nor WebSocket is available.',
     );
   }
-  const client = createWsClient({
-    url: socketUrl(target.location),
-    token,
-    WebSocket: target.WebSocket,
-  });
+  const url = socketUrl(target.location);
+  if (target.Worker) {
+    const worker = new Worker(new URL('../workers/api.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    const { api, ready } = createWorkerApi(worker, url, token);
+    await ready;
+    return api;
+  }
+  const client = createWsClient({ url, token, WebSocket: target.WebSocket });
   await client.ready;
   return client;
 }
