@@ -96,6 +96,19 @@ describe('configuration errors', () => {
 });
 
 describe('checkpoints', () => {
+  it('refuses a checkpoint of another architecture and leaves no tensors behind', async () => {
+    await useBackend('wasm');
+    const dir = await runDir();
+    await run({ runDir: dir, config: config(1), resume: false });
+    const before = tf.memory().numTensors;
+    const other = config(2);
+    other.architecture = { name: 'dense-small', width: 16, depth: 2 };
+    await expect(run({ runDir: dir, config: other, resume: true })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('resuming after an interruption gives the same run as no interruption', async () => {
     await useBackend('wasm');
     const guarantee: Guarantee = { kind: 'rtk', k: 2 };

@@ -102,10 +102,6 @@ export function validateTraining(config: ExperimentConfig): void {
     bad('tradesLambda', 'TRADES needs a λ schedule');
 }
 
-export interface StepOptions {
-  powerIterations: number;
-}
-
 /**
  * One optimisation step: power iterations, forward, GloRo head, loss, gradients, Adam. Returns
  * the loss tensor (caller reads and disposes it). Shared by the trainer and the benchmarks.
@@ -171,147 +167,156 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       ? makeSchedule(t.epsilonSchedule, 'training.epsilonSchedule')
       : () => t.epsilon;
 
-  let startEpoch = 0;
-  if (req.resume) {
-    const ck = await loadCheckpoint(req.runDir);
-    if (ck !== undefined) {
-      if (ck.planKey !== key) {
-        throw new RelaxCertError(
-          'CONFLICT',
-          'the checkpoint belongs to another architecture or dataset',
-          {
-            file: `${req.runDir}/checkpoints/latest.ckpt`,
-          },
-        );
-      }
-      net.importArrays(ck.arrays);
-      adam.importArrays(ck.arrays, ck.adamStep);
-      rng = new Rng(Uint32Array.from(ck.rngState));
-      startEpoch = ck.epoch;
-      hooks.log('info', `resumed from the checkpoint after epoch ${ck.epoch}`);
-    }
-  }
-
-  const train = dataset.train;
   let dp: DataParallel | undefined;
-  if (parallel && req.backend !== undefined) {
-    dp = await DataParallel.start({
-      backend: req.backend,
-      net,
-      adam,
-      head,
-      seed: t.seed,
-      powerIterations: t.powerIterations,
-      maxBatch: Math.min(t.batchSize, train.n),
-    });
-    await dp.sync(net, adam);
-    hooks.log('info', 'data-parallel training on 2 replicas');
-  }
-  const step = (
-    xs: Float32Array,
-    ys: Int32Array,
-    m: number,
-    lr: number,
-    eps: number,
-    lambda?: number,
-  ): number => {
-    if (dp !== undefined) return dp.step(net, head, adam, xs, ys, m, lr, eps, lambda);
-    const value = single(xs, ys, m, lr, eps, lambda);
-    const loss = value.dataSync()[0];
-    value.dispose();
-    return loss;
-  };
-  const size = plan.inputShape.reduce((a, b) => a * b, 1);
-  const bs = Math.min(t.batchSize, train.n);
-  const batches = Math.ceil(train.n / bs);
-  const order = new Int32Array(train.n);
-  const xBuf = new Float32Array(bs * size);
-  const yBuf = new Int32Array(bs);
-
-  const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
-    await dp?.close();
-    adam.dispose();
-    if (status === 'cancelled') {
-      net.dispose();
-      return { status };
-    }
-    return { status, net };
-  };
-
-  for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-    if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs)
-      return await finish('stopped');
-    const lr = lrOf(epoch, t.epochs);
-    const lambda = lambdaOf?.(epoch, t.epochs);
-    const eps = epsOf(epoch, t.epochs);
-    for (let i = 0; i < train.n; i++) order[i] = i;
-    rng.shuffle(order);
-    const epochStart = performance.now();
-    let lossSum = 0;
-    let seen = 0;
-    for (let b = 0; b < batches; b++) {
-      const batchStart = performance.now();
-      const start = b * bs;
-      const m = Math.min(bs, train.n - start);
-      copyBatch(train, order, start, m, size, xBuf);
-      for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
-      const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
-      if (!Number.isFinite(loss)) {
-        await finish('cancelled');
-        throw new RelaxCertError(
-          'INVALID_INPUT',
-          `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
-          {
-            field: 'training.learningRate',
-          },
-        );
+  try {
+    let startEpoch = 0;
+    if (req.resume) {
+      const ck = await loadCheckpoint(req.runDir);
+      if (ck !== undefined) {
+        if (ck.planKey !== key) {
+          throw new RelaxCertError(
+            'CONFLICT',
+            'the checkpoint belongs to another architecture or dataset',
+            {
+              file: `${req.runDir}/checkpoints/latest.ckpt`,
+            },
+          );
+        }
+        net.importArrays(ck.arrays);
+        adam.importArrays(ck.arrays, ck.adamStep);
+        rng = new Rng(Uint32Array.from(ck.rngState));
+        startEpoch = ck.epoch;
+        hooks.log('info', `resumed from the checkpoint after epoch ${ck.epoch}`);
       }
-      lossSum += loss * m;
-      seen += m;
-      hooks.progress({
-        runId: req.runId,
-        epoch,
-        batch: b,
-        batchesPerEpoch: batches,
-        loss,
-        samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
-      });
-      await yieldToEventLoop();
-      if (hooks.isCancelled()) return await finish('cancelled');
     }
-    const seconds = (performance.now() - epochStart) / 1000;
-    const { metrics, maxK } = await testMetrics(
-      net,
-      dataset.test,
-      config.guarantee,
-      eps,
-      dp === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
-        ? undefined
-        : (s) => dp.predict(net, s.x.subarray(0, s.n * size), s.n),
-    );
-    const em: EpochMetrics = {
-      epoch: epoch + 1,
-      trainLoss: lossSum / Math.max(1, seen),
-      cleanAccuracy: metrics.cleanAccuracy,
-      vra: metrics.vra,
-      rejectionRate: metrics.rejectionRate,
-      lipschitz: maxK,
-      learningRate: lr,
-      epsilon: eps,
-      seconds,
-      samplesPerSecond: train.n / seconds,
+
+    const train = dataset.train;
+    if (parallel && req.backend !== undefined) {
+      dp = await DataParallel.start({
+        backend: req.backend,
+        net,
+        adam,
+        head,
+        seed: t.seed,
+        powerIterations: t.powerIterations,
+        maxBatch: Math.min(t.batchSize, train.n),
+      });
+      await dp.sync(net, adam);
+      hooks.log('info', 'data-parallel training on 2 replicas');
+    }
+    const step = (
+      xs: Float32Array,
+      ys: Int32Array,
+      m: number,
+      lr: number,
+      eps: number,
+      lambda?: number,
+    ): number => {
+      if (dp !== undefined) return dp.step(net, head, adam, xs, ys, m, lr, eps, lambda);
+      const value = single(xs, ys, m, lr, eps, lambda);
+      const loss = value.dataSync()[0];
+      value.dispose();
+      return loss;
     };
-    if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
-    if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
-    if (lambda !== undefined) em.lambda = lambda;
-    await saveCheckpoint(req.runDir, {
-      epoch: epoch + 1,
-      adamStep: adam.step,
-      rngState: Array.from(rng.state()),
-      planKey: key,
-      arrays: [...(await net.exportArrays()), ...(await adam.exportArrays())],
-    });
-    hooks.epoch(em);
+    const size = plan.inputShape.reduce((a, b) => a * b, 1);
+    const bs = Math.min(t.batchSize, train.n);
+    const batches = Math.ceil(train.n / bs);
+    const order = new Int32Array(train.n);
+    const xBuf = new Float32Array(bs * size);
+    const yBuf = new Int32Array(bs);
+
+    const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
+      await dp?.close();
+      adam.dispose();
+      if (status === 'cancelled') {
+        net.dispose();
+        return { status };
+      }
+      return { status, net };
+    };
+
+    for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
+      if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs)
+        return await finish('stopped');
+      const lr = lrOf(epoch, t.epochs);
+      const lambda = lambdaOf?.(epoch, t.epochs);
+      const eps = epsOf(epoch, t.epochs);
+      for (let i = 0; i < train.n; i++) order[i] = i;
+      rng.shuffle(order);
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const batchStart = performance.now();
+        const start = b * bs;
+        const m = Math.min(bs, train.n - start);
+        copyBatch(train, order, start, m, size, xBuf);
+        for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
+        const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
+        if (!Number.isFinite(loss)) {
+          throw new RelaxCertError(
+            'INVALID_INPUT',
+            `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
+            {
+              field: 'training.learningRate',
+            },
+          );
+        }
+        lossSum += loss * m;
+        seen += m;
+        hooks.progress({
+          runId: req.runId,
+          epoch,
+          batch: b,
+          batchesPerEpoch: batches,
+          loss,
+          samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
+        });
+        await yieldToEventLoop();
+        if (hooks.isCancelled()) return await finish('cancelled');
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      const helper = dp;
+      const { metrics, maxK } = await testMetrics(
+        net,
+        dataset.test,
+        config.guarantee,
+        eps,
+        helper === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
+          ? undefined
+          : (s) => helper.predict(net, s.x.subarray(0, s.n * size), s.n),
+      );
+      const em: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: lossSum / Math.max(1, seen),
+        cleanAccuracy: metrics.cleanAccuracy,
+        vra: metrics.vra,
+        rejectionRate: metrics.rejectionRate,
+        lipschitz: maxK,
+        learningRate: lr,
+        epsilon: eps,
+        seconds,
+        samplesPerSecond: train.n / seconds,
+      };
+      if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
+      if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
+      if (lambda !== undefined) em.lambda = lambda;
+      await saveCheckpoint(req.runDir, {
+        epoch: epoch + 1,
+        adamStep: adam.step,
+        rngState: Array.from(rng.state()),
+        planKey: key,
+        arrays: [...(await net.exportArrays()), ...(await adam.exportArrays())],
+      });
+      hooks.epoch(em);
+    }
+    return await finish('done');
+  } catch (error) {
+    // Whatever failed (a checkpoint of another model, the helper, divergence), leave nothing
+    // behind in this long-lived worker: no helper thread, no variables.
+    await dp?.close().catch(() => {});
+    adam.dispose();
+    net.dispose();
+    throw error;
   }
-  return await finish('done');
 }
