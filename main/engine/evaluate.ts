@@ -108,7 +108,14 @@ export async function networkFromCheckpoint(
   }
   const plan = buildLayerPlan(config.architecture, dataset.inputShape, dataset.classNames.length);
   const net = new Network(plan, config.training.seed);
-  net.importArrays(ck.arrays);
+  try {
+    net.importArrays(ck.arrays);
+  } catch (error) {
+    net.dispose();
+    throw new RelaxCertError('DATA_FORMAT', `checkpoint does not fit the model: ${String(error)}`, {
+      file: `${runDir}/checkpoints/latest.ckpt`,
+    });
+  }
   return net;
 }
 
