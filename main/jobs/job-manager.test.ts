@@ -89,6 +89,18 @@ describe('JobManager with a WASM worker', () => {
       toCertGuarantee(a.guarantee, a.c),
     );
     expect(out.certified.reduce((s, v) => s + v, 0)).toBeGreaterThan(0);
+
+    // The evaluation job rebuilds the same artefacts from the checkpoint.
+    const again = collect(manager, {
+      type: 'evaluate',
+      runId: 'r1',
+      runDir: dir,
+      config: config(2),
+    });
+    expect(await again.handle.done).toBe('done');
+    const b = await readEvalArtifacts(dir);
+    expect(b.logits).toEqual(a.logits);
+    expect(b.lipschitz).toEqual(a.lipschitz);
   });
 
   it('cancels within a batch and stays usable; a throwing job fails alone', async () => {
