@@ -6,7 +6,7 @@
 import type { WorkbenchApi } from '../../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { createWsClient } from '../../../shared/api/ws-client.ts';
-import { createWorkerApi } from './worker-bridge.ts';
+import { createWorkerApi, withPlainArgs } from './worker-bridge.ts';
 
 export interface ConnectTarget {
   location: { protocol: string; host: string; search: string };
@@ -22,7 +22,7 @@ export function socketUrl(location: ConnectTarget['location']): string {
 }
 
 export async function connectWorkbench(target: ConnectTarget): Promise<WorkbenchApi> {
-  if (target.relaxcert) return target.relaxcert;
+  if (target.relaxcert) return withPlainArgs(target.relaxcert);
   const token = new URLSearchParams(target.location.search).get('token');
   if (!token) {
     throw new RelaxCertError(

@@ -41,6 +41,21 @@ export function plainCopy(value: unknown): unknown {
   return out;
 }
 
+/**
+ * The same API with call arguments copied to plain data: Electron's contextBridge, like
+ * postMessage, cannot clone the reactive proxies components hold.
+ */
+export function withPlainArgs(api: WorkbenchApi): WorkbenchApi {
+  const out: Partial<Record<WorkbenchMethod, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const method of WORKBENCH_METHODS) {
+    const f = api[method] as (...a: unknown[]) => Promise<unknown>;
+    out[method] = (...args: unknown[]) => f.apply(api, args.map(plainCopy));
+  }
+  return Object.assign(out as unknown as WorkbenchApi, {
+    onEvent: (listener: Parameters<WorkbenchApi['onEvent']>[0]) => api.onEvent(listener),
+  });
+}
+
 /** Typed arrays at the top level of a result (EvalArtifacts keeps them there). */
 function transferables(value: unknown): Transferable[] {
   if (ArrayBuffer.isView(value)) return [value.buffer as ArrayBuffer];
