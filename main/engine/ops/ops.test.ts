@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dense } from './dense.ts';
 import { conv2d, convPads } from './conv2d.ts';
 import type { ConvGeometry } from './conv2d.ts';
-import { minMax } from './minmax.ts';
+import { minMax, minMaxTf } from './minmax.ts';
 import { spaceToDepth2 } from './space-to-depth.ts';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
@@ -100,18 +100,30 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
     );
   });
 
-  it('MinMax pairs channel halves, is a permutation, and routes gradients', async () => {
+  it.each([
+    ['js', minMax],
+    ['tfjs', minMaxTf],
+  ] as const)('MinMax (%s) pairs channel halves, permutes, routes gradients', async (_n, mm) => {
     await useBackend(backend);
     const x = tf.tensor2d([[1, -2, 3, 0.5, 5, -1]]); // halves [1,-2,3] and [0.5,5,-1]
-    expect(Array.from(minMax(x).dataSync())).toEqual([0.5, -2, -1, 1, 5, 3]);
+    expect(Array.from(mm(x).dataSync())).toEqual([0.5, -2, -1, 1, 5, 3]);
     const dy = tf.tensor2d([[10, 20, 30, 40, 50, 60]]);
-    const dx = tf.grad((x) => tf.sum(tf.mul(minMax(x), dy)))(x);
+    const dx = tf.grad((x) => tf.sum(tf.mul(mm(x), dy)))(x);
     // min of pair 0 is x[3], max is x[0]; pair 1: min x[1], max x[4]; pair 2: min x[5], max x[2].
     expect(Array.from(dx.dataSync())).toEqual([40, 20, 60, 10, 50, 30]);
     const img = rand([2, 3, 3, 4], 9);
-    const out = minMax(img);
+    const out = mm(img);
     const sorted = (t: tf.Tensor): number[] => Array.from(t.dataSync()).sort((a, b) => a - b);
     expect(sorted(out)).toEqual(sorted(img));
+    // Both implementations agree, forward and backward, on a larger tensor.
+    const big = rand([3, 5, 5, 8], 10);
+    const dyBig = rand([3, 5, 5, 8], 11);
+    const g = (f: typeof minMax) =>
+      tf
+        .grad((x) => tf.sum(tf.mul(f(x), dyBig)))(big)
+        .dataSync();
+    expect(Array.from(minMax(big).dataSync())).toEqual(Array.from(minMaxTf(big).dataSync()));
+    expect(Array.from(g(minMax))).toEqual(Array.from(g(minMaxTf)));
   });
 
   it('space-to-depth is a permutation with the 2×2 block layout', async () => {
