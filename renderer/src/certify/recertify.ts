@@ -22,6 +22,11 @@ export interface CertData {
   logits: Float32Array;
   labels: Int32Array;
   lipschitz: Float64Array;
+  /**
+   * Absolute margin slack for float32 rounding of the stored logits (EvalArtifacts.logitSlack):
+   * a point is certified only when its margin exceeds it, as in the CLI and the host.
+   */
+  slack: number;
   /** Present for small inputs; 2-D inputs enable the decision-region map. */
   inputs?: Float32Array;
   inputShape: number[];
@@ -78,6 +83,7 @@ export class Recertifier {
       n: data.n,
       c: data.c,
       lipschitz: data.lipschitz,
+      slack: data.slack,
       epsilon: req.epsilon,
     };
     const out = certify(input, g);

@@ -157,6 +157,7 @@ export const useCertStore = defineStore('cert', () => {
         logits: a.logits,
         labels: a.labels,
         lipschitz: a.lipschitz,
+        slack: a.logitSlack ?? 0,
         inputs: a.inputs,
         inputShape: a.inputShape,
       });
