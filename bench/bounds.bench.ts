@@ -1,12 +1,12 @@
 /**
- * Benchmark of the sound bounds: `node --import tsx main/engine/bounds/bounds-bench.ts` prints
- * `BENCH <name> <value> ms` lines (best of three runs each, seeded Gaussian weights). To run it
- * from `npm run bench`, register `benchBounds` in bench/index.ts.
+ * Benchmark of the sound bounds: prints `BENCH <name> <value> ms` lines (best of three runs
+ * each, seeded Gaussian weights). Part of `npm run bench`; alone:
+ * `node --import tsx bench/bounds.bench.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { conv2dSpectralUpperBound } from './conv-spectral-bound.ts';
-import { denseSpectralUpperBound } from './dense-spectral-bound.ts';
-import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
+import { conv2dSpectralUpperBound } from '../main/engine/bounds/conv-spectral-bound.ts';
+import { denseSpectralUpperBound } from '../main/engine/bounds/dense-spectral-bound.ts';
+import { gaussianArray, seededRandom } from '../main/engine/bounds/test-utils/seeded-random.ts';
 
 /** Best wall-clock and CPU time of three runs (CPU time is less disturbed by a busy machine). */
 function bestOfThree(run: () => number): { ms: number; cpuMs: number; value: number } {
@@ -24,7 +24,7 @@ function bestOfThree(run: () => number): { ms: number; cpuMs: number; value: num
   return { ms, cpuMs, value };
 }
 
-export async function benchBounds(): Promise<void> {
+export default async function benchBounds(): Promise<void> {
   const random = seededRandom(2024);
   const n = 1000;
   const dense = gaussianArray(random, n * n, 1 / Math.sqrt(n));
