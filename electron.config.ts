@@ -5,9 +5,11 @@
  * - out/preload/preload.cjs and out/renderer/**;
  * - production node_modules: @tensorflow/tfjs (+ its backends), tfjs-backend-wasm's .wasm files,
  *   ws, jpeg-js, pngjs, and @tensorflow/tfjs-node-gpu where it was installed (optional).
- * Worker scripts, .wasm files and the native tfjs-node-gpu addon are unpacked from the asar
- * archive: worker threads and WebAssembly.compile read real files, and native addons cannot be
- * loaded from inside an archive.
+ * - native/build/Release/*.node: the optional native kernels (main/engine/native), where
+ *   `npm install` could build them.
+ * Worker scripts, .wasm files and the native addons (ours and tfjs-node-gpu's) are unpacked
+ * from the asar archive: worker threads and WebAssembly.compile read real files, and native
+ * addons cannot be loaded from inside an archive.
  */
 import type { Configuration } from 'electron-builder';
 
@@ -19,6 +21,9 @@ export const RUNTIME_FILES = [
   'out/preload/preload.cjs',
   'out/renderer/index.html',
 ] as const;
+
+/** The native kernels' addon (optional: absent where no compiler built it). */
+export const NATIVE_ADDON = 'native/build/Release/*.node';
 
 export const WASM_FILES = [
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
@@ -32,7 +37,7 @@ const config: Configuration = {
   copyright: 'Copyright © 2026 the RelaxCert authors',
   directories: { output: 'release', buildResources: 'resources' },
   icon: 'resources/icon.png',
-  files: ['out/**/*', '!out/**/*.map', 'package.json', 'resources/**/*'],
+  files: ['out/**/*', '!out/**/*.map', 'package.json', 'resources/**/*', NATIVE_ADDON],
   extraMetadata: { main: 'out/main/electron-main.js' },
   asar: true,
   asarUnpack: [
@@ -40,6 +45,7 @@ const config: Configuration = {
     'out/main/helper-worker.js',
     'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
     'node_modules/@tensorflow/tfjs-node-gpu/**/*',
+    NATIVE_ADDON,
   ],
   // tfjs-node-gpu is optional and platform-specific: never rebuild it against Electron's headers
   // here; it loads through N-API on the user's machine or the engine falls back to WASM.

@@ -2,7 +2,9 @@
  * Training throughput of the engine (docs/PERFORMANCE.md): `dense-3x1000` MinMax affinity
  * GloRo with 2 power iterations a batch, and `cnn-c2f2` on 32×32×3 with 100 classes, standard
  * GloRo; batch 256, on WASM, with one replica and with two data-parallel replicas (one core
- * each), measured in the same run so their ratio is meaningful on a shared machine.
+ * each), and with the native kernels (main/engine/native: dense products and MinMax in C++ on
+ * all cores) when they are built, all in the same run so their ratios are meaningful on a
+ * shared machine.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../main/engine/backend.ts';
@@ -15,6 +17,7 @@ import { Adam } from '../main/engine/train/adam.ts';
 import { makeTrainStep } from '../main/engine/train/trainer.ts';
 import { DataParallel } from '../main/engine/parallel/data-parallel.ts';
 import { Rng } from '../main/engine/rng.ts';
+import { nativeKernels } from '../main/engine/native/load.ts';
 
 export interface TrainBenchCase {
   name: string;
@@ -64,12 +67,32 @@ export interface Throughput {
   cpuEstimate: number;
 }
 
-/** Throughput of `steps` training steps (after `warmup` untimed ones). */
+/**
+ * Throughput of `steps` training steps (after `warmup` untimed ones). `native`: with the native
+ * kernels (when built) or without (RELAXCERT_NATIVE=0, also in the helper replica).
+ */
 export async function trainThroughput(
   c: TrainBenchCase,
   backend: BackendChoice,
   replicas: number,
   batch = 256,
+  native = false,
+): Promise<Throughput> {
+  const savedNative = process.env.RELAXCERT_NATIVE;
+  process.env.RELAXCERT_NATIVE = native ? '1' : '0';
+  try {
+    return await measure(c, backend, replicas, batch);
+  } finally {
+    if (savedNative === undefined) delete process.env.RELAXCERT_NATIVE;
+    else process.env.RELAXCERT_NATIVE = savedNative;
+  }
+}
+
+async function measure(
+  c: TrainBenchCase,
+  backend: BackendChoice,
+  replicas: number,
+  batch: number,
 ): Promise<Throughput> {
   await selectBackend(backend);
   const net = new Network(buildLayerPlan(c.arch, c.inputShape, c.classes), 1);
@@ -114,16 +137,33 @@ export async function trainThroughput(
   net.dispose();
   tf.disposeVariables();
   const samples = c.steps * batch;
-  return { wall: samples / seconds, cpuEstimate: samples / (cpuSeconds / replicas) };
+  // The native kernels run their products on every core: count their threads too.
+  const threads = Math.max(replicas, nativeKernels()?.info().threads ?? 1);
+  return { wall: samples / seconds, cpuEstimate: samples / (cpuSeconds / threads) };
 }
 
 export default async function trainBench(): Promise<void> {
+  const native = nativeKernels() !== undefined;
+  if (!native) console.log('train bench: native kernels not built, WASM figures only');
   for (const c of [denseCase, cnnCase]) {
-    for (const replicas of [1, 2]) {
-      const rate = await trainThroughput(c, 'wasm', replicas);
-      const name = `train.${c.name}.${replicas === 1 ? 'wasm-1replica' : 'wasm'}`;
+    const runs: Array<[string, number, boolean]> = [
+      ['wasm-1replica', 1, false],
+      ['wasm', 2, false],
+    ];
+    // The engine's default with native kernels is one replica; two are measured for comparison.
+    if (native) runs.push(['native', 1, true], ['native-2replicas', 2, true]);
+    const wall = new Map<string, number>();
+    for (const [label, replicas, useNative] of runs) {
+      const rate = await trainThroughput(c, 'wasm', replicas, 256, useNative);
+      const name = `train.${c.name}.${label}`;
+      wall.set(label, rate.wall);
       console.log(`BENCH ${name} ${Math.round(rate.wall)} samples/s`);
       console.log(`BENCH ${name}.cpu-estimate ${Math.round(rate.cpuEstimate)} samples/s`);
+    }
+    const best = Math.max(wall.get('wasm') ?? 0, wall.get('wasm-1replica') ?? 0);
+    const ours = wall.get('native');
+    if (ours !== undefined && best > 0) {
+      console.log(`BENCH train.${c.name}.native-vs-best-wasm ${(ours / best).toFixed(2)} x`);
     }
   }
 }

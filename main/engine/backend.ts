@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RelaxCertError } from '../../shared/errors.ts';
+import { describeNative } from './native/load.ts';
 
 export type BackendChoice = 'gpu' | 'wasm' | 'cpu';
 
@@ -61,9 +62,11 @@ const loaders: Record<BackendChoice, () => Promise<string>> = {
 };
 
 function describe(choice: BackendChoice): string {
-  if (choice === 'wasm') return 'wasm (SIMD, 1 thread)';
   if (choice === 'gpu') return 'tfjs-node-gpu (tensorflow)';
-  return 'cpu (pure JS)';
+  const base = choice === 'wasm' ? 'wasm (SIMD, 1 thread)' : 'cpu (pure JS)';
+  // Dense products then run natively (main/engine/native), whatever the tfjs backend.
+  const native = describeNative();
+  return native === undefined ? base : `${base} + ${native}`;
 }
 
 function parseForced(value: string | undefined): BackendChoice | undefined {

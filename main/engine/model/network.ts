@@ -11,6 +11,7 @@ import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
+import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import type { LayerPlan, LayerSpec } from './layer-plan.ts';
 
 interface LinearParams {
@@ -46,8 +47,15 @@ const rowTimesMatrixOp = customGrad(([u, w]) => ({
   ],
 }));
 
+/** The same product through the native kernels (uᵀ·dy is an outer product there too). */
+const rowTimesMatrixNativeOp = customGrad(([u, w]) => ({
+  value: nativeMatMul(u, w),
+  gradFunc: (dy) => [tf.zerosLike(u), nativeMatMul(u, dy, true, false)],
+}));
+
 function rowTimesMatrix(u: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return rowTimesMatrixOp(u, w) as tf.Tensor2D;
+  const op = activeNative() !== undefined ? rowTimesMatrixNativeOp : rowTimesMatrixOp;
+  return op(u, w) as tf.Tensor2D;
 }
 
 /** ℓ2 norm as three kernels (tf.norm runs seven, ~15× the CPU on tiny tensors). */
@@ -167,6 +175,7 @@ export class Network {
 
   private applyTranspose(p: LinearParams, v: tf.Tensor): tf.Tensor {
     if (p.spec.kind === 'dense') {
+      if (activeNative() !== undefined) return nativeMatMul(v, p.w, false, true);
       // v·Wᵀ = (W·vᵀ)ᵀ, and a row vector's transpose is a reshape: no matrix transpose.
       const w = p.w as tf.Tensor2D;
       return tf.reshape(tf.matMul(w, tf.reshape(v, [w.shape[1], 1]) as tf.Tensor2D), [
@@ -194,7 +203,10 @@ export class Network {
   }
 
   private applyLinearNoGrad(p: LinearParams, u: tf.Tensor): tf.Tensor {
-    if (p.spec.kind === 'dense') return tf.matMul(u as tf.Tensor2D, p.w as tf.Tensor2D);
+    if (p.spec.kind === 'dense') {
+      if (activeNative() !== undefined) return nativeMatMul(u, p.w);
+      return tf.matMul(u as tf.Tensor2D, p.w as tf.Tensor2D);
+    }
     return conv2dLinear(u as tf.Tensor4D, p.w as tf.Tensor4D, geometry(p.spec));
   }
 

@@ -1,10 +1,12 @@
 /**
  * Dense layer y = x·W + b with a hand-written gradient: tfjs derives dx and dW with matMul
  * transpose flags, which the WASM backend runs ~7–12× slower than a matMul after an explicit
- * tf.transpose (docs/PERFORMANCE.md), so the backward pass transposes explicitly.
+ * tf.transpose (docs/PERFORMANCE.md), so the backward pass transposes explicitly. With the
+ * native kernels (main/engine/native) all three products run natively, transposes included.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
+import { activeNative, nativeMatMul } from '../native/matmul.ts';
 
 const denseOp = customGrad(([x, w, b], save) => {
   const x2 = x as tf.Tensor2D;
@@ -27,7 +29,27 @@ const denseOp = customGrad(([x, w, b], save) => {
   };
 });
 
-/** x: [n, in], w: [in, out], b: [out] → [n, out]. */
+const denseNativeOp = customGrad(([x, w, b], save) => {
+  save([x, w]);
+  return {
+    value: nativeMatMul(x, w, false, false, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved;
+      return [
+        nativeMatMul(dy, ws, false, true), // dy·Wᵀ
+        nativeMatMul(xs, dy, true, false), // xᵀ·dy
+        tf.sum(dy, 0),
+      ];
+    },
+  };
+});
+
+/** x: [n, in], w: [in, out], b: [out] → [n, out]; native kernels when they are available. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return (activeNative() !== undefined ? denseNativeOp : denseOp)(x, w, b) as tf.Tensor2D;
+}
+
+/** The same with tfjs ops only (the path without native kernels, and their reference). */
+export function denseTf(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   return denseOp(x, w, b) as tf.Tensor2D;
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
 import { valuesOf } from './wasm-heap.ts';
+import { activeNative } from '../native/matmul.ts';
 
 const minMaxOp = customGrad(([x], save) => {
   const axis = x.rank - 1;
@@ -76,13 +77,41 @@ const minMaxJsOp = customGrad(([x]) => {
   };
 });
 
+/** The same pass in the native kernels (main/engine/native), several times cheaper again. */
+const minMaxNativeOp = customGrad(([x]) => {
+  const kernels = activeNative();
+  if (kernels === undefined) throw new Error('native kernels are not available');
+  const c = x.shape[x.rank - 1];
+  const n = x.size;
+  const rows = n / c;
+  const out = new Float32Array(n);
+  const firstIsMin = new Uint8Array(n / 2);
+  // The heap view is read after the allocations above (a heap that grows moves).
+  kernels.minMax(valuesOf(x), rows, c, out, firstIsMin);
+  const shape = x.shape;
+  return {
+    value: tf.tensor(out, shape),
+    gradFunc: (dy: tf.Tensor) => {
+      const dx = new Float32Array(n);
+      kernels.minMaxGrad(valuesOf(dy), rows, c, firstIsMin, dx);
+      return tf.tensor(dx, shape);
+    },
+  };
+});
+
 function checkEven(x: tf.Tensor): void {
   const channels = x.shape[x.rank - 1];
   if (channels % 2 !== 0) throw new Error(`MinMax needs an even channel count (got ${channels})`);
 }
 
-/** Channels-last MinMax (JavaScript pass); the last dimension must be even. */
+/** Channels-last MinMax (native kernels, else a JavaScript pass); the last dimension must be even. */
 export function minMax<T extends tf.Tensor>(x: T): T {
+  checkEven(x);
+  return (activeNative() !== undefined ? minMaxNativeOp : minMaxJsOp)(x) as T;
+}
+
+/** The JavaScript pass, whether or not native kernels are available. */
+export function minMaxJs<T extends tf.Tensor>(x: T): T {
   checkEven(x);
   return minMaxJsOp(x) as T;
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import type { BackendChoice } from '../backend.ts';
 import { DataParallel } from '../parallel/data-parallel.ts';
+import { nativeKernels } from '../native/load.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
@@ -42,7 +43,7 @@ export interface TrainRequest {
   stopAfterEpochs?: number;
   /**
    * Data-parallel replicas (1 or 2) and the backend they load; default from
-   * RELAXCERT_REPLICAS, else 2 on WASM with ≥ 2 cores. Results depend on the replica count
+   * RELAXCERT_REPLICAS, else 2 on WASM with ≥ 2 cores and no native kernels. Results depend on the replica count
    * (each half-batch gradient is summed separately), so a resumed run must use the same.
    */
   replicas?: number;
@@ -52,6 +53,9 @@ export interface TrainRequest {
 export function defaultReplicas(backend: BackendChoice | undefined): number {
   const fromEnv = Number(process.env.RELAXCERT_REPLICAS);
   if (fromEnv === 1 || fromEnv === 2) return fromEnv;
+  // The native kernels' products use every core already; a second replica then only adds
+  // per-batch barriers and was slower (docs/PERFORMANCE.md, "Native kernels").
+  if (nativeKernels() !== undefined) return 1;
   return backend === 'wasm' && availableParallelism() >= 2 ? 2 : 1;
 }
 

@@ -1,0 +1,248 @@
+/**
+ * The native kernels against float64 references: every shape class the blocked SGEMM treats
+ * differently (single rows and columns, partial tiles, several k blocks, several threads, empty
+ * products), the bias and accumulate variants, determinism, and argument checks.
+ */
+import { describe, expect, it } from 'vitest';
+import config, { NATIVE_ADDON } from '../../../electron.config.ts';
+import { Rng } from '../rng.ts';
+import { findAddon, nativeKernels, nativeUnavailableReason } from './load.ts';
+import type { NativeKernels } from './load.ts';
+
+const savedEnv = process.env.RELAXCERT_NATIVE;
+delete process.env.RELAXCERT_NATIVE;
+const kernels = nativeKernels();
+if (savedEnv !== undefined) process.env.RELAXCERT_NATIVE = savedEnv;
+if (kernels === undefined) {
+  console.warn(
+    `SKIPPED native kernel tests: the addon is not built (${nativeUnavailableReason()}); ` +
+      'run `npm install` or `node scripts/build-native.mjs`',
+  );
+}
+
+const U = 2 ** -24;
+
+function randoms(n: number, rng: Rng): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  bias: boolean;
+  accumulate: boolean;
+}
+
+/** Exact-ish result in float64 and the float32 error bound γ_{k+2}·Σ|terms| per element. */
+function reference(
+  c: Case,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | null,
+  c0: Float32Array,
+): { value: Float64Array; bound: Float64Array } {
+  const value = new Float64Array(c.m * c.n);
+  const bound = new Float64Array(c.m * c.n);
+  const gamma = ((c.k + 2) * U) / (1 - (c.k + 2) * U);
+  for (let i = 0; i < c.m; i++) {
+    for (let j = 0; j < c.n; j++) {
+      let s = 0;
+      let abs = 0;
+      if (c.accumulate) {
+        s += c0[i * c.n + j];
+        abs += Math.abs(c0[i * c.n + j]);
+      }
+      if (bias !== null) {
+        s += bias[j];
+        abs += Math.abs(bias[j]);
+      }
+      for (let p = 0; p < c.k; p++) {
+        const av = c.transA ? a[p * c.m + i] : a[i * c.k + p];
+        const bv = c.transB ? b[j * c.k + p] : b[p * c.n + j];
+        s += av * bv;
+        abs += Math.abs(av * bv);
+      }
+      value[i * c.n + j] = s;
+      // Plus one rounding of the result to float32.
+      bound[i * c.n + j] = gamma * abs + U * Math.abs(s);
+    }
+  }
+  return { value, bound };
+}
+
+function run(k: NativeKernels, c: Case, seed: number): { out: Float32Array; worst: number } {
+  const rng = new Rng(seed);
+  const a = randoms(c.m * c.k, rng);
+  const b = randoms(c.k * c.n, rng);
+  const bias = c.bias ? randoms(c.n, rng) : null;
+  const c0 = randoms(c.m * c.n, rng);
+  const out = c0.slice();
+  k.sgemm(c.transA, c.transB, c.m, c.n, c.k, a, b, out, bias, c.accumulate);
+  const ref = reference(c, a, b, bias, c0);
+  // worst = largest error as a fraction of its bound (≤ 1 when the bound holds).
+  let worst = 0;
+  for (let i = 0; i < out.length; i++) {
+    const err = Math.abs(out[i] - ref.value[i]);
+    worst = Math.max(worst, ref.bound[i] === 0 ? (err === 0 ? 0 : Infinity) : err / ref.bound[i]);
+  }
+  return { out, worst };
+}
+
+const shapes: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [1, 7, 17],
+  [7, 1, 17],
+  [1, 1000, 33],
+  [255, 1, 40],
+  [7, 17, 1],
+  [17, 255, 7],
+  [255, 17, 33],
+  [9, 1000, 17],
+  [1000, 33, 5],
+  // Several k blocks (256), row blocks (240) and chunks for two threads.
+  [300, 257, 513],
+  [0, 5, 3],
+  [5, 0, 3],
+  [4, 5, 0],
+];
+
+describe.skipIf(kernels === undefined)('native SGEMM', () => {
+  const k = kernels as NativeKernels;
+
+  it('reports its instruction set and threads', () => {
+    const info = k.info();
+    expect(['AVX-512', 'AVX2', 'generic']).toContain(info.isa);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.threads).toBeLessThanOrEqual(Math.max(1, info.hardwareThreads));
+  });
+
+  it.each(shapes)('m=%i n=%i k=%i: all transposes, bias, accumulate within γ_{k+2}', (m, n, kk) => {
+    let seed = m * 7919 + n * 104729 + kk;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const [bias, accumulate] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ]) {
+          const c: Case = { m, n, k: kk, transA, transB, bias, accumulate };
+          const { worst } = run(k, c, seed++);
+          expect(worst, JSON.stringify(c)).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+  });
+
+  it('leaves C alone for an empty product with accumulate, zeroes it without', () => {
+    const c = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    k.sgemm(false, false, 2, 3, 0, new Float32Array(0), new Float32Array(0), c, null, true);
+    expect([...c]).toEqual([1, 2, 3, 4, 5, 6]);
+    k.sgemm(false, false, 2, 3, 0, new Float32Array(0), new Float32Array(0), c, null, false);
+    expect([...c]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('is bit-identical run to run and whatever the thread count', () => {
+    const c: Case = {
+      m: 300,
+      n: 257,
+      k: 513,
+      transA: false,
+      transB: true,
+      bias: true,
+      accumulate: false,
+    };
+    const before = k.info().threads;
+    try {
+      const first = run(k, c, 5).out;
+      expect([...run(k, c, 5).out]).toEqual([...first]);
+      k.setThreads(1);
+      expect([...run(k, c, 5).out]).toEqual([...first]);
+      k.setThreads(3);
+      expect([...run(k, c, 5).out]).toEqual([...first]);
+    } finally {
+      k.setThreads(before);
+    }
+  });
+
+  it('refuses arrays shorter than the shapes say, and wrong types', () => {
+    const f = (n: number): Float32Array => new Float32Array(n);
+    expect(() => k.sgemm(false, false, 2, 2, 2, f(3), f(4), f(4), null, false)).toThrow(/shorter/);
+    expect(() => k.sgemm(false, false, 2, 2, 2, f(4), f(4), f(3), null, false)).toThrow(/shorter/);
+    expect(() => k.sgemm(false, false, 2, 2, 2, f(4), f(4), f(4), f(1), false)).toThrow(/bias/);
+    const wrong = new Float64Array(4) as unknown as Float32Array;
+    expect(() => k.sgemm(false, false, 2, 2, 2, wrong, f(4), f(4), null, false)).toThrow(/Float32/);
+    expect(() => k.sgemm(false, false, -1, 2, 2, f(4), f(4), f(4), null, false)).toThrow();
+    expect(() => k.setThreads(0)).toThrow();
+  });
+});
+
+describe.skipIf(kernels === undefined)('native MinMax', () => {
+  const k = kernels as NativeKernels;
+
+  it('sorts each (first half, second half) pair and routes the gradient back', () => {
+    const rng = new Rng(9);
+    const rows = 37;
+    const channels = 12;
+    const h = channels / 2;
+    const x = randoms(rows * channels, rng);
+    // Ties: the first element counts as the minimum (as in ops/minmax.ts).
+    x[3 + h] = x[3];
+    const out = new Float32Array(x.length);
+    const mask = new Uint8Array(x.length / 2);
+    k.minMax(x, rows, channels, out, mask);
+    const dy = randoms(x.length, rng);
+    const dx = new Float32Array(x.length);
+    k.minMaxGrad(dy, rows, channels, mask, dx);
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < h; i++) {
+        const a = x[r * channels + i];
+        const b = x[r * channels + h + i];
+        expect(out[r * channels + i]).toBe(Math.min(a, b));
+        expect(out[r * channels + h + i]).toBe(Math.max(a, b));
+        const aIsMin = a <= b;
+        expect(mask[r * h + i]).toBe(aIsMin ? 1 : 0);
+        const dMin = dy[r * channels + i];
+        const dMax = dy[r * channels + h + i];
+        expect(dx[r * channels + i]).toBe(aIsMin ? dMin : dMax);
+        expect(dx[r * channels + h + i]).toBe(aIsMin ? dMax : dMin);
+      }
+    }
+    const noMask = new Float32Array(x.length);
+    k.minMax(x, rows, channels, noMask, null);
+    expect([...noMask]).toEqual([...out]);
+  });
+
+  it('refuses odd channel counts and short arrays', () => {
+    const f = (n: number): Float32Array => new Float32Array(n);
+    expect(() => k.minMax(f(6), 2, 3, f(6), null)).toThrow(/even/);
+    expect(() => k.minMax(f(8), 2, 4, f(7), null)).toThrow(/shorter/);
+    expect(() => k.minMaxGrad(f(8), 2, 4, new Uint8Array(3), f(8))).toThrow(/firstIsMin/);
+  });
+});
+
+describe('native kernels: loading and packaging', () => {
+  it('RELAXCERT_NATIVE=0 turns them off', () => {
+    const saved = process.env.RELAXCERT_NATIVE;
+    process.env.RELAXCERT_NATIVE = '0';
+    try {
+      expect(nativeKernels()).toBeUndefined();
+      expect(nativeUnavailableReason()).toBe('RELAXCERT_NATIVE=0');
+    } finally {
+      if (saved === undefined) delete process.env.RELAXCERT_NATIVE;
+      else process.env.RELAXCERT_NATIVE = saved;
+    }
+  });
+
+  it('the app ships and unpacks the addon where the loader looks for it', () => {
+    expect(config.files).toContain(NATIVE_ADDON);
+    expect(config.asarUnpack).toContain(NATIVE_ADDON);
+    const path = findAddon();
+    if (path === undefined) return; // not built here: nothing more to check
+    const rel = path.replace(/\\/g, '/');
+    expect(rel.endsWith(NATIVE_ADDON.replace('*.node', 'relaxcert_kernels.node'))).toBe(true);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Loads the optional native CPU kernels (native/, built by `npm install` when a C++ compiler is
+ * present). Absent or broken → undefined, and the engine runs on tfjs alone.
+ * RELAXCERT_NATIVE=0 turns them off; RELAXCERT_NATIVE_THREADS caps their threads.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeInfo {
+  /** Microkernel instruction set: 'AVX-512', 'AVX2' or 'generic'. */
+  isa: string;
+  threads: number;
+  hardwareThreads: number;
+}
+
+export interface NativeKernels {
+  /**
+   * C = op(A)·op(B) (+ bias) (+ C if accumulate), row-major float32; op(A) is m×k (A stored k×m
+   * when transA), op(B) is k×n (B stored n×k when transB). Arrays are used in place.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bias: Float32Array | null,
+    accumulate: boolean,
+  ): void;
+  /**
+   * MinMax on rows of `channels` values (ops/minmax.ts' pairing); firstIsMin (rows·channels/2
+   * bytes) records for the gradient which element of each pair was the smaller.
+   */
+  minMax(
+    x: Float32Array,
+    rows: number,
+    channels: number,
+    out: Float32Array,
+    firstIsMin: Uint8Array | null,
+  ): void;
+  minMaxGrad(
+    dy: Float32Array,
+    rows: number,
+    channels: number,
+    firstIsMin: Uint8Array,
+    dx: Float32Array,
+  ): void;
+  setThreads(threads: number): void;
+  info(): NativeInfo;
+}
+
+const ADDON = join('native', 'build', 'Release', 'relaxcert_kernels.node');
+
+/** The addon's path: beside the repository root (sources) or the app root (bundles, asar). */
+export function findAddon(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    for (const base of [dir, dir.replace(/\.asar(?=$|[\\/])/, '.asar.unpacked')]) {
+      const candidate = join(base, ADDON);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+let cached: { kernels: NativeKernels | undefined; error?: string } | undefined;
+
+function load(): { kernels: NativeKernels | undefined; error?: string } {
+  const path = findAddon();
+  if (path === undefined) return { kernels: undefined, error: 'native/build not found' };
+  try {
+    const kernels = createRequire(import.meta.url)(path) as NativeKernels;
+    if (typeof kernels.sgemm !== 'function') throw new Error('no sgemm export');
+    return { kernels };
+  } catch (error) {
+    return { kernels: undefined, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The loaded kernels, or undefined when they are absent, fail to load, or RELAXCERT_NATIVE=0. */
+export function nativeKernels(): NativeKernels | undefined {
+  if (process.env.RELAXCERT_NATIVE === '0') return undefined;
+  cached ??= load();
+  return cached.kernels;
+}
+
+/** Why nativeKernels() is undefined (for logs), or undefined when they loaded. */
+export function nativeUnavailableReason(): string | undefined {
+  if (process.env.RELAXCERT_NATIVE === '0') return 'RELAXCERT_NATIVE=0';
+  cached ??= load();
+  return cached.error;
+}
+
+/** e.g. "native kernels (AVX-512, 2 threads)", or undefined without them. */
+export function describeNative(): string | undefined {
+  const k = nativeKernels();
+  if (k === undefined) return undefined;
+  const { isa, threads } = k.info();
+  return `native kernels (${isa}, ${threads} thread${threads === 1 ? '' : 's'})`;
+}

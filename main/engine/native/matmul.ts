@@ -1,0 +1,61 @@
+/**
+ * tfjs tensors through the native SGEMM: operands are read in place (views of the WASM heap,
+ * or the CPU backend's own arrays), the product is written into a new array and wrapped in a
+ * tensor (one copy into the heap, small next to the product itself).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { valuesOf } from '../ops/wasm-heap.ts';
+import { nativeKernels } from './load.ts';
+import type { NativeKernels } from './load.ts';
+
+/**
+ * The kernels when the native path applies: they loaded, and tfjs runs on WASM or its CPU
+ * backend (tfjs-node-gpu brings its own BLAS and keeps tensors off this heap).
+ */
+export function activeNative(): NativeKernels | undefined {
+  const backend = tf.getBackend();
+  if (backend !== 'wasm' && backend !== 'cpu') return undefined;
+  return nativeKernels();
+}
+
+function required(): NativeKernels {
+  const k = activeNative();
+  if (k === undefined) throw new Error('native kernels are not available');
+  return k;
+}
+
+/**
+ * op(a)·op(b) (+ bias) for 2-D float32 tensors, op = transpose when the flag is set; no
+ * gradient (callers define their own).
+ */
+export function nativeMatMul(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transA = false,
+  transB = false,
+  bias?: tf.Tensor,
+): tf.Tensor2D {
+  if (a.rank !== 2 || b.rank !== 2) throw new Error('nativeMatMul: operands must be 2-D');
+  const [a0, a1] = a.shape as [number, number];
+  const [b0, b1] = b.shape as [number, number];
+  const [m, k] = transA ? [a1, a0] : [a0, a1];
+  const [kb, n] = transB ? [b1, b0] : [b0, b1];
+  if (k !== kb) throw new Error(`nativeMatMul: inner sizes differ ([${a.shape}], [${b.shape}])`);
+  if (bias !== undefined && bias.size !== n) throw new Error('nativeMatMul: bias needs n values');
+  const kernels = required();
+  const out = new Float32Array(m * n);
+  // The heap views are read before anything else can allocate (which may move the heap).
+  kernels.sgemm(
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    valuesOf(a),
+    valuesOf(b),
+    out,
+    bias === undefined ? null : valuesOf(bias),
+    false,
+  );
+  return tf.tensor2d(out, [m, n]);
+}

@@ -1,0 +1,173 @@
+/**
+ * The engine on the native kernels against its tfjs-only path (RELAXCERT_NATIVE=0): the dense
+ * layer's values and gradients, power iterations, training to the same accuracy floor, the
+ * backend string and the replica default.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dense, denseTf } from '../ops/dense.ts';
+import { minMax, minMaxJs } from '../ops/minmax.ts';
+import { Rng } from '../rng.ts';
+import { useBackend } from '../testing/use-backend.ts';
+import { clusters } from '../testing/synthetic.ts';
+import { defaultReplicas, train } from '../train/trainer.ts';
+import { selectBackend } from '../backend.ts';
+import { buildLayerPlan } from '../model/layer-plan.ts';
+import { Network } from '../model/network.ts';
+import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
+import type { EpochMetrics } from '../../../shared/api/run-types.ts';
+import { activeNative } from './matmul.ts';
+import { nativeKernels } from './load.ts';
+
+const saved = process.env.RELAXCERT_NATIVE;
+delete process.env.RELAXCERT_NATIVE;
+const built = nativeKernels() !== undefined;
+if (!built) console.warn('SKIPPED native engine tests: the native addon is not built');
+
+function setNative(on: boolean): void {
+  if (on) delete process.env.RELAXCERT_NATIVE;
+  else process.env.RELAXCERT_NATIVE = '0';
+}
+afterEach(() => setNative(true));
+afterAll(() => {
+  if (saved === undefined) delete process.env.RELAXCERT_NATIVE;
+  else process.env.RELAXCERT_NATIVE = saved;
+});
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let scale = 1e-6;
+  for (const v of y) scale = Math.max(scale, Math.abs(v));
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  return d / scale;
+}
+
+describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (backend) => {
+  it('dense: values and gradients equal the tfjs path (float32 rounding)', async () => {
+    await useBackend(backend);
+    expect(activeNative()).toBeDefined();
+    // Odd sizes: partial tiles in every direction.
+    const x = rand([37, 70], 1);
+    const w = rand([70, 45], 2);
+    const b = rand([45], 3);
+    const dy = rand([37, 45], 4);
+    const loss =
+      (f: typeof dense) =>
+      (...t: tf.Tensor[]): tf.Scalar =>
+        tf.sum(tf.mul(f(t[0] as tf.Tensor2D, t[1] as tf.Tensor2D, t[2] as tf.Tensor1D), dy));
+    const ours = tf.grads(loss(dense))([x, w, b]);
+    const ref = tf.grads(loss(denseTf))([x, w, b]);
+    for (let i = 0; i < 3; i++) expect(maxRelDiff(ours[i], ref[i])).toBeLessThan(1e-5);
+    expect(
+      maxRelDiff(
+        dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+        denseTf(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+      ),
+    ).toBeLessThan(1e-5);
+    tf.dispose([x, w, b, dy, ...ours, ...ref]);
+  });
+
+  it('MinMax: the native pass equals the JavaScript pass exactly, gradient included', async () => {
+    await useBackend(backend);
+    const x = rand([3, 5, 8], 5);
+    const dy = rand([3, 5, 8], 6);
+    const f = (mm: typeof minMax) => (t: tf.Tensor) => tf.sum(tf.mul(mm(t), dy));
+    expect([...minMax(x).dataSync()]).toEqual([...minMaxJs(x).dataSync()]);
+    expect([...tf.grad(f(minMax))(x).dataSync()]).toEqual([...tf.grad(f(minMaxJs))(x).dataSync()]);
+  });
+
+  it('power iteration and Lipschitz estimates agree with the tfjs path', async () => {
+    await useBackend(backend);
+    const plan = buildLayerPlan({ name: 'dense-small', width: 24, depth: 2 }, [3], 4);
+    const estimate = (): Float32Array => {
+      const net = new Network(plan, 3);
+      net.powerIterate(5);
+      const k = tf.tidy(() => net.lipschitzMatrix().k);
+      const out = k.dataSync() as Float32Array;
+      k.dispose();
+      net.dispose();
+      return out;
+    };
+    const native = estimate();
+    setNative(false);
+    const plain = estimate();
+    for (let i = 0; i < native.length; i++) expect(native[i]).toBeCloseTo(plain[i], 4);
+  });
+});
+
+const dataset = clusters({ classes: 6, trainSize: 480, testSize: 240, spread: 0.1, seed: 11 });
+const config: ExperimentConfig = {
+  name: 't',
+  dataset: { kind: 'blobs-2d' },
+  architecture: { name: 'dense-small', width: 32, depth: 2 },
+  guarantee: { kind: 'standard' },
+  training: {
+    epochs: 4,
+    batchSize: 48,
+    learningRate: '5e-3',
+    loss: 'crossentropy',
+    epsilon: 0.1,
+    powerIterations: 2,
+    seed: 21,
+  },
+};
+
+async function trainVra(): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'rc-native-'));
+  try {
+    const epochs: EpochMetrics[] = [];
+    const result = await train(
+      { runId: 'r', runDir: dir, config, dataset, resume: false, replicas: 1 },
+      {
+        progress: () => {},
+        epoch: (m) => epochs.push(m),
+        log: () => {},
+        isCancelled: () => false,
+      },
+    );
+    result.net?.dispose();
+    return epochs[epochs.length - 1].vra;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!built)('training through the native kernels', () => {
+  it('reaches the same VRA floor as the tfjs path, leaking no tensors', async () => {
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const native = await trainVra();
+    expect(tf.memory().numTensors).toBe(before);
+    setNative(false);
+    const plain = await trainVra();
+    // Chance is 1/6 (the floor of trainer.test.ts); both paths train the same network.
+    expect(native).toBeGreaterThan(0.6);
+    expect(plain).toBeGreaterThan(0.6);
+    expect(Math.abs(native - plain)).toBeLessThan(0.1);
+  });
+
+  it('names the native kernels in the backend string and defaults to one replica', async () => {
+    const info = await selectBackend('wasm');
+    expect(info.description).toMatch(
+      /^wasm \(SIMD, 1 thread\) \+ native kernels \(.+, \d+ threads?\)$/,
+    );
+    expect(defaultReplicas('wasm')).toBe(1);
+    setNative(false);
+    expect((await selectBackend('wasm')).description).toBe('wasm (SIMD, 1 thread)');
+  });
+});

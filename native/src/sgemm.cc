@@ -1,0 +1,321 @@
+// Cache-blocked float32 GEMM (the Goto/BLIS scheme): op(B) is packed into kc×nr column panels,
+// op(A) into mr×kc row panels (transposes cost nothing: they only change how packing reads),
+// and a register-blocked microkernel computes one mr×nr tile of C per call. The microkernel is
+// picked at run time: AVX-512 (8×32), AVX2+FMA (6×16), or portable C++ (4×8).
+//
+// Threads split C into disjoint column (or row) ranges, each packing its own operands. Every
+// element of C is summed in the same order (k blocks in turn, one FMA chain per block) however
+// C is split, so results do not depend on the thread count and are identical run to run.
+#include "sgemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define RELAXCERT_X86 1
+#endif
+
+namespace relaxcert {
+namespace {
+
+using Microkernel = void (*)(std::size_t kc, const float* a, const float* b, float* c,
+                             std::size_t ldc, bool load);
+
+struct Kernel {
+  std::size_t mr, nr;
+  Microkernel run;
+  const char* isa;
+};
+
+// Block sizes: a kc×nr panel of B (32 KB at nr = 32) stays in L1 while the mr×kc panels of A
+// (an mc×kc block, 256 KB at most) stream from L2.
+constexpr std::size_t KC = 256;
+constexpr std::size_t MC = 240;  // a multiple of 8, 6 and 4
+constexpr std::size_t NC = 2048;
+
+template <std::size_t MR, std::size_t NR>
+void kernelGeneric(std::size_t kc, const float* a, const float* b, float* c, std::size_t ldc,
+                   bool load) {
+  float acc[MR][NR];
+  for (std::size_t i = 0; i < MR; i++)
+    for (std::size_t j = 0; j < NR; j++) acc[i][j] = load ? c[i * ldc + j] : 0.0f;
+  for (std::size_t p = 0; p < kc; p++, a += MR, b += NR)
+    for (std::size_t i = 0; i < MR; i++)
+      for (std::size_t j = 0; j < NR; j++) acc[i][j] += a[i] * b[j];
+  for (std::size_t i = 0; i < MR; i++)
+    for (std::size_t j = 0; j < NR; j++) c[i * ldc + j] = acc[i][j];
+}
+
+#ifdef RELAXCERT_X86
+__attribute__((target("avx512f"))) void kernelAvx512(std::size_t kc, const float* a,
+                                                     const float* b, float* c, std::size_t ldc,
+                                                     bool load) {
+  __m512 acc[8][2];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    acc[i][0] = load ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
+    acc[i][1] = load ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
+  }
+  for (std::size_t p = 0; p < kc; p++, a += 8, b += 32) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) {
+      const __m512 ai = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    _mm512_storeu_ps(c + i * ldc, acc[i][0]);
+    _mm512_storeu_ps(c + i * ldc + 16, acc[i][1]);
+  }
+}
+
+__attribute__((target("avx2,fma"))) void kernelAvx2(std::size_t kc, const float* a,
+                                                    const float* b, float* c, std::size_t ldc,
+                                                    bool load) {
+  __m256 acc[6][2];
+#pragma GCC unroll 6
+  for (int i = 0; i < 6; i++) {
+    acc[i][0] = load ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
+    acc[i][1] = load ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
+  }
+  for (std::size_t p = 0; p < kc; p++, a += 6, b += 16) {
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+      const __m256 ai = _mm256_broadcast_ss(a + i);
+      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+    }
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < 6; i++) {
+    _mm256_storeu_ps(c + i * ldc, acc[i][0]);
+    _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
+  }
+}
+#endif
+
+Kernel pickKernel() {
+#ifdef RELAXCERT_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return {8, 32, kernelAvx512, "AVX-512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return {6, 16, kernelAvx2, "AVX2"};
+#endif
+  return {4, 8, kernelGeneric<4, 8>, "generic"};
+}
+
+const Kernel& kernel() {
+  static const Kernel k = pickKernel();
+  return k;
+}
+
+inline float elemA(const GemmArgs& g, std::size_t i, std::size_t p) {
+  return g.transA ? g.a[p * g.m + i] : g.a[i * g.k + p];
+}
+
+// op(A)[i0 .. i0+mb) × [p0 .. p0+kb) as mr-row panels, p-major inside a panel, rows past mb zero.
+void packA(const GemmArgs& g, std::size_t mr, std::size_t i0, std::size_t mb, std::size_t p0,
+           std::size_t kb, float* dst) {
+  for (std::size_t ir = 0; ir < mb; ir += mr, dst += mr * kb) {
+    const std::size_t rows = std::min(mr, mb - ir);
+    for (std::size_t i = 0; i < mr; i++) {
+      if (i >= rows) {
+        for (std::size_t p = 0; p < kb; p++) dst[p * mr + i] = 0.0f;
+      } else {
+        for (std::size_t p = 0; p < kb; p++) dst[p * mr + i] = elemA(g, i0 + ir + i, p0 + p);
+      }
+    }
+  }
+}
+
+// op(B)[p0 .. p0+kb) × [j0 .. j0+nb) as nr-column panels, columns past nb zero.
+void packB(const GemmArgs& g, std::size_t nr, std::size_t p0, std::size_t kb, std::size_t j0,
+           std::size_t nb, float* dst) {
+  for (std::size_t jr = 0; jr < nb; jr += nr, dst += nr * kb) {
+    const std::size_t cols = std::min(nr, nb - jr);
+    if (!g.transB) {
+      for (std::size_t p = 0; p < kb; p++) {
+        const float* src = g.b + (p0 + p) * g.n + j0 + jr;
+        std::size_t j = 0;
+        for (; j < cols; j++) dst[p * nr + j] = src[j];
+        for (; j < nr; j++) dst[p * nr + j] = 0.0f;
+      }
+    } else {
+      for (std::size_t j = 0; j < nr; j++) {
+        const float* src = g.b + (j0 + jr + j) * g.k + p0;
+        for (std::size_t p = 0; p < kb; p++) dst[p * nr + j] = j < cols ? src[p] : 0.0f;
+      }
+    }
+  }
+}
+
+// One thread's packing buffers, for column ranges up to `cols` wide.
+struct Buffers {
+  std::unique_ptr<float[]> ap, bp;
+  std::vector<float> tile;
+  Buffers(const Kernel& kr, std::size_t cols)
+      : ap(new float[MC * KC]),
+        bp(new float[KC * ((std::min(NC, cols) + kr.nr - 1) / kr.nr * kr.nr)]),
+        tile(kr.mr * kr.nr) {}
+};
+
+// C[i0..i1) × [j0..j1) on this thread. `load`: C already holds values to add to.
+void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std::size_t j0,
+               std::size_t j1, Buffers& buf) {
+  const Kernel& kr = kernel();
+  const std::size_t mr = kr.mr, nr = kr.nr;
+  float* ap = buf.ap.get();
+  float* bp = buf.bp.get();
+  std::vector<float>& tile = buf.tile;
+  const std::size_t ldc = g.n;
+  for (std::size_t jc = j0; jc < j1; jc += NC) {
+    const std::size_t nb = std::min(NC, j1 - jc);
+    for (std::size_t pc = 0; pc < g.k; pc += KC) {
+      const std::size_t kb = std::min(KC, g.k - pc);
+      const bool loadC = load || pc > 0;
+      packB(g, nr, pc, kb, jc, nb, bp);
+      for (std::size_t ic = i0; ic < i1; ic += MC) {
+        const std::size_t mb = std::min(MC, i1 - ic);
+        packA(g, mr, ic, mb, pc, kb, ap);
+        for (std::size_t jr = 0; jr < nb; jr += nr) {
+          const std::size_t cols = std::min(nr, nb - jr);
+          for (std::size_t ir = 0; ir < mb; ir += mr) {
+            const std::size_t rows = std::min(mr, mb - ir);
+            float* c = g.c + (ic + ir) * ldc + jc + jr;
+            const float* a = ap + ir * kb;
+            const float* b = bp + jr * kb;
+            if (rows == mr && cols == nr) {
+              kr.run(kb, a, b, c, ldc, loadC);
+              continue;
+            }
+            // A partial tile goes through a full-size scratch tile (same arithmetic).
+            std::fill(tile.begin(), tile.end(), 0.0f);
+            if (loadC)
+              for (std::size_t i = 0; i < rows; i++)
+                std::copy(c + i * ldc, c + i * ldc + cols, tile.data() + i * nr);
+            kr.run(kb, a, b, tile.data(), nr, loadC);
+            for (std::size_t i = 0; i < rows; i++)
+              std::copy(tile.data() + i * nr, tile.data() + i * nr + cols, c + i * ldc);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Dot product in 16 interleaved partial sums (a fixed order the compiler can vectorise).
+float dot16(const float* x, const float* y, std::size_t k) {
+  float part[16] = {};
+  std::size_t p = 0;
+  for (; p + 16 <= k; p += 16)
+    for (std::size_t l = 0; l < 16; l++) part[l] += x[p + l] * y[p + l];
+  for (std::size_t l = 0; p < k; p++, l++) part[l] += x[p] * y[p];
+  float sum = 0.0f;
+  for (float v : part) sum += v;
+  return sum;
+}
+
+// One row or one column of C (power iterations, single points): packing would cost more than
+// the product, which is bound by reading the matrix once. `load`: C holds values to add to.
+void gemvRow(const GemmArgs& g, bool load) {  // m == 1: c = a·op(B)
+  const std::size_t n = g.n, k = g.k;
+  if (!load) std::fill(g.c, g.c + n, 0.0f);
+  if (!g.transB) {
+    for (std::size_t p = 0; p < k; p++) {
+      const float ap = g.a[p];
+      const float* row = g.b + p * n;
+      for (std::size_t j = 0; j < n; j++) g.c[j] += ap * row[j];
+    }
+  } else {
+    for (std::size_t j = 0; j < n; j++) g.c[j] += dot16(g.a, g.b + j * k, k);
+  }
+}
+
+void gemvCol(const GemmArgs& g, bool load) {  // n == 1: c = op(A)·b
+  const std::size_t m = g.m, k = g.k;
+  if (!load) std::fill(g.c, g.c + m, 0.0f);
+  if (g.transA) {
+    for (std::size_t p = 0; p < k; p++) {
+      const float bp = g.b[p];
+      const float* row = g.a + p * m;
+      for (std::size_t i = 0; i < m; i++) g.c[i] += row[i] * bp;
+    }
+  } else {
+    for (std::size_t i = 0; i < m; i++) g.c[i] += dot16(g.a + i * k, g.b, k);
+  }
+}
+
+// Below this many multiply-adds a second thread costs more to start than it saves.
+constexpr double MIN_PARALLEL_WORK = 4e6;
+// Narrower chunks would spend too much on packing the other operand again.
+constexpr std::size_t MIN_CHUNK = 128;
+
+}  // namespace
+
+const char* sgemmIsa() { return kernel().isa; }
+
+void sgemm(const GemmArgs& g, unsigned threads) {
+  const std::size_t m = g.m, n = g.n;
+  if (m == 0 || n == 0) return;
+  bool load = g.accumulate;
+  if (g.bias != nullptr) {
+    for (std::size_t i = 0; i < m; i++)
+      for (std::size_t j = 0; j < n; j++)
+        g.c[i * n + j] = (load ? g.c[i * n + j] : 0.0f) + g.bias[j];
+    load = true;
+  }
+  if (g.k == 0) {
+    if (!load) std::fill(g.c, g.c + m * n, 0.0f);
+    return;
+  }
+  if (m == 1) return gemvRow(g, load);
+  if (n == 1) return gemvCol(g, load);
+  const Kernel& kr = kernel();
+  const double work = static_cast<double>(m) * n * g.k;
+  if (threads < 2 || work < MIN_PARALLEL_WORK) {
+    Buffers buf(kr, n);
+    gemmBlock(g, load, 0, m, 0, n, buf);
+    return;
+  }
+  // The longer side of C is cut into chunks of whole panels, which the threads take in turn
+  // (a thread descheduled on a busy machine holds up only its current chunk). Chunks are
+  // disjoint and their sums do not depend on who computes them: the result is deterministic.
+  const bool byCols = n >= m;
+  const std::size_t unit = byCols ? kr.nr : kr.mr;
+  const std::size_t len = byCols ? n : m;
+  const std::size_t want = std::max<std::size_t>(MIN_CHUNK, len / (threads * 4));
+  const std::size_t chunk = (want + unit - 1) / unit * unit;
+  const std::size_t chunks = (len + chunk - 1) / chunk;
+  std::atomic<std::size_t> next{0};
+  auto work_ = [&g, &next, &kr, load, byCols, chunk, chunks, len, m, n] {
+    Buffers buf(kr, byCols ? chunk : n);
+    for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
+      const std::size_t lo = c * chunk, hi = std::min(len, lo + chunk);
+      if (byCols)
+        gemmBlock(g, load, 0, m, lo, hi, buf);
+      else
+        gemmBlock(g, load, lo, hi, 0, n, buf);
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    while (pool.size() + 1 < std::min<std::size_t>(threads, chunks)) pool.emplace_back(work_);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked for: the chunks get done all the same.
+  }
+  work_();
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace relaxcert

@@ -1,0 +1,24 @@
+// Float32 matrix product for the engine's dense layers; see sgemm.cc.
+#pragma once
+#include <cstddef>
+
+namespace relaxcert {
+
+struct GemmArgs {
+  bool transA, transB;
+  std::size_t m, n, k;
+  const float* a;     // op(A) is m×k: A is m×k (row-major) or, with transA, k×m
+  const float* b;     // op(B) is k×n: B is k×n or, with transB, n×k
+  float* c;           // m×n, row-major
+  const float* bias;  // n values added to every row, or nullptr
+  bool accumulate;    // C += op(A)·op(B) instead of C = ...
+};
+
+// C = op(A)·op(B) (+ bias) (+ C). Deterministic: every element's sum runs in the same order
+// whatever the thread count, so results are bit-identical run to run.
+void sgemm(const GemmArgs& g, unsigned threads);
+
+// The instruction set the microkernel uses: "AVX-512", "AVX2" or "generic".
+const char* sgemmIsa();
+
+}  // namespace relaxcert
