@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "conv.h"
 #include "minmax.h"
 #include "sgemm.h"
 
@@ -141,6 +142,74 @@ napi_value MinMaxGrad(napi_env env, napi_callback_info info) {
   return MinMaxImpl(env, info, true);
 }
 
+// Geometry [n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW]. Any padding is
+// safe: the kernels skip every input pixel outside h × w, and the array lengths are checked
+// against these sizes below.
+bool getConvShape(napi_env env, napi_value v, relaxcert::ConvShape* s) {
+  std::size_t f[12];
+  for (std::uint32_t i = 0; i < 12; i++) {
+    napi_value e;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !getSize(env, e, &f[i])) return false;
+  }
+  *s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]};
+  return s->stride >= 1 && s->kh >= 1 && s->kw >= 1;
+}
+
+enum class ConvOp { Forward, GradInput, GradFilter };
+
+// conv2d(x, f, bias | null, y, shape); conv2dGradInput(dy, f, dx, shape);
+// conv2dGradFilter(x, dy, df, shape).
+napi_value ConvImpl(napi_env env, napi_callback_info info, ConvOp op) {
+  std::size_t argc = 5;
+  napi_value argv[5];
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
+  const std::size_t want = op == ConvOp::Forward ? 5 : 4;
+  if (argc < want) return fail(env, "convolution: too few arguments");
+  relaxcert::ConvShape s{};
+  if (!getConvShape(env, argv[want - 1], &s))
+    return fail(env, "convolution shape: 12 non-negative integers, stride and kernel ≥ 1");
+  const std::size_t nx = s.n * s.h * s.w * s.cin, nf = s.kh * s.kw * s.cin * s.cout;
+  const std::size_t ny = s.n * s.outH * s.outW * s.cout;
+  float *p0 = nullptr, *p1 = nullptr, *out = nullptr;
+  std::size_t l0 = 0, l1 = 0, lout = 0;
+  const napi_value outArg = argv[op == ConvOp::Forward ? 3 : 2];
+  if (!getFloats(env, argv[0], &p0, &l0) || !getFloats(env, argv[1], &p1, &l1) ||
+      !getFloats(env, outArg, &out, &lout))
+    return fail(env, "convolution: Float32Array arguments");
+  const unsigned threads = static_cast<State*>(data)->threads;
+  if (op == ConvOp::Forward) {
+    const float* bias = nullptr;
+    napi_valuetype bt;
+    napi_typeof(env, argv[2], &bt);
+    if (bt != napi_null && bt != napi_undefined) {
+      float* b = nullptr;
+      std::size_t lb = 0;
+      if (!getFloats(env, argv[2], &b, &lb) || lb < s.cout) return fail(env, "bias: cout values");
+      bias = b;
+    }
+    if (l0 < nx || l1 < nf || lout < ny) return fail(env, "an array is shorter than the shape");
+    relaxcert::conv2dForward(s, p0, p1, bias, out, threads);
+  } else if (op == ConvOp::GradInput) {
+    if (l0 < ny || l1 < nf || lout < nx) return fail(env, "an array is shorter than the shape");
+    relaxcert::conv2dGradInput(s, p0, p1, out, threads);
+  } else {
+    if (l0 < nx || l1 < ny || lout < nf) return fail(env, "an array is shorter than the shape");
+    relaxcert::conv2dGradFilter(s, p0, p1, out, threads);
+  }
+  return nullptr;
+}
+
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return ConvImpl(env, info, ConvOp::Forward);
+}
+napi_value Conv2dGradInput(napi_env env, napi_callback_info info) {
+  return ConvImpl(env, info, ConvOp::GradInput);
+}
+napi_value Conv2dGradFilter(napi_env env, napi_callback_info info) {
+  return ConvImpl(env, info, ConvOp::GradFilter);
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   std::size_t argc = 1;
   napi_value argv[1];
@@ -179,7 +248,12 @@ NAPI_MODULE_INIT() {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"minMaxGrad", nullptr, MinMaxGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, state},
+      {"conv2dGradInput", nullptr, Conv2dGradInput, nullptr, nullptr, nullptr, napi_enumerable,
+       state},
+      {"conv2dGradFilter", nullptr, Conv2dGradFilter, nullptr, nullptr, nullptr, napi_enumerable,
+       state},
   };
-  napi_define_properties(env, exports, 5, props);
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }

@@ -224,6 +224,41 @@ describe.skipIf(kernels === undefined)('native MinMax', () => {
   });
 });
 
+describe.skipIf(kernels === undefined)('native convolution', () => {
+  const k = kernels as NativeKernels;
+
+  it('a 1×1 convolution is a matrix product per pixel, stride and padding included', () => {
+    const rng = new Rng(12);
+    // n=2, 3×3 input, 4 channels in, 5 out, stride 2, no padding → 2×2 outputs.
+    const shape = [2, 3, 3, 4, 1, 1, 5, 2, 0, 0, 2, 2];
+    const x = randoms(2 * 3 * 3 * 4, rng);
+    const f = randoms(4 * 5, rng);
+    const bias = randoms(5, rng);
+    const y = new Float32Array(2 * 2 * 2 * 5);
+    k.conv2d(x, f, bias, y, shape);
+    for (let img = 0; img < 2; img++)
+      for (let oy = 0; oy < 2; oy++)
+        for (let ox = 0; ox < 2; ox++)
+          for (let o = 0; o < 5; o++) {
+            let s = bias[o];
+            for (let i = 0; i < 4; i++)
+              s += x[((img * 3 + 2 * oy) * 3 + 2 * ox) * 4 + i] * f[i * 5 + o];
+            expect(y[((img * 2 + oy) * 2 + ox) * 5 + o]).toBeCloseTo(s, 5);
+          }
+  });
+
+  it('refuses arrays shorter than the shape and a zero stride', () => {
+    const f = (n: number): Float32Array => new Float32Array(n);
+    const shape = [1, 4, 4, 2, 3, 3, 2, 1, 1, 1, 4, 4];
+    expect(() => k.conv2d(f(32), f(36), null, f(31), shape)).toThrow(/shorter/);
+    expect(() => k.conv2dGradInput(f(32), f(35), f(32), shape)).toThrow(/shorter/);
+    expect(() => k.conv2dGradFilter(f(31), f(32), f(36), shape)).toThrow(/shorter/);
+    const zeroStride = [...shape];
+    zeroStride[7] = 0;
+    expect(() => k.conv2d(f(32), f(36), null, f(32), zeroStride)).toThrow(/stride/);
+  });
+});
+
 describe('native kernels: loading and packaging', () => {
   it('RELAXCERT_NATIVE=0 turns them off', () => {
     const saved = process.env.RELAXCERT_NATIVE;

@@ -50,6 +50,19 @@ export interface NativeKernels {
     firstIsMin: Uint8Array,
     dx: Float32Array,
   ): void;
+  /**
+   * NHWC convolution by im2col + SGEMM. `shape` = [n, h, w, cin, kh, kw, cout, stride, padTop,
+   * padLeft, outH, outW]; filters are [kh, kw, cin, cout].
+   */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    shape: number[],
+  ): void;
+  conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
+  conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
   setThreads(threads: number): void;
   info(): NativeInfo;
 }

@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dense, denseTf } from '../ops/dense.ts';
+import { conv2d } from '../ops/conv2d.ts';
+import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax, minMaxJs } from '../ops/minmax.ts';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
@@ -81,6 +83,38 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     ).toBeLessThan(1e-5);
     tf.dispose([x, w, b, dy, ...ours, ...ref]);
   });
+
+  const geometries: Array<[number[], ConvGeometry, number]> = [
+    [[2, 8, 8, 3], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 4],
+    [[2, 9, 7, 2], { kh: 3, kw: 3, stride: 1, padding: 'valid' }, 5],
+    [[2, 10, 10, 3], { kh: 4, kw: 4, stride: 2, padding: 'same' }, 6],
+    [[1, 9, 11, 2], { kh: 4, kw: 4, stride: 2, padding: 'valid' }, 2],
+    [[3, 7, 7, 2], { kh: 3, kw: 3, stride: 2, padding: 'same' }, 2],
+  ];
+
+  it.each(geometries)(
+    'conv %j %j: values and gradients equal the tfjs path',
+    async (xs, g, cout) => {
+      await useBackend(backend);
+      const x = rand(xs, 7) as tf.Tensor4D;
+      const f = rand([g.kh, g.kw, xs[3], cout], 8) as tf.Tensor4D;
+      const b = rand([cout], 9) as tf.Tensor1D;
+      const run = (tfOnly: boolean) => {
+        const y = conv2d(x, f, b, g, tfOnly);
+        const dy = rand(y.shape, 10);
+        const grads = tf.grads((a, c, d) =>
+          tf.sum(
+            tf.mul(conv2d(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, g, tfOnly), dy),
+          ),
+        )([x, f, b]);
+        return [y, ...grads];
+      };
+      const ours = run(false);
+      const ref = run(true);
+      for (let i = 0; i < ref.length; i++) expect(maxRelDiff(ours[i], ref[i])).toBeLessThan(1e-5);
+      tf.dispose([x, f, b, ...ours, ...ref]);
+    },
+  );
 
   it('MinMax: the native pass equals the JavaScript pass exactly, gradient included', async () => {
     await useBackend(backend);

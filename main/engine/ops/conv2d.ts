@@ -4,9 +4,13 @@
  * are forward convolutions: the input gradient correlates the (dilated) output gradient with
  * the flipped filter; the filter gradient is a convolution of the transposed input with the
  * transposed output gradient. Padding is always made explicit, with TensorFlow's 'same' rule.
+ * With the native kernels (main/engine/native) the layer's forward pass and both gradients are
+ * im2col + SGEMM in C++ instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
+import { valuesOf } from './wasm-heap.ts';
+import { activeNative } from '../native/matmul.ts';
 
 export interface ConvGeometry {
   kh: number;
@@ -152,19 +156,50 @@ function makeConvOp(g: ConvGeometry) {
   });
 }
 
+function makeNativeConvOp(g: ConvGeometry) {
+  return customGrad(([x, f, b], save) => {
+    const kernels = activeNative();
+    if (kernels === undefined) throw new Error('native kernels are not available');
+    save([x, f]);
+    const [n, h, w, cin] = x.shape as [number, number, number, number];
+    const cout = f.shape[3] as number;
+    const p = convPads(h, w, g);
+    const shape = [n, h, w, cin, g.kh, g.kw, cout, g.stride, p.top, p.left, p.outH, p.outW];
+    const y = new Float32Array(n * p.outH * p.outW * cout);
+    // Heap views are taken after the allocations (a growing heap moves).
+    kernels.conv2d(valuesOf(x), valuesOf(f), valuesOf(b), y, shape);
+    return {
+      value: tf.tensor4d(y, [n, p.outH, p.outW, cout]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, fs] = saved;
+        const dx = new Float32Array(xs.size);
+        const df = new Float32Array(fs.size);
+        kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), dx, shape);
+        kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), df, shape);
+        return [tf.tensor(dx, xs.shape), tf.tensor(df, fs.shape), tf.sum(dy, [0, 1, 2])];
+      },
+    };
+  });
+}
+
 const opCache = new Map<string, ReturnType<typeof makeConvOp>>();
 
-/** Convolution with bias and the custom gradient above. */
+/**
+ * Convolution with bias and the custom gradient above, or its native version when the native
+ * kernels are available (`tfOnly` forces the tfjs one: the reference in tests).
+ */
 export function conv2d(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   bias: tf.Tensor1D,
   g: ConvGeometry,
+  tfOnly = false,
 ): tf.Tensor4D {
-  const key = `${g.kh},${g.kw},${g.stride},${g.padding}`;
+  const native = !tfOnly && activeNative() !== undefined;
+  const key = `${native ? 'native' : 'tf'},${g.kh},${g.kw},${g.stride},${g.padding}`;
   let op = opCache.get(key);
   if (op === undefined) {
-    op = makeConvOp(g);
+    op = native ? makeNativeConvOp(g) : makeConvOp(g);
     opCache.set(key, op);
   }
   return op(x, filter, bias) as tf.Tensor4D;

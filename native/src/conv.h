@@ -1,0 +1,21 @@
+// 2-D convolution (NHWC, filter [kh, kw, cin, cout]) as im2col + SGEMM; see conv.cc.
+#pragma once
+#include <cstddef>
+
+namespace relaxcert {
+
+struct ConvShape {
+  std::size_t n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW;
+};
+
+// y[n, outH, outW, cout] = conv(x, f) (+ bias).
+void conv2dForward(const ConvShape& s, const float* x, const float* f, const float* bias,
+                   float* y, unsigned threads);
+// dx[n, h, w, cin] = the adjoint of the convolution applied to dy.
+void conv2dGradInput(const ConvShape& s, const float* dy, const float* f, float* dx,
+                     unsigned threads);
+// df[kh, kw, cin, cout] = gradient of Σ dy·y with respect to the filter.
+void conv2dGradFilter(const ConvShape& s, const float* x, const float* dy, float* df,
+                      unsigned threads);
+
+}  // namespace relaxcert
