@@ -1,10 +1,9 @@
 /**
  * tfjs tensors through the native SGEMM: operands are read in place (views of the WASM heap,
- * or the CPU backend's own arrays), the product is written into a new array and wrapped in a
- * tensor (one copy into the heap, small next to the product itself).
+ * or the CPU backend's own arrays) and the product is written straight into a new tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { valuesOf } from '../ops/wasm-heap.ts';
+import { tensorFilledBy, valuesOf } from '../ops/wasm-heap.ts';
 import { nativeKernels } from './load.ts';
 import type { NativeKernels } from './load.ts';
 
@@ -43,19 +42,19 @@ export function nativeMatMul(
   if (k !== kb) throw new Error(`nativeMatMul: inner sizes differ ([${a.shape}], [${b.shape}])`);
   if (bias !== undefined && bias.size !== n) throw new Error('nativeMatMul: bias needs n values');
   const kernels = required();
-  const out = new Float32Array(m * n);
-  // The heap views are read before anything else can allocate (which may move the heap).
-  kernels.sgemm(
-    transA,
-    transB,
-    m,
-    n,
-    k,
-    valuesOf(a),
-    valuesOf(b),
-    out,
-    bias === undefined ? null : valuesOf(bias),
-    false,
-  );
-  return tf.tensor2d(out, [m, n]);
+  // The heap views are taken after the output's allocation (a growing heap moves).
+  return tensorFilledBy([m, n], (out) =>
+    kernels.sgemm(
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      valuesOf(a),
+      valuesOf(b),
+      out,
+      bias === undefined ? null : valuesOf(bias),
+      false,
+    ),
+  ) as tf.Tensor2D;
 }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
-import { valuesOf } from './wasm-heap.ts';
+import { tensorFilledBy, valuesOf } from './wasm-heap.ts';
 import { activeNative } from '../native/matmul.ts';
 
 export interface ConvGeometry {
@@ -165,18 +165,22 @@ function makeNativeConvOp(g: ConvGeometry) {
     const cout = f.shape[3] as number;
     const p = convPads(h, w, g);
     const shape = [n, h, w, cin, g.kh, g.kw, cout, g.stride, p.top, p.left, p.outH, p.outW];
-    const y = new Float32Array(n * p.outH * p.outW * cout);
-    // Heap views are taken after the allocations (a growing heap moves).
-    kernels.conv2d(valuesOf(x), valuesOf(f), valuesOf(b), y, shape);
+    // Heap views are taken inside each fill, after the output's allocation (a growing heap
+    // moves).
+    const value = tensorFilledBy([n, p.outH, p.outW, cout], (y) =>
+      kernels.conv2d(valuesOf(x), valuesOf(f), valuesOf(b), y, shape),
+    );
     return {
-      value: tf.tensor4d(y, [n, p.outH, p.outW, cout]),
+      value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved;
-        const dx = new Float32Array(xs.size);
-        const df = new Float32Array(fs.size);
-        kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), dx, shape);
-        kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), df, shape);
-        return [tf.tensor(dx, xs.shape), tf.tensor(df, fs.shape), tf.sum(dy, [0, 1, 2])];
+        const dx = tensorFilledBy(xs.shape, (out) =>
+          kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), out, shape),
+        );
+        const df = tensorFilledBy(fs.shape, (out) =>
+          kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), out, shape),
+        );
+        return [dx, df, tf.sum(dy, [0, 1, 2])];
       },
     };
   });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
-import { valuesOf } from './wasm-heap.ts';
+import { tensorFilledBy, valuesOf } from './wasm-heap.ts';
 import { activeNative } from '../native/matmul.ts';
 
 const minMaxOp = customGrad(([x], save) => {
@@ -84,18 +84,16 @@ const minMaxNativeOp = customGrad(([x]) => {
   const c = x.shape[x.rank - 1];
   const n = x.size;
   const rows = n / c;
-  const out = new Float32Array(n);
   const firstIsMin = new Uint8Array(n / 2);
-  // The heap view is read after the allocations above (a heap that grows moves).
-  kernels.minMax(valuesOf(x), rows, c, out, firstIsMin);
   const shape = x.shape;
+  // Heap views are taken inside the fill, after the output's allocation (a growing heap moves).
+  const value = tensorFilledBy(shape, (out) =>
+    kernels.minMax(valuesOf(x), rows, c, out, firstIsMin),
+  );
   return {
-    value: tf.tensor(out, shape),
-    gradFunc: (dy: tf.Tensor) => {
-      const dx = new Float32Array(n);
-      kernels.minMaxGrad(valuesOf(dy), rows, c, firstIsMin, dx);
-      return tf.tensor(dx, shape);
-    },
+    value,
+    gradFunc: (dy: tf.Tensor) =>
+      tensorFilledBy(shape, (dx) => kernels.minMaxGrad(valuesOf(dy), rows, c, firstIsMin, dx)),
   };
 });
 

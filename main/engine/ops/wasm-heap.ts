@@ -6,14 +6,28 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+interface TensorInfoLike {
+  shape: number[];
+  dtype: tf.DataType;
+  dataId: object;
+}
+
 interface WasmBackendApi {
-  typedArrayFromHeap(t: { shape: number[]; dtype: tf.DataType; dataId: object }): ArrayBufferView;
+  typedArrayFromHeap(t: TensorInfoLike): ArrayBufferView;
+  /** Allocates heap memory for a new tensor, uninitialised when no values are given. */
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
+}
+
+interface EngineApi {
+  makeTensorFromTensorInfo(info: TensorInfoLike): tf.Tensor;
 }
 
 function wasmApi(): WasmBackendApi | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
   const b = tf.backend() as unknown as Partial<WasmBackendApi>;
-  return typeof b.typedArrayFromHeap === 'function' ? (b as WasmBackendApi) : undefined;
+  return typeof b.typedArrayFromHeap === 'function' && typeof b.makeOutput === 'function'
+    ? (b as WasmBackendApi)
+    : undefined;
 }
 
 /** A float32 tensor's values: a view of the WASM heap (valid until the next allocation) or a copy. */
@@ -27,6 +41,31 @@ export function valuesOf(t: tf.Tensor): Float32Array {
     }) as Float32Array;
   }
   return t.dataSync() as Float32Array;
+}
+
+/**
+ * A new float32 tensor whose values `fill` writes, every one of them. On WASM the tensor is
+ * allocated first and `fill` writes straight into its heap memory (no array to allocate and
+ * copy in, which cost more than the MinMax pass itself); `fill` must take any other heap views
+ * (valuesOf) itself, after this allocation. A tensor nothing has read yet can be written in
+ * place safely (the XNNPACK caches concern operands already used).
+ */
+export function tensorFilledBy(shape: number[], fill: (out: Float32Array) => void): tf.Tensor {
+  const api = wasmApi();
+  if (api === undefined) {
+    const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    fill(out);
+    return tf.tensor(out, shape);
+  }
+  const info = api.makeOutput(shape, 'float32');
+  const t = (tf.engine() as unknown as EngineApi).makeTensorFromTensorInfo(info);
+  try {
+    fill(api.typedArrayFromHeap(info) as Float32Array);
+  } catch (error) {
+    t.dispose();
+    throw error;
+  }
+  return t;
 }
 
 /**
