@@ -298,7 +298,7 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   const std::size_t chunk = (want + unit - 1) / unit * unit;
   const std::size_t chunks = (len + chunk - 1) / chunk;
   std::atomic<std::size_t> next{0};
-  auto work_ = [&g, &next, &kr, load, byCols, chunk, chunks, len, m, n] {
+  auto runChunks = [&g, &next, &kr, load, byCols, chunk, chunks, len, m, n] {
     Buffers buf(kr, byCols ? chunk : n);
     for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
       const std::size_t lo = c * chunk, hi = std::min(len, lo + chunk);
@@ -310,11 +310,11 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   };
   std::vector<std::thread> pool;
   try {
-    while (pool.size() + 1 < std::min<std::size_t>(threads, chunks)) pool.emplace_back(work_);
+    while (pool.size() + 1 < std::min<std::size_t>(threads, chunks)) pool.emplace_back(runChunks);
   } catch (const std::system_error&) {
     // Fewer threads than asked for: the chunks get done all the same.
   }
-  work_();
+  runChunks();
   for (auto& th : pool) th.join();
 }
 

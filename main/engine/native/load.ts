@@ -88,7 +88,7 @@ let cached: { kernels: NativeKernels | undefined; error?: string } | undefined;
 
 function load(): { kernels: NativeKernels | undefined; error?: string } {
   const path = findAddon();
-  if (path === undefined) return { kernels: undefined, error: 'native/build not found' };
+  if (path === undefined) return { kernels: undefined, error: `${ADDON} not found` };
   try {
     const kernels = createRequire(import.meta.url)(path) as NativeKernels;
     if (typeof kernels.sgemm !== 'function') throw new Error('no sgemm export');
