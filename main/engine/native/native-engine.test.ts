@@ -90,6 +90,8 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     [[2, 10, 10, 3], { kh: 4, kw: 4, stride: 2, padding: 'same' }, 6],
     [[1, 9, 11, 2], { kh: 4, kw: 4, stride: 2, padding: 'valid' }, 2],
     [[3, 7, 7, 2], { kh: 3, kw: 3, stride: 2, padding: 'same' }, 2],
+    // 9,216 positions × 144 > 2^20 im2col values: two chunks (conv.cc).
+    [[16, 24, 24, 16], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 8],
   ];
 
   it.each(geometries)(
