@@ -14,7 +14,7 @@ import type { ArchitectureSpec, Guarantee } from '../shared/config/experiment.ts
 import { Network } from '../main/engine/model/network.ts';
 import { headSpec, makeGloroHead } from '../main/engine/heads/gloro-head.ts';
 import { Adam } from '../main/engine/train/adam.ts';
-import { makeTrainStep } from '../main/engine/train/trainer.ts';
+import { defaultReplicas, makeTrainStep } from '../main/engine/train/trainer.ts';
 import { DataParallel } from '../main/engine/parallel/data-parallel.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { nativeKernels } from '../main/engine/native/load.ts';
@@ -150,7 +150,6 @@ export default async function trainBench(): Promise<void> {
       ['wasm-1replica', 1, false],
       ['wasm', 2, false],
     ];
-    // The engine's default with native kernels is one replica; two are measured for comparison.
     if (native) runs.push(['native', 1, true], ['native-2replicas', 2, true]);
     const wall = new Map<string, number>();
     for (const [label, replicas, useNative] of runs) {
@@ -161,7 +160,8 @@ export default async function trainBench(): Promise<void> {
       console.log(`BENCH ${name}.cpu-estimate ${Math.round(rate.cpuEstimate)} samples/s`);
     }
     const best = Math.max(wall.get('wasm') ?? 0, wall.get('wasm-1replica') ?? 0);
-    const ours = wall.get('native');
+    // The engine's default with native kernels: one replica for dense nets, two for conv nets.
+    const ours = wall.get(defaultReplicas('wasm', c.arch) > 1 ? 'native-2replicas' : 'native');
     if (ours !== undefined && best > 0) {
       console.log(`BENCH train.${c.name}.native-vs-best-wasm ${(ours / best).toFixed(2)} x`);
     }

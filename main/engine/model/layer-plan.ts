@@ -2,8 +2,20 @@
  * Architectures by name (PAPER.md, "Experiments") as a flat list of layers with their shapes.
  * Pure data, no tfjs: the network builder, the sound bounds and the checkpoint format read it.
  */
-import type { ArchitectureSpec } from '../../../shared/config/experiment.ts';
+import type { ArchitectureName, ArchitectureSpec } from '../../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
+
+const CONVOLUTIONAL: Record<ArchitectureName, boolean> = {
+  'dense-small': false,
+  'dense-3x1000': false,
+  'cnn-c2f2': true,
+  'cnn-6c2f': true,
+};
+
+/** Whether the architecture has convolutional layers (without building its plan). */
+export function isConvolutional(arch: ArchitectureSpec): boolean {
+  return CONVOLUTIONAL[arch.name] ?? false;
+}
 
 export type LayerSpec =
   | { kind: 'dense'; inFeatures: number; units: number }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { dense, denseTf } from '../ops/dense.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
@@ -197,12 +198,14 @@ describe.skipIf(!built)('training through the native kernels', () => {
     expect(Math.abs(native - plain)).toBeLessThan(0.1);
   });
 
-  it('names the native kernels in the backend string and defaults to one replica', async () => {
+  it('names the native kernels in the backend string; one replica for dense nets', async () => {
     const info = await selectBackend('wasm');
     expect(info.description).toMatch(
       /^wasm \(SIMD, 1 thread\) \+ native kernels \(.+, \d+ threads?\)$/,
     );
-    expect(defaultReplicas('wasm')).toBe(1);
+    expect(defaultReplicas('wasm', { name: 'dense-3x1000' })).toBe(1);
+    // Conv nets keep a second replica when there is a second core (measured faster).
+    expect(defaultReplicas('wasm', { name: 'cnn-c2f2' })).toBe(availableParallelism() >= 2 ? 2 : 1);
     setNative(false);
     expect((await selectBackend('wasm')).description).toBe('wasm (SIMD, 1 thread)');
   });

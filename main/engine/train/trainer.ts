@@ -8,11 +8,11 @@ import { availableParallelism } from 'node:os';
 import type { BackendChoice } from '../backend.ts';
 import { DataParallel } from '../parallel/data-parallel.ts';
 import { nativeKernels } from '../native/load.ts';
-import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
+import type { ArchitectureSpec, ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import type { LoadedDataset, Split } from '../../data/types.ts';
-import { buildLayerPlan } from '../model/layer-plan.ts';
+import { buildLayerPlan, isConvolutional } from '../model/layer-plan.ts';
 import { Network } from '../model/network.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
 import type { GloroHead } from '../heads/gloro-head.ts';
@@ -43,20 +43,28 @@ export interface TrainRequest {
   stopAfterEpochs?: number;
   /**
    * Data-parallel replicas (1 or 2) and the backend they load; default from
-   * RELAXCERT_REPLICAS, else 2 on WASM with ≥ 2 cores and no native kernels. Results depend on the replica count
+   * RELAXCERT_REPLICAS, else defaultReplicas(). Results depend on the replica count
    * (each half-batch gradient is summed separately), so a resumed run must use the same.
    */
   replicas?: number;
   backend?: BackendChoice;
 }
 
-export function defaultReplicas(backend: BackendChoice | undefined): number {
+/**
+ * RELAXCERT_REPLICAS (1 or 2) if set; else 2 on WASM with ≥ 2 cores, except for dense nets when
+ * the native kernels are loaded: their products use every core already, and a second replica
+ * only added per-batch barriers (slower), while conv nets, whose im2col, MinMax and tfjs
+ * remainder run on one thread, still gained (docs/PERFORMANCE.md, "Native kernels").
+ */
+export function defaultReplicas(
+  backend: BackendChoice | undefined,
+  arch?: ArchitectureSpec,
+): number {
   const fromEnv = Number(process.env.RELAXCERT_REPLICAS);
   if (fromEnv === 1 || fromEnv === 2) return fromEnv;
-  // The native kernels' products use every core already; a second replica then only adds
-  // per-batch barriers and was slower (docs/PERFORMANCE.md, "Native kernels").
-  if (nativeKernels() !== undefined) return 1;
-  return backend === 'wasm' && availableParallelism() >= 2 ? 2 : 1;
+  if (backend !== 'wasm' || availableParallelism() < 2) return 1;
+  if (nativeKernels() !== undefined && (arch === undefined || !isConvolutional(arch))) return 1;
+  return 2;
 }
 
 export interface TrainResult {
@@ -156,7 +164,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const key = planKey(config, dataset);
   const net = new Network(plan, t.seed);
   const vars = net.trainableVariables();
-  const replicas = req.replicas ?? defaultReplicas(req.backend);
+  const replicas = req.replicas ?? defaultReplicas(req.backend, config.architecture);
   const parallel =
     replicas > 1 && req.backend !== undefined && Math.min(t.batchSize, dataset.train.n) > 1;
   const adam = new Adam(vars, net.trainableKeys(), parallel);
