@@ -19,7 +19,7 @@ import { buildLayerPlan } from './model/layer-plan.ts';
 import type { LayerPlan } from './model/layer-plan.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
-import { loadCheckpoint } from './train/checkpoint.ts';
+import { loadCheckpoint } from '../store/checkpoint-file.ts';
 import { planKey } from './train/trainer.ts';
 import { parallelLogits } from './parallel/parallel-predict.ts';
 import type { BackendChoice } from './backend.ts';

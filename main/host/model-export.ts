@@ -11,7 +11,7 @@ import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import { buildLayerPlan } from '../engine/model/layer-plan.ts';
-import { loadCheckpoint } from '../engine/train/checkpoint.ts';
+import { loadCheckpoint } from '../store/checkpoint-file.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 
 export interface ModelShape {

@@ -1,25 +1,18 @@
 /** Host lifecycle beyond the contract: jobs that crash, shutdown, resume from a checkpoint. */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent, JobSpec } from '../jobs/protocol.ts';
+import { saveCheckpoint } from '../store/checkpoint-file.ts';
 import { RunStore } from '../store/run-store.ts';
 import type { JobHandle, JobRunner } from './job-runner.ts';
 import { fakeConfig, fakeDeps, ScriptedRunner } from './testing/fake-deps.ts';
 import { WorkbenchHost } from './workbench-host.ts';
 
-/** Writes a checkpoint header the way the engine does ("RCCK", version, JSON length, JSON). */
+/** Writes an (empty-weights) checkpoint of `epoch` with the engine's own codec. */
 async function writeCheckpointHeader(runDir: string, epoch: number): Promise<void> {
-  const json = Buffer.from(
-    JSON.stringify({ epoch, adamStep: 1, rngState: [], planKey: 'x', arrays: [] }),
-  );
-  const head = Buffer.alloc(12);
-  head.writeUInt32LE(0x4b434352, 0);
-  head.writeUInt32LE(1, 4);
-  head.writeUInt32LE(json.length, 8);
-  await mkdir(join(runDir, 'checkpoints'), { recursive: true });
-  await writeFile(join(runDir, 'checkpoints', 'latest.ckpt'), Buffer.concat([head, json]));
+  await saveCheckpoint(runDir, { epoch, adamStep: 1, rngState: [], planKey: 'x', arrays: [] });
 }
 
 describe('WorkbenchHost jobs', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkbenchHost } from '../host/create-host.ts';
-import { latestCheckpointEpoch } from './checkpoints.ts';
+import { checkpointEpoch } from './checkpoint-file.ts';
 import { parseMetrics } from './metrics-log.ts';
 import { RunStore } from './run-store.ts';
 
@@ -72,7 +72,7 @@ describe('crash recovery', () => {
     const before = parseMetrics(await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).metrics;
     expect(before.length).toBeGreaterThanOrEqual(1);
     expect(before.length).toBeLessThan(EPOCHS);
-    const checkpoint = await latestCheckpointEpoch(join(runDir, 'checkpoints'));
+    const checkpoint = await checkpointEpoch(runDir);
     expect(checkpoint).toBeGreaterThanOrEqual(1);
 
     // Reopening the store (as any new process does) marks the orphaned run.

@@ -16,7 +16,7 @@ import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-typ
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { latestCheckpointEpoch } from './checkpoints.ts';
+import { checkpointEpoch } from './checkpoint-file.ts';
 import {
   appendMetrics,
   readMetrics,
@@ -195,7 +195,7 @@ export class RunStore {
 
   /** The epoch of the newest complete checkpoint, or undefined when there is none. */
   async checkpointEpoch(id: string): Promise<number | undefined> {
-    return latestCheckpointEpoch(join(this.runDir(id), 'checkpoints'));
+    return checkpointEpoch(this.runDir(id));
   }
 
   /**

@@ -25,11 +25,8 @@ interface LinearParams {
   u: tf.Variable;
 }
 
-export interface NamedArray {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
+import type { NamedArray } from '../../store/checkpoint-file.ts';
+export type { NamedArray };
 
 function geometry(spec: Extract<LayerSpec, { kind: 'conv' }>): ConvGeometry {
   return { kh: spec.kernel, kw: spec.kernel, stride: spec.stride, padding: spec.padding };

@@ -20,7 +20,7 @@ import { gloroCrossEntropy, tradesLoss } from './losses.ts';
 import { Adam } from './adam.ts';
 import { Rng } from '../rng.ts';
 import { makeSchedule } from './schedules.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../store/checkpoint-file.ts';
 import { testMetrics } from './epoch-metrics.ts';
 import { toCertGuarantee } from '../../../shared/certify/index.ts';
 import { PARALLEL_PREDICT_MIN_WORK, predictWork } from '../parallel/parallel-predict.ts';

@@ -10,7 +10,7 @@ import type { DatasetInfo, EvalArtifacts, PresetInfo } from '../../../shared/api
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import type { JobEvent, JobSpec } from '../../jobs/protocol.ts';
-import { latestCheckpointEpoch } from '../../store/checkpoints.ts';
+import { checkpointEpoch } from '../../store/checkpoint-file.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { EVAL_MARKER } from '../../store/run-store.ts';
 import { certifyArtifacts } from '../certification.ts';
@@ -157,9 +157,7 @@ export class ScriptedRunner implements JobRunner {
         return 'cancelled';
       }
       const first =
-        job.type === 'train' && job.resume
-          ? ((await latestCheckpointEpoch(join(job.runDir, 'checkpoints'))) ?? 0) + 1
-          : 1;
+        job.type === 'train' && job.resume ? ((await checkpointEpoch(job.runDir)) ?? 0) + 1 : 1;
       const epochs = script.kind === 'train' ? (script.epochs ?? job.config.training.epochs) : 1;
       for (let epoch = first; epoch <= epochs; epoch++) {
         for (let batch = 0; batch < 2; batch++) {

@@ -5,12 +5,18 @@
  * Holds everything a resumed run needs to continue bit for bit: weights, Adam moments, the
  * power-iteration iterates, the epoch and the shuffling RNG state.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../store/atomic-write.ts';
-import { RelaxCertError } from '../../../shared/errors.ts';
-import type { NamedArray } from '../model/network.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
+
+/** A named float32 array (weights, optimiser moments, power-iteration iterates). */
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 
 export interface Checkpoint {
   /** Epochs completed. */
@@ -94,6 +100,35 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
       data: aligned.subarray(a.offset, a.offset + a.length),
     })),
   };
+}
+
+/**
+ * The epoch of the checkpoint in `runDir`, reading only the header (the host uses this to trim
+ * metrics on resume without loading weights); undefined when there is no readable checkpoint.
+ */
+export async function checkpointEpoch(runDir: string): Promise<number | undefined> {
+  let handle;
+  try {
+    handle = await open(checkpointPath(runDir), 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = new Uint8Array(12);
+    if ((await handle.read(head, 0, 12, 0)).bytesRead < 12) return undefined;
+    const view = new DataView(head.buffer);
+    if (view.getUint32(0, true) !== MAGIC) return undefined;
+    const jsonLength = view.getUint32(8, true);
+    if (jsonLength > 16 * 1024 * 1024) return undefined;
+    const json = new Uint8Array(jsonLength);
+    if ((await handle.read(json, 0, jsonLength, 12)).bytesRead < jsonLength) return undefined;
+    const { epoch } = JSON.parse(new TextDecoder().decode(json)) as { epoch?: unknown };
+    return typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? epoch : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function saveCheckpoint(runDir: string, c: Checkpoint): Promise<void> {
