@@ -5,7 +5,9 @@ import { table } from './format.ts';
 
 export const PRESETS_HELP = `Usage: relaxcert presets [--json]
 
-Lists the experiment presets (use one with relaxcert train --preset ID).
+Lists the experiment presets (use one with relaxcert train --preset ID): the built-in demos and
+one preset per row of the paper's Table F1, with the row it reproduces. Paper presets need the
+data set on disk: set dataset.path in a config file (relaxcert presets --json gives the config).
 
 Options:
   --json       print the presets, with their full configs, as a JSON array
@@ -24,8 +26,8 @@ export async function presetsCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(
     table(
-      ['ID', 'TITLE', 'NEEDS'],
-      PRESETS.map((p) => [p.id, p.title, p.needsData ? 'data files' : 'built-in']),
+      ['ID', 'SOURCE', 'DATA'],
+      PRESETS.map((p) => [p.id, p.source ?? p.title, p.needsData ? 'you supply it' : 'built-in']),
     ),
   );
   return 0;
