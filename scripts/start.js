@@ -3,7 +3,7 @@
 // workbench (`relaxcert serve --open`). The binary is looked up without `require('electron')`,
 // which would try to download it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,28 @@ function run(command, args) {
   child.on('exit', (code, signal) => {
     process.exitCode = code ?? (signal ? 1 : 0);
   });
+}
+
+/** Newest modification time of the files under `dir` (0 when it does not exist). */
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+// Both shells show the built renderer: build it when it is missing or older than its sources
+// (a fresh clone, or after pulling changes), so `npm install && npm start` just works.
+const builtPage = join(root, 'out', 'renderer', 'index.html');
+const sources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
+if (!existsSync(builtPage) || statSync(builtPage).mtimeMs < sources) {
+  process.stdout.write('Building the workbench UI (out/renderer)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
 const electron = electronBinary();
