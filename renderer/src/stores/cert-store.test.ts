@@ -112,6 +112,38 @@ describe('cert store', () => {
     }
   });
 
+  it('keeps an edit made before the certification worker is ready', async () => {
+    install();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((done) => (release = done));
+    setCertRunnerFactory(() => {
+      const inner = inProcessRunner();
+      return {
+        ...inner,
+        async load(data) {
+          await gate; // the worker is still starting when the user edits
+          return inner.load(data);
+        },
+      };
+    });
+    try {
+      const store = useCertStore();
+      const opening = store.open('r1');
+      await vi.waitFor(() => expect(store.artifacts).toBeDefined());
+      const edit = store.setDraft(moveClass(store.draft, 2, 0, 1));
+      release();
+      await Promise.all([opening, edit]);
+      await vi.waitFor(() =>
+        expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] }),
+      );
+      await store.settled();
+      expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] });
+      expect(store.baseline?.guarantee).toEqual(affinity);
+    } finally {
+      setCertRunnerFactory(inProcessRunner);
+    }
+  });
+
   it('falls back to singleton sets when the draft has no usable set', () => {
     expect(draftGuarantee(draftFrom([[]]), 3)).toEqual({ kind: 'affinity', sets: [[0], [1], [2]] });
   });

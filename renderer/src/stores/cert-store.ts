@@ -150,6 +150,9 @@ export const useCertStore = defineStore('cert', () => {
           : g.kind === 'affinity'
             ? Math.max(2, ...g.sets.map((s) => s.length))
             : 3;
+      // Edits can arrive from here on (the editor renders once the artefacts are set), even
+      // before the runner exists to run them; those are replayed after the baseline.
+      const before = scheduled;
       runner = runnerFactory();
       await runner.load({
         n: a.n,
@@ -161,11 +164,11 @@ export const useCertStore = defineStore('cert', () => {
         inputs: a.inputs,
         inputShape: a.inputShape,
       });
-      const before = scheduled;
       const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
       if (gen !== generation) return;
       baseline.value = base;
       if (scheduled === before) result.value = base;
+      else void schedule();
     } catch (e) {
       if (gen === generation) error.value = errorMessage(e);
     } finally {
