@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RelaxCertError } from '../../shared/errors.ts';
 import {
   adjacentAdvisoriesPreset,
   decodeAcasxuFile,
@@ -13,21 +12,17 @@ import {
   writeAcasxuFile,
 } from './acasxu.ts';
 import { parseNnet } from './nnet.ts';
-import { ACAS_DIR, TINY_NNET, tempDir, tinyNnetAdvisory, writeFile } from './test-fixtures.ts';
+import {
+  ACAS_DIR,
+  TINY_NNET,
+  tempDir,
+  tinyNnetAdvisory,
+  writeFile,
+  formatError,
+} from './test-fixtures.ts';
 
 const tiny = parseNnet(TINY_NNET, 'tiny.nnet');
 const real11 = join(ACAS_DIR, 'ACASXU_run2a_1_1_batch_2000.nnet');
-
-function formatError(fn: () => unknown): RelaxCertError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelaxCertError);
-    expect((error as RelaxCertError).code).toBe('DATA_FORMAT');
-    return error as RelaxCertError;
-  }
-  throw new Error('expected a DATA_FORMAT error');
-}
 
 describe('ACAS Xu synthetic set', () => {
   it('samples the box uniformly, stores normalised inputs and labels them by the network', () => {

@@ -1,19 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RelaxCertError } from '../../shared/errors.ts';
 import { loadCsv } from './csv.ts';
-import { tempDir, writeFile } from './test-fixtures.ts';
-
-function formatError(fn: () => unknown): RelaxCertError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelaxCertError);
-    expect((error as RelaxCertError).code).toBe('DATA_FORMAT');
-    return error as RelaxCertError;
-  }
-  throw new Error('expected a DATA_FORMAT error');
-}
+import { tempDir, writeFile, formatError } from './test-fixtures.ts';
 
 describe('CSV reader', () => {
   it('reads a header, a named label column with class names, and splits 2/3–1/3 per class', () => {

@@ -1,19 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RelaxCertError } from '../../shared/errors.ts';
 import { loadNpy, parseNpy } from './npy.ts';
-import { npyBytes, tempDir, writeFile } from './test-fixtures.ts';
-
-function formatError(fn: () => unknown): RelaxCertError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelaxCertError);
-    expect((error as RelaxCertError).code).toBe('DATA_FORMAT');
-    return error as RelaxCertError;
-  }
-  throw new Error('expected a DATA_FORMAT error');
-}
+import { npyBytes, tempDir, writeFile, formatError } from './test-fixtures.ts';
 
 describe('.npy reader', () => {
   it('parses the header of a version-1 file', () => {

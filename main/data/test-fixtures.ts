@@ -5,8 +5,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import jpeg from 'jpeg-js';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { RelaxCertError } from '../../shared/errors.ts';
 import { encodePng } from './image-codec.ts';
+
+/** Runs `fn`, expects it to throw a DATA_FORMAT RelaxCertError, and returns that error. */
+export function formatError(fn: () => unknown): RelaxCertError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RelaxCertError);
+    expect((error as RelaxCertError).code).toBe('DATA_FORMAT');
+    return error as RelaxCertError;
+  }
+  throw new Error('expected a DATA_FORMAT error');
+}
 
 /** The real ACAS Xu networks, read in place (never copied into the repository). */
 export const ACAS_DIR = new URL('../../../shared/data/acasxu/', import.meta.url).pathname;
