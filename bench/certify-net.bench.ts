@@ -110,10 +110,11 @@ async function measure(n: number, batch: number): Promise<CertifyBenchResult> {
   });
   await dp.sync(net, adam);
   const helperSeconds = (performance.now() - s0) / 1000;
-  await dp.predict(net, x.subarray(0, 2 * batch * 5), 2 * batch, batch); // warm-up
+  const warm = 2 * batch;
+  await dp.predict(net, { n: warm, x: x.subarray(0, warm * 5), y: new Int32Array(warm) }, batch);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const logits = await dp.predict(net, x, n, batch);
+  const logits = await dp.predict(net, { n, x, y: new Int32Array(n) }, batch);
   certifyAll(logits, n, sound.k);
   const cpu = process.cpuUsage(cpu0);
   const seconds = (performance.now() - t0) / 1000;

@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import jpeg from 'jpeg-js';
 import { makeAcasxuSet, summariseAcasxu } from '../main/data/acasxu.ts';
+import { allInputs, gatherRows } from '../main/data/inputs.ts';
 import { loadDataset } from '../main/data/load-dataset.ts';
+import type { LoadedDataset, Split } from '../main/data/types.ts';
 import type { NnetNetwork } from '../main/data/nnet.ts';
-import { createRng } from '../main/data/rng.ts';
+import { createRng, permutation } from '../main/data/rng.ts';
 
 function bench(name: string, value: number, unit: string): void {
   process.stdout.write(`BENCH ${name} ${value.toPrecision(4)} ${unit}\n`);
@@ -67,6 +69,29 @@ function writeImageFolder(dir: string, count: number, side: number): void {
   }
 }
 
+/**
+ * Drawing shuffled batches of 256 images as float32, from the stored bytes and from the same
+ * images already in float32: what keeping images as bytes costs per training batch.
+ */
+function batchAssembly(split: Split, size: number, label: string): void {
+  const batch = Math.min(256, split.n);
+  const order = permutation(split.n, createRng(4));
+  const out = new Float32Array(batch * size);
+  const floats: Split = { ...split, x: allInputs(split) };
+  const msPerBatch = (s: Split): number => {
+    gatherRows(s, order, 0, batch, size, out); // warm-up
+    const t = performance.now();
+    let batches = 0;
+    for (let start = 0; start + batch <= split.n && batches < 200; start += batch, batches++)
+      gatherRows(s, order, start, batch, size, out);
+    return (performance.now() - t) / batches;
+  };
+  const fromBytes = msPerBatch(split);
+  const fromFloats = msPerBatch(floats);
+  bench(`data.batch-256.${label}.from-bytes`, fromBytes, 'ms');
+  bench(`data.batch-256.${label}.from-float32`, fromFloats, 'ms');
+}
+
 export default async function dataLoadBench(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'relaxcert-bench-data-'));
   try {
@@ -92,8 +117,10 @@ export default async function dataLoadBench(): Promise<void> {
     const spec = { kind: 'image-folder' as const, path: folder };
     const first = await seconds(() => loadDataset(spec, { cacheDir }));
     bench(`data.image-folder.decode-${side}px`, count / first, 'images/s');
-    const cached = await seconds(() => loadDataset(spec, { cacheDir }));
+    let loaded: LoadedDataset | undefined;
+    const cached = await seconds(async () => (loaded = await loadDataset(spec, { cacheDir })));
     bench(`data.image-folder.cached-${side}px-per-100k`, (cached * 100_000) / count, 's');
+    if (loaded) batchAssembly(loaded.train, side * side * 3, `${side}px`);
 
     // An ACAS Xu-sized network (5 → 6 × 50 ReLU → 5) with seeded random weights.
     const wr = createRng(3);

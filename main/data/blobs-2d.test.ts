@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allInputs } from './inputs.ts';
 import {
   BLOBS_CLASS_SPACING,
   BLOBS_GROUP_SPACING,
@@ -42,8 +43,9 @@ describe('blobs-2d', () => {
   });
 
   it('is deterministic per seed', () => {
-    expect(makeBlobs2d(100, 10, 4).train.x).toEqual(makeBlobs2d(100, 10, 4).train.x);
-    expect(makeBlobs2d(100, 10, 4).train.x).not.toEqual(makeBlobs2d(100, 10, 5).train.x);
+    const inputs = (seed: number) => allInputs(makeBlobs2d(100, 10, seed).train);
+    expect(inputs(4)).toEqual(inputs(4));
+    expect(inputs(4)).not.toEqual(inputs(5));
   });
 
   it('puts classes of a group close and groups far apart', () => {
@@ -60,9 +62,11 @@ describe('blobs-2d', () => {
     const ds = makeBlobs2d(3000, 1000, 1);
     const means: Array<[number, number]> = Array.from({ length: 12 }, () => [0, 0]);
     const counts = classCounts(ds.train.y, 12);
+    const train = allInputs(ds.train);
+    const test = allInputs(ds.test);
     for (let i = 0; i < ds.train.n; i++) {
-      means[ds.train.y[i]][0] += ds.train.x[2 * i] / counts[ds.train.y[i]];
-      means[ds.train.y[i]][1] += ds.train.x[2 * i + 1] / counts[ds.train.y[i]];
+      means[ds.train.y[i]][0] += train[2 * i] / counts[ds.train.y[i]];
+      means[ds.train.y[i]][1] += train[2 * i + 1] / counts[ds.train.y[i]];
     }
     let nearest = Infinity;
     for (let i = 0; i < 12; i++)
@@ -72,7 +76,7 @@ describe('blobs-2d', () => {
     // bisector with another class exceeds ε.
     let certified = 0;
     for (let i = 0; i < ds.test.n; i++) {
-      const p: [number, number] = [ds.test.x[2 * i], ds.test.x[2 * i + 1]];
+      const p: [number, number] = [test[2 * i], test[2 * i + 1]];
       const own = means[ds.test.y[i]];
       let margin = Infinity;
       for (let j = 0; j < 12; j++) {

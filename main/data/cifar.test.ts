@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allInputs, isByteImages } from './inputs.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { loadCifar } from './cifar.ts';
 import { cifarRecords, tempDir, writeFile } from './test-fixtures.ts';
@@ -35,11 +36,14 @@ describe('CIFAR binary reader', () => {
     expect(ds.classNames[3]).toBe('cat');
     expect([...ds.train.y]).toEqual([3, 1, 9, 0]);
     expect([...ds.test.y]).toEqual([2]);
-    // Record 1 (label 1), pixel 5, channel c = (10 + 3c + 5) / 255.
+    // Record 1 (label 1), pixel 5, channel c: byte 10 + 3c + 5, standing for that / 255. The
+    // images stay bytes; reading them gives exactly the float32 of byte / 255.
     const o = 1 * 3072 + 5 * 3;
-    expect(ds.train.x[o]).toBeCloseTo(15 / 255, 6);
-    expect(ds.train.x[o + 1]).toBeCloseTo(18 / 255, 6);
-    expect(ds.train.x[o + 2]).toBeCloseTo(21 / 255, 6);
+    const x = ds.train.x;
+    if (!isByteImages(x)) throw new Error('CIFAR images should stay bytes');
+    expect([...x.bytes.subarray(o, o + 3)]).toEqual([15, 18, 21]);
+    const values = allInputs(ds.train);
+    expect([...values.subarray(o, o + 3)]).toEqual([15, 18, 21].map((b) => Math.fround(b / 255)));
     expect(ds.affinityPresets).toEqual([]);
   });
 

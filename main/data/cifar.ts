@@ -4,20 +4,20 @@
  *              names in batches.meta.txt.
  *   CIFAR-100: train.bin + test.bin, records of 1 coarse + 1 fine label byte + 3072 pixel bytes;
  *              names in coarse_label_names.txt / fine_label_names.txt.
- * Pixels are stored as three 32×32 planes (R, G, B); we convert to NHWC floats in [0, 1].
+ * Pixels are stored as three 32×32 planes (R, G, B); we interleave them into NHWC bytes
+ * (types.ts, ByteImages), standing for values in [0, 1].
  * With fine labels, CIFAR-100's coarse labels give the "superclasses" affinity preset (20 sets of
  * 5 fine ids), read from the data itself.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataError } from './data-error.ts';
+import { byteImages } from './inputs.ts';
 import type { RawDataset } from './raw-dataset.ts';
 import type { AffinityPreset, LoadOptions, Split } from './types.ts';
 
 const PIXELS = 32 * 32 * 3;
 const PLANE = 32 * 32;
-/** byte × (1/255) equals byte / 255 in float32 for every byte, and is faster than a lookup. */
-const INV_255 = 1 / 255;
 
 export type CifarVariant = 'cifar10' | 'cifar100';
 
@@ -83,7 +83,7 @@ function decodeInto(
   recordSize: number,
   labelByte: number,
   classes: number,
-  split: Split,
+  split: { x: Uint8Array; y: Int32Array },
   start: number,
 ): void {
   const { bytes, records } = parsed;
@@ -101,15 +101,11 @@ function decodeInto(
     const px = base + recordSize - PIXELS;
     let o = (start + r) * PIXELS;
     for (let p = 0; p < PLANE; p++, o += 3) {
-      x[o] = bytes[px + p] * INV_255;
-      x[o + 1] = bytes[px + PLANE + p] * INV_255;
-      x[o + 2] = bytes[px + 2 * PLANE + p] * INV_255;
+      x[o] = bytes[px + p];
+      x[o + 1] = bytes[px + PLANE + p];
+      x[o + 2] = bytes[px + 2 * PLANE + p];
     }
   }
-}
-
-function emptySplit(n: number): Split {
-  return { n, x: new Float32Array(n * PIXELS), y: new Int32Array(n) };
 }
 
 export function loadCifar(
@@ -162,14 +158,15 @@ export function loadCifar(
       parsed.set(f, p);
       return p;
     });
-    const split = emptySplit(parts.reduce((s, p) => s + p.records, 0));
+    const n = parts.reduce((s, p) => s + p.records, 0);
+    const rows = { x: new Uint8Array(n * PIXELS), y: new Int32Array(n) };
     let start = 0;
     for (const [k, f] of files.entries()) {
-      decodeInto(f, parts[k], recordSize, labelByte, classNames.length, split, start);
+      decodeInto(f, parts[k], recordSize, labelByte, classNames.length, rows, start);
       start += parts[k].records;
       progress({ phase: 'decoding', done: ++done, total });
     }
-    return split;
+    return { n, x: byteImages(rows.x, 3), y: rows.y };
   };
   const train = load(trainFiles);
   const test = load(testFiles);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allInputs } from './inputs.ts';
 import { loadCsv } from './csv.ts';
 import { tempDir, writeFile, formatError } from './test-fixtures.ts';
 
@@ -15,9 +16,9 @@ describe('CSV reader', () => {
     expect(ds.train.n).toBe(8);
     expect(ds.test.n).toBe(4);
     for (const s of [ds.train, ds.test])
-      for (let i = 0; i < s.n; i++) {
-        const a = s.x[2 * i];
-        expect(s.x[2 * i + 1]).toBe(a * 10);
+      for (let i = 0, x = allInputs(s); i < s.n; i++) {
+        const a = x[2 * i];
+        expect(x[2 * i + 1]).toBe(a * 10);
         expect(s.y[i]).toBe(a % 2 ? 0 : 1);
       }
   });
@@ -28,7 +29,7 @@ describe('CSV reader', () => {
     const test = writeFile(join(dir, 'test.csv'), '1,7,8\n');
     const ds = loadCsv(train, 0, { label: 0, testPath: test }, {});
     expect([...ds.train.y]).toEqual([2, 0, 1]);
-    expect([...ds.train.x]).toEqual([0.5, 0.25, 1.5, -2, 3, 0.4].map(Math.fround));
+    expect([...allInputs(ds.train)]).toEqual([0.5, 0.25, 1.5, -2, 3, 0.4].map(Math.fround));
     expect([...ds.test.y]).toEqual([1]);
     expect(ds.classNames).toEqual(['class 0', 'class 1', 'class 2']);
   });

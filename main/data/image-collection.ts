@@ -1,7 +1,8 @@
 /**
  * Shared loader of image-file collections (class folders, Tiny-ImageNet): stats the files, reads
  * the cache entry for their (paths, sizes, mtimes) if there is one, otherwise decodes every image
- * into a new entry (reporting progress) and commits it atomically, then fills the float splits.
+ * into a new entry (reporting progress) and commits it atomically, then fills the splits with the
+ * images' bytes (types.ts, ByteImages).
  * Images of one collection must all have the size of the first.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import {
 import { dataError } from './data-error.ts';
 import { decodeImage } from './image-codec.ts';
 import type { RawDataset } from './raw-dataset.ts';
+import { byteImages } from './inputs.ts';
 import { stratifiedSplit } from './split.ts';
 import type { AffinityPreset, LoadOptions, Split } from './types.ts';
 
@@ -81,6 +83,7 @@ export async function loadImageCollection(
       const splits = await fillSplits(
         count,
         imageSize,
+        channels,
         cached.labels,
         cached.parts,
         collection.classNames.length,
@@ -136,6 +139,7 @@ export async function loadImageCollection(
   const splits = await fillSplits(
     entries.length,
     imageSize,
+    channels,
     entry.labels,
     entry.parts,
     collection.classNames.length,
@@ -162,10 +166,11 @@ function finish(
   };
 }
 
-/** Converts bytes to floats in [0, 1] chunk by chunk, each image straight into its split slot. */
+/** Copies the images chunk by chunk, each straight into its slot in its split. */
 async function fillSplits(
   count: number,
   imageSize: number,
+  channels: number,
   labels: Int32Array,
   parts: Uint8Array,
   classes: number,
@@ -188,32 +193,23 @@ async function fillSplits(
   let nTrain = 0;
   let nTest = 0;
   for (let i = 0; i < count; i++) slot[i] = resolved[i] === 0 ? nTrain++ : nTest++;
-  const train: Split = {
-    n: nTrain,
-    x: new Float32Array(nTrain * imageSize),
-    y: new Int32Array(nTrain),
-  };
-  const test: Split = {
-    n: nTest,
-    x: new Float32Array(nTest * imageSize),
-    y: new Int32Array(nTest),
-  };
-  // byte × (1/255) rounds to the same float32 as byte / 255 for all 256 bytes.
-  const inv255 = 1 / 255;
+  const trainBytes = new Uint8Array(nTrain * imageSize);
+  const testBytes = new Uint8Array(nTest * imageSize);
+  const trainY = new Int32Array(nTrain);
+  const testY = new Int32Array(nTest);
   for (let firstImage = 0; firstImage < count; firstImage += CHUNK_IMAGES) {
     const n = Math.min(CHUNK_IMAGES, count - firstImage);
     const bytes = await readChunk(firstImage, n);
     for (let k = 0; k < n; k++) {
       const i = firstImage + k;
-      const target = resolved[i] === 0 ? train : test;
-      target.y[slot[i]] = labels[i];
-      const o = slot[i] * imageSize;
-      // Native uint8 → float32 copy, then an in-place scale while the image is still in cache:
-      // faster than converting element by element in one JavaScript loop.
-      target.x.set(bytes.subarray(k * imageSize, (k + 1) * imageSize), o);
-      const out = target.x;
-      for (let p = o, end = o + imageSize; p < end; p++) out[p] *= inv255;
+      const isTrain = resolved[i] === 0;
+      (isTrain ? trainY : testY)[slot[i]] = labels[i];
+      const image = bytes.subarray(k * imageSize, (k + 1) * imageSize);
+      (isTrain ? trainBytes : testBytes).set(image, slot[i] * imageSize);
     }
   }
-  return { train, test };
+  return {
+    train: { n: nTrain, x: byteImages(trainBytes, channels), y: trainY },
+    test: { n: nTest, x: byteImages(testBytes, channels), y: testY },
+  };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { loadImageFolder } from './image-folder.ts';
-import type { LoadProgress } from './types.ts';
+import { isByteImages } from './inputs.ts';
+import type { LoadProgress, Split } from './types.ts';
 import { jpegBytes, pngBytes, rgbImage, sameBytes, tempDir, writeFile } from './test-fixtures.ts';
 
 const COLOURS: Array<[number, number, number]> = [
@@ -21,6 +22,12 @@ function makeFolder(root: string, perClass = 6): void {
       else writeFile(join(root, name, `img${i}.png`), pngBytes(rgb, 8, 8));
     }
   });
+}
+
+/** Image sets keep their pixels as bytes (types.ts). */
+function pixels(s: Split): Uint8Array {
+  if (!isByteImages(s.x)) throw new Error('image folders should load as bytes');
+  return s.x.bytes;
 }
 
 async function expectFormatError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -46,14 +53,14 @@ describe('image folders', () => {
       for (let i = 0; i < s.n; i++) {
         const c = s.y[i];
         // The first pixel carries the class colour (JPEG within a few levels).
-        expect(Math.abs(s.x[i * 192] * 255 - COLOURS[c][0])).toBeLessThan(12);
-        expect(Math.abs(s.x[i * 192 + 2] * 255 - COLOURS[c][2])).toBeLessThan(12);
+        expect(Math.abs(pixels(s)[i * 192] - COLOURS[c][0])).toBeLessThan(12);
+        expect(Math.abs(pixels(s)[i * 192 + 2] - COLOURS[c][2])).toBeLessThan(12);
       }
     expect([...ds.test.y].sort()).toEqual([0, 0, 1, 1, 2, 2]);
     const again = await loadImageFolder(root, 0, { cacheDir: tempDir() });
-    expect(sameBytes(again.test.x, ds.test.x)).toBe(true);
+    expect(sameBytes(pixels(again.test), pixels(ds.test))).toBe(true);
     const other = await loadImageFolder(root, 1, { cacheDir: tempDir() });
-    expect(sameBytes(other.test.x, ds.test.x)).toBe(false);
+    expect(sameBytes(pixels(other.test), pixels(ds.test))).toBe(false);
   });
 
   it('decodes once, then reads the cache; a changed file invalidates it', async () => {
@@ -72,7 +79,7 @@ describe('image folders', () => {
     const second = await loadImageFolder(root, 0, { cacheDir, onProgress: (p) => phases.push(p) });
     expect(phases.map((p) => p.phase)).not.toContain('decoding');
     expect(phases.map((p) => p.phase)).toContain('reading cache');
-    expect(sameBytes(second.train.x, first.train.x)).toBe(true);
+    expect(sameBytes(pixels(second.train), pixels(first.train))).toBe(true);
     expect(second.train.y).toEqual(first.train.y);
 
     // Overwrite one image with another colour (new size/mtime) → a fresh decode sees it.
@@ -83,7 +90,7 @@ describe('image folders', () => {
     const third = await loadImageFolder(root, 0, { cacheDir, onProgress: (p) => phases.push(p) });
     expect(phases.map((p) => p.phase)).toContain('decoding');
     const all = [third.train, third.test];
-    const blackFound = all.some((s) => [...s.y].some((c, i) => c === 0 && s.x[i * 192] * 255 < 10));
+    const blackFound = all.some((s) => [...s.y].some((c, i) => c === 0 && pixels(s)[i * 192] < 10));
     expect(blackFound).toBe(true);
   });
 
@@ -95,7 +102,7 @@ describe('image folders', () => {
     const [entry] = readdirSync(cacheDir);
     truncateSync(join(cacheDir, entry), 100);
     const second = await loadImageFolder(root, 0, { cacheDir });
-    expect(sameBytes(second.train.x, first.train.x)).toBe(true);
+    expect(sameBytes(pixels(second.train), pixels(first.train))).toBe(true);
   });
 
   it('uses a given train/test split', async () => {

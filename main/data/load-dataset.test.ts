@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { RelaxCertError } from '../../shared/errors.ts';
+import { allInputs, isByteImages } from './inputs.ts';
 import { builtinDatasets, inspectDataset, loadDataset } from './load-dataset.ts';
 import {
   cifarRecords,
@@ -47,7 +48,7 @@ describe('loadDataset', () => {
       seed: 2,
       normalize: 'standardize',
     });
-    for (const { mean, std } of channelMoments(ds.train.x, 3)) {
+    for (const { mean, std } of channelMoments(allInputs(ds.train), 3)) {
       expect(mean).toBeCloseTo(0, 4);
       expect(std).toBeCloseTo(1, 3);
     }
@@ -60,10 +61,40 @@ describe('loadDataset', () => {
     });
     const png = PNG.sync.read(Buffer.from(ds.thumbnail?.('test', 5) ?? new Uint8Array()));
     expect([png.width, png.height]).toEqual([32, 32]);
+    const rawTest = allInputs(raw.test);
     for (const p of [0, 100, 517, 1023])
       for (let c = 0; c < 3; c++)
-        expect(png.data[p * 4 + c]).toBe(Math.round(raw.test.x[5 * 3072 + p * 3 + c] * 255));
+        expect(png.data[p * 4 + c]).toBe(Math.round(rawTest[5 * 3072 + p * 3 + c] * 255));
     expect(() => ds.thumbnail?.('test', 24)).toThrow(RelaxCertError);
+  });
+
+  it('standardises image bytes through their table, both splits with the training statistics', async () => {
+    const dir = tempDir();
+    writeFile(join(dir, 'data_batch_1.bin'), cifarRecords([[1], [2], [5]]));
+    writeFile(join(dir, 'test_batch.bin'), cifarRecords([[3], [7]]));
+    const ds = await loadDataset({ kind: 'cifar10', path: dir, normalize: 'standardize' });
+    const raw = await loadDataset({ kind: 'cifar10', path: dir, normalize: 'none' });
+    const train = raw.train.x;
+    const test = raw.test.x;
+    if (!isByteImages(train) || !isByteImages(test)) throw new Error('CIFAR should load as bytes');
+    // Expected statistics straight from the bytes, in float64.
+    const expected = channelMoments(
+      Float32Array.from(train.bytes, (b) => b / 255),
+      3,
+    );
+    for (const { mean, std } of channelMoments(allInputs(ds.train), 3)) {
+      expect(mean).toBeCloseTo(0, 5);
+      expect(std).toBeCloseTo(1, 5);
+    }
+    const values = allInputs(ds.test);
+    for (let k = 0; k < test.bytes.length; k += 97) {
+      const { mean, std } = expected[k % 3];
+      expect(values[k]).toBeCloseTo((test.bytes[k] / 255 - mean) / std, 5);
+    }
+    // The thumbnail is the stored picture, whatever the normalisation.
+    const png = PNG.sync.read(Buffer.from(ds.thumbnail?.('test', 1) ?? new Uint8Array()));
+    for (let p = 0; p < 1024; p++)
+      for (let c = 0; c < 3; c++) expect(png.data[p * 4 + c]).toBe(test.bytes[3072 + p * 3 + c]);
   });
 
   it("scales tabular features to [0, 1] with 'unit'", async () => {
@@ -77,8 +108,8 @@ describe('loadDataset', () => {
       let lo = Infinity;
       let hi = -Infinity;
       for (let i = 0; i < ds.train.n; i++) {
-        lo = Math.min(lo, ds.train.x[2 * i + c]);
-        hi = Math.max(hi, ds.train.x[2 * i + c]);
+        lo = Math.min(lo, allInputs(ds.train)[2 * i + c]);
+        hi = Math.max(hi, allInputs(ds.train)[2 * i + c]);
       }
       expect(lo).toBeCloseTo(0, 6);
       expect(hi).toBeCloseTo(1, 6);

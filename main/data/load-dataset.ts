@@ -13,6 +13,7 @@ import { detectCifar, loadCifar } from './cifar.ts';
 import { loadCsv } from './csv.ts';
 import { encodePng } from './image-codec.ts';
 import { loadImageFolder } from './image-folder.ts';
+import { isByteImages } from './inputs.ts';
 import { applyStats, computeStats, type NormStats } from './normalize.ts';
 import { loadNpy } from './npy.ts';
 import { classCounts, sizeOf, type RawDataset } from './raw-dataset.ts';
@@ -113,11 +114,15 @@ function thumbnailer(raw: RawDataset, stats: NormStats): LoadedDataset['thumbnai
         'NOT_FOUND',
         `no point ${index} in the ${split} split (it has ${s.n})`,
       );
-    const bytes = new Uint8Array(pixels);
     const base = index * pixels;
+    const x = s.x;
+    // Image bytes are the picture itself; float images are mapped back to [0, 1] first.
+    if (isByteImages(x))
+      return encodePng(x.bytes.subarray(base, base + pixels), width, height, channels);
+    const bytes = new Uint8Array(pixels);
     for (let p = 0; p < pixels; p++) {
       const c = p % channels;
-      const v = s.x[base + p] * stats.scale[c] + stats.offset[c];
+      const v = x[base + p] * stats.scale[c] + stats.offset[c];
       bytes[p] = Math.round(255 * Math.min(1, Math.max(0, v)));
     }
     return encodePng(bytes, width, height, channels);

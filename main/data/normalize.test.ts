@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { allInputs, byteImages } from './inputs.ts';
 import { applyStats, computeStats } from './normalize.ts';
 import { createRng } from './rng.ts';
+import type { ByteImages } from './types.ts';
 
 function naive(x: Float32Array, channels: number) {
   const rows = x.length / channels;
@@ -56,4 +58,25 @@ describe('normalisation', () => {
     applyStats(split, stats);
     expect([...split.x]).toEqual([0, 0, 0.5, 0.5, 1, 1]);
   });
+
+  for (const channels of [1, 3, 4])
+    it(`standardises image bytes (${channels} channel(s)) as it does their float32 values`, () => {
+      const rng = createRng(40 + channels);
+      const bytes = Uint8Array.from({ length: 3000 * channels }, (_, k) =>
+        Math.min(255, 40 * (k % channels) + rng.int(60)),
+      );
+      const asBytes = { n: 3000, x: byteImages(bytes, channels), y: new Int32Array(3000) };
+      const asFloats = { ...asBytes, x: Float32Array.from(bytes, (b) => b / 255) };
+      const stats = computeStats('standardize', asBytes, channels, true);
+      const reference = computeStats('standardize', asFloats, channels, true);
+      for (let c = 0; c < channels; c++) {
+        expect(stats.offset[c]).toBeCloseTo(reference.offset[c], 9);
+        expect(stats.scale[c]).toBeCloseTo(reference.scale[c], 9);
+      }
+      const table = (asBytes.x as ByteImages).table;
+      applyStats(asBytes, stats);
+      applyStats(asFloats, stats);
+      expect(allInputs(asBytes)).toEqual(asFloats.x);
+      expect(table[255]).toBe(Math.fround(1)); // a new table: the old one is left as it was
+    });
 });

@@ -5,8 +5,10 @@
  *                 training split's per-feature minimum and maximum;
  *   'standardize' (x − mean) / std with the training split's per-channel mean and std.
  * Statistics always come from the training split, so the test split sees no test information.
+ * Image bytes (types.ts) are normalised by rewriting their byte → value table, not their pixels.
  */
-import type { Split } from './types.ts';
+import { isByteImages } from './inputs.ts';
+import type { ByteImages, Split } from './types.ts';
 
 export type NormalizeMode = 'none' | 'unit' | 'standardize';
 
@@ -29,6 +31,11 @@ export function computeStats(
   const stats = identityStats(channels);
   if (mode === 'none' || (mode === 'unit' && isImage) || train.n === 0) return stats;
   const x = train.x;
+  if (isByteImages(x)) {
+    // Byte inputs are images, so the mode here is 'standardize'.
+    const { sum, sum2 } = byteSums(x);
+    return fromSums(sum, sum2, x.bytes.length / channels);
+  }
   if (mode === 'unit') {
     const min = new Float64Array(channels).fill(Infinity);
     const max = new Float64Array(channels).fill(-Infinity);
@@ -44,8 +51,12 @@ export function computeStats(
     return stats;
   }
   const { sum, sum2 } = channels === 3 ? sums3(x) : sumsGeneric(x, channels);
-  const count = x.length / channels;
-  for (let c = 0; c < channels; c++) {
+  return fromSums(sum, sum2, x.length / channels);
+}
+
+function fromSums(sum: Float64Array, sum2: Float64Array, count: number): NormStats {
+  const stats = identityStats(sum.length);
+  for (let c = 0; c < sum.length; c++) {
     const mean = sum[c] / count;
     const variance = Math.max(0, sum2[c] / count - mean * mean);
     const std = Math.sqrt(variance);
@@ -53,6 +64,46 @@ export function computeStats(
     stats.scale[c] = std > 1e-12 ? std : 1;
   }
   return stats;
+}
+
+/** Per-channel sums from a histogram of the bytes: exact, and one cheap pass. */
+function byteSums(x: ByteImages): { sum: Float64Array; sum2: Float64Array } {
+  const { bytes, channels, table } = x;
+  const counts = new Float64Array(channels * 256);
+  if (channels === 3) {
+    const c0 = new Uint32Array(256);
+    const c1 = new Uint32Array(256);
+    const c2 = new Uint32Array(256);
+    // Counts in Uint32 blocks (a block holds under 2^32 pixels per channel), summed in Float64.
+    const block = 3 * 2 ** 30;
+    for (let k0 = 0; k0 < bytes.length; k0 += block) {
+      const end = Math.min(bytes.length, k0 + block);
+      for (let k = k0; k < end; k += 3) {
+        c0[bytes[k]]++;
+        c1[bytes[k + 1]]++;
+        c2[bytes[k + 2]]++;
+      }
+      for (let b = 0; b < 256; b++) {
+        counts[b] += c0[b];
+        counts[256 + b] += c1[b];
+        counts[512 + b] += c2[b];
+      }
+      c0.fill(0);
+      c1.fill(0);
+      c2.fill(0);
+    }
+  } else {
+    for (let k = 0; k < bytes.length; k++) counts[(k % channels) * 256 + bytes[k]]++;
+  }
+  const sum = new Float64Array(channels);
+  const sum2 = new Float64Array(channels);
+  for (let c = 0; c < channels; c++)
+    for (let b = 0; b < 256; b++) {
+      const v = table[c * 256 + b];
+      sum[c] += counts[c * 256 + b] * v;
+      sum2[c] += counts[c * 256 + b] * v * v;
+    }
+  return { sum, sum2 };
 }
 
 // Float64 partial sums per block of rows keep the rounding error small on 180M values.
@@ -115,9 +166,15 @@ function sumsGeneric(x: Float32Array, channels: number): { sum: Float64Array; su
 export function applyStats(split: Split, stats: NormStats): void {
   const channels = stats.offset.length;
   if (stats.offset.every((o) => o === 0) && stats.scale.every((v) => v === 1)) return;
-  const x = split.x;
   const offset = Float32Array.from(stats.offset);
   const inv = Float32Array.from(stats.scale, (v) => 1 / v);
+  const x = split.x;
+  if (isByteImages(x)) {
+    // A new table, never an edit of one the other split may share; same arithmetic as below.
+    const table = x.table.map((v, k) => (v - offset[k >> 8]) * inv[k >> 8]);
+    split.x = { ...x, table };
+    return;
+  }
   if (channels === 3) {
     const [o0, o1, o2] = offset;
     const [i0, i1, i2] = inv;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allInputs } from './inputs.ts';
 import { loadNpy, parseNpy } from './npy.ts';
 import { npyBytes, tempDir, writeFile, formatError } from './test-fixtures.ts';
 
@@ -21,9 +22,9 @@ describe('.npy reader', () => {
       const ds = loadNpy(path, 0, { classNames: 'a,b,c' }, {});
       expect(ds.classNames).toEqual(['a', 'b', 'c']);
       expect(ds.inputShape).toEqual([2]);
-      expect([...ds.train.x]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect([...allInputs(ds.train)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       expect([...ds.train.y]).toEqual([0, 1, 2, 1]);
-      expect([...ds.test.x]).toEqual([8, 9]);
+      expect([...allInputs(ds.test)]).toEqual([8, 9]);
     }
   });
 
@@ -39,9 +40,9 @@ describe('.npy reader', () => {
     expect(ds.train.n).toBe(4);
     // Image k holds bytes 12k .. 12k + 11 and has label floor(k / 3).
     for (const split of [ds.train, ds.test])
-      for (let i = 0; i < split.n; i++) {
-        const k = Math.round((split.x[i * 12] * 255) / 12);
-        for (let j = 0; j < 12; j++) expect(split.x[i * 12 + j]).toBeCloseTo((12 * k + j) / 255, 6);
+      for (let i = 0, x = allInputs(split); i < split.n; i++) {
+        const k = Math.round((x[i * 12] * 255) / 12);
+        for (let j = 0; j < 12; j++) expect(x[i * 12 + j]).toBeCloseTo((12 * k + j) / 255, 6);
         expect(split.y[i]).toBe(Math.floor(k / 3));
       }
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allInputs } from './inputs.ts';
 import { makeShapes32 } from './shapes-32.ts';
 import { sameBytes } from './test-fixtures.ts';
 
@@ -30,15 +31,16 @@ describe('shapes-32', () => {
     const byColour = ds.affinityPresets.find((p) => p.name === 'by colour');
     expect(byShape?.sets[1]).toEqual([4, 5, 6, 7]);
     expect(byColour?.sets[2]).toEqual([2, 6, 10]);
-    expect(ds.train.x.length).toBe(120 * 3072);
-    expect(ds.train.x.reduce((m, v) => Math.min(m, v), Infinity)).toBeGreaterThanOrEqual(0);
-    expect(ds.train.x.reduce((m, v) => Math.max(m, v), -Infinity)).toBeLessThanOrEqual(1);
+    const x = allInputs(ds.train);
+    expect(x.length).toBe(120 * 3072);
+    expect(x.reduce((m, v) => Math.min(m, v), Infinity)).toBeGreaterThanOrEqual(0);
+    expect(x.reduce((m, v) => Math.max(m, v), -Infinity)).toBeLessThanOrEqual(1);
   });
 
   it('draws the colour its class names', () => {
     const ds = makeShapes32(240, 0, 3);
     for (let i = 0; i < ds.train.n; i++) {
-      const [r, g, b] = meanColour(ds.train.x, i);
+      const [r, g, b] = meanColour(allInputs(ds.train), i);
       const colour = ds.train.y[i] % 4;
       if (colour === 0) expect(r).toBeGreaterThan(Math.max(g, b) + 0.3);
       if (colour === 1) expect(g).toBeGreaterThan(Math.max(r, b) + 0.3);
@@ -49,13 +51,12 @@ describe('shapes-32', () => {
 
   it('is deterministic per seed and varies between images', () => {
     const a = makeShapes32(50, 10, 7);
-    expect(sameBytes(a.train.x, makeShapes32(50, 10, 7).train.x)).toBe(true);
-    expect(sameBytes(a.train.x, makeShapes32(50, 10, 8).train.x)).toBe(false);
+    expect(sameBytes(allInputs(a.train), allInputs(makeShapes32(50, 10, 7).train))).toBe(true);
+    expect(sameBytes(allInputs(a.train), allInputs(makeShapes32(50, 10, 8).train))).toBe(false);
     // Two images of the same class differ (position, size, noise).
     const same = [...a.train.y].findIndex((c, k) => k > 0 && c === a.train.y[0]);
-    const d = a.train.x
-      .subarray(0, 3072)
-      .reduce((s, v, k) => s + Math.abs(v - a.train.x[same * 3072 + k]), 0);
+    const x = allInputs(a.train);
+    const d = x.subarray(0, 3072).reduce((s, v, k) => s + Math.abs(v - x[same * 3072 + k]), 0);
     expect(d).toBeGreaterThan(50);
   });
 });

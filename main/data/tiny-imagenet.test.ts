@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allInputs } from './inputs.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { loadTinyImagenet } from './tiny-imagenet.ts';
 import { jpegBytes, rgbImage, tempDir, writeFile } from './test-fixtures.ts';
@@ -39,8 +40,9 @@ describe('Tiny-ImageNet layout', () => {
     expect(ds.train.n).toBe(6);
     expect([...ds.test.y]).toEqual([1, 0]);
     // Test image 0 is blue (class n01 = 1).
-    expect(ds.test.x[2]).toBeGreaterThan(0.7);
-    expect(ds.test.x[0]).toBeLessThan(0.2);
+    const x = allInputs(ds.test);
+    expect(x[2]).toBeGreaterThan(0.7);
+    expect(x[0]).toBeLessThan(0.2);
   });
 
   it('names the annotation line of an unknown class', async () => {

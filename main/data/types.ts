@@ -1,15 +1,31 @@
 /**
- * What every dataset reader and generator produces. Inputs are row-major float32 in NHWC order
- * for images (so a batch is `x.subarray(i * size, (i + n) * size)` with `size` the product of
- * `inputShape`), already normalised as the spec asked; labels are class ids.
+ * What every dataset reader and generator produces. Inputs are row-major (NHWC for images),
+ * already normalised as the spec asked; labels are class ids. Read inputs only through
+ * main/data/inputs.ts, which handles both forms below.
  */
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
+
+/**
+ * Image inputs kept as their 8-bit pixels: a quarter of the memory of float32, and a cached set
+ * loads without a conversion pass (docs/PERFORMANCE.md, "64×64 images"). Batches are converted
+ * when they are assembled.
+ */
+export interface ByteImages {
+  /** n × prod(inputShape) pixel bytes, row-major NHWC. */
+  bytes: Uint8Array;
+  channels: number;
+  /** channels × 256 values: byte b of channel c stands for table[c * 256 + b]. */
+  table: Float32Array;
+}
+
+/** Float32 features (tabular and generated sets) or image bytes. */
+export type Inputs = Float32Array | ByteImages;
 
 export interface Split {
   /** Number of points. */
   n: number;
-  /** n × prod(inputShape) features, row-major. */
-  x: Float32Array;
+  /** n × prod(inputShape) inputs, row-major. */
+  x: Inputs;
   /** n labels in [0, classNames.length). */
   y: Int32Array;
 }

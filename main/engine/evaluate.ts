@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import { rowsOf } from '../data/inputs.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { writeEvalArtifacts } from '../store/eval-artifacts.ts';
 import {
@@ -154,7 +155,7 @@ export async function evaluationArtifacts(
     inputShape: [...plan.inputShape],
     logitSlack: logitSlack(maxAbs, sound.numLinearLayers, { maxFanIn: sound.maxFanIn }),
   };
-  if (features <= 16) artifacts.inputs = Float32Array.from(test.x.subarray(0, test.n * features));
+  if (features <= 16) artifacts.inputs = rowsOf(test, 0, test.n, features).slice();
   return artifacts;
 }
 

@@ -13,6 +13,8 @@ import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import { clusters } from '../testing/synthetic.ts';
 import { Rng } from '../rng.ts';
+import { predictLogits } from '../train/epoch-metrics.ts';
+import { allInputs, byteImages } from '../../data/inputs.ts';
 import { useBackend } from '../testing/use-backend.ts';
 
 const dirs: string[] = [];
@@ -64,6 +66,12 @@ describe('data-parallel training (two WASM replicas)', () => {
         const d = a.data.reduce((mx, v, j) => Math.max(mx, Math.abs(v - mine[i].data[j])), 0);
         expect(d).toBeLessThan(1e-4);
       });
+      // Logits on both replicas, the helper's half sent as image bytes, equal this thread's.
+      const n = 21;
+      const bytes = Uint8Array.from({ length: n * 3 }, () => rng.nextU32() & 255);
+      const split = { n, x: byteImages(bytes, 3), y: new Int32Array(n) };
+      const both = await dp.predict(net, split, 4);
+      expect(both).toEqual(predictLogits(net, { ...split, x: allInputs(split) }));
     } finally {
       await dp.close();
       net.dispose();

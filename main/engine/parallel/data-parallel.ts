@@ -13,6 +13,8 @@ import type { Network, NamedArray } from '../model/network.ts';
 import type { Adam } from '../train/adam.ts';
 import { lossGradients } from './half-step.ts';
 import { predictLogits } from '../train/epoch-metrics.ts';
+import { sliceSplit } from '../../data/inputs.ts';
+import type { Split } from '../../data/types.ts';
 import { waitFor, writeGradients } from './gradient-exchange.ts';
 import type { Layout } from './gradient-exchange.ts';
 import { CTRL, SCALAR } from './replica-protocol.ts';
@@ -137,23 +139,22 @@ export class DataParallel {
    * Logits of n points, the first half here and the second half on the helper at the same
    * time (call sync() first so the helper has the weights).
    */
-  async predict(net: Network, x: Float32Array, n: number, batch = 2048): Promise<Float32Array> {
+  async predict(net: Network, split: Split, batch = 2048): Promise<Float32Array> {
     const c = net.plan.numClasses;
-    const size = x.length / n;
+    const n = split.n;
+    const size = net.plan.inputShape.reduce((a, b) => a * b, 1);
     const n0 = Math.ceil(n / 2);
     const n1 = n - n0;
     const mine = new Float32Array(n * c);
     if (n1 === 0) {
-      mine.set(predictLogits(net, { n, x, y: new Int32Array(n) }, batch));
+      mine.set(predictLogits(net, split, batch));
       return mine;
     }
     const theirs = this.request(
-      { type: 'predict', x: x.slice(n0 * size, n * size), n: n1, batch },
+      { type: 'predict', split: sliceSplit(split, n0, n, size), batch },
       'predicted',
     );
-    mine.set(
-      predictLogits(net, { n: n0, x: x.subarray(0, n0 * size), y: new Int32Array(n0) }, batch),
-    );
+    mine.set(predictLogits(net, { ...split, n: n0 }, batch));
     const reply = await theirs;
     if (reply.type !== 'predicted') throw new RelaxCertError('INTERNAL', 'unexpected helper reply');
     mine.set(reply.logits, n0 * c);

@@ -100,8 +100,7 @@ try {
           adam.step = message.adamStep;
           post({ type: 'synced' });
         } else if (message.type === 'predict') {
-          const { x, n, batch } = message;
-          const logits = predictLogits(net, { n, x, y: new Int32Array(n) }, batch);
+          const logits = predictLogits(net, message.split, message.batch);
           port.postMessage({ type: 'predicted', logits } satisfies FromHelper, [
             logits.buffer as ArrayBuffer,
           ]);

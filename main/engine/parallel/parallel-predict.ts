@@ -50,8 +50,7 @@ export async function parallelLogits(
   });
   try {
     await dp.sync(net, adam);
-    const size = net.plan.inputShape.reduce((a, b) => a * b, 1);
-    return await dp.predict(net, split.x.subarray(0, split.n * size), split.n);
+    return await dp.predict(net, split);
   } finally {
     await dp.close();
   }

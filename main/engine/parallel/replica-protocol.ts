@@ -13,6 +13,7 @@ import type { LayerPlan } from '../model/layer-plan.ts';
 import type { NamedArray } from '../model/network.ts';
 import type { AdamBuffers } from '../train/adam.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { Split } from '../../data/types.ts';
 
 /** Int32 control words. */
 export const CTRL = {
@@ -70,7 +71,7 @@ export type ToHelper =
   | { type: 'sync'; arrays: NamedArray[]; adamStep: number }
   | { type: 'export' }
   /** Logits of n points (inference on the second core, e.g. for evaluation). */
-  | { type: 'predict'; x: Float32Array; n: number; batch: number };
+  | { type: 'predict'; split: Split; batch: number };
 
 export type FromHelper =
   | { type: 'ready' }

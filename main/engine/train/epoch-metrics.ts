@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { certify, computeMetrics, toCertGuarantee } from '../../../shared/certify/index.ts';
 import type { CertMetrics } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
+import { rowsOf } from '../../data/inputs.ts';
 import type { Split } from '../../data/types.ts';
 import type { Network } from '../model/network.ts';
 
@@ -17,10 +18,7 @@ export function predictLogits(net: Network, split: Split, batchSize = 512): Floa
   for (let start = 0; start < split.n; start += batchSize) {
     const m = Math.min(batchSize, split.n - start);
     const logits = tf.tidy(() => {
-      const x = tf.tensor(split.x.subarray(start * size, (start + m) * size), [
-        m,
-        ...net.plan.inputShape,
-      ]);
+      const x = tf.tensor(rowsOf(split, start, m, size), [m, ...net.plan.inputShape]);
       return net.forward(x);
     });
     out.set(logits.dataSync() as Float32Array, start * c);

@@ -8,6 +8,8 @@ import type { TrainHooks, TrainRequest } from './trainer.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import type { ExperimentConfig, Guarantee } from '../../../shared/config/experiment.ts';
 import { clusters } from '../testing/synthetic.ts';
+import { allInputs, byteImages } from '../../data/inputs.ts';
+import type { ByteImages, Split } from '../../data/types.ts';
 import { useBackend } from '../testing/use-backend.ts';
 
 const dirs: string[] = [];
@@ -52,10 +54,10 @@ function hooks(epochs: EpochMetrics[], tensors: number[]): TrainHooks {
   };
 }
 
-async function run(req: Omit<TrainRequest, 'dataset' | 'runId'>) {
+async function run(req: Omit<TrainRequest, 'dataset' | 'runId'>, data = dataset) {
   const epochs: EpochMetrics[] = [];
   const tensors: number[] = [];
-  const result = await train({ ...req, runId: 'r', dataset }, hooks(epochs, tensors));
+  const result = await train({ ...req, runId: 'r', dataset: data }, hooks(epochs, tensors));
   const arrays = result.net ? await result.net.exportArrays() : [];
   result.net?.dispose();
   return { result, epochs, tensors, arrays };
@@ -77,6 +79,35 @@ describe.each(['wasm', 'cpu'] as const)('training on %s', (backend) => {
     expect(epochs[3].cleanAccuracy).toBeGreaterThanOrEqual(epochs[3].vra);
     expect(new Set(tensors).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('image bytes', () => {
+  it('train exactly as the float32 values they stand for', async () => {
+    await useBackend('wasm');
+    // The clusters as 2×2 RGB "images", quantised to bytes with a per-channel table.
+    const floats = clusters({ classes: 6, inputShape: [2, 2, 3], trainSize: 240, testSize: 96 });
+    const toBytes = (s: Split): Split => {
+      const bytes = Uint8Array.from(allInputs(s), (v) =>
+        Math.max(0, Math.min(255, Math.round((v + 1.5) * 80))),
+      );
+      const images = byteImages(bytes, 3);
+      images.table = images.table.map((_, k) => ((k & 255) + 0.1 * (k >> 8)) / 80 - 1.5);
+      return { n: s.n, x: images, y: s.y };
+    };
+    const asBytes = { ...floats, train: toBytes(floats.train), test: toBytes(floats.test) };
+    // The values the bytes stand for, computed here, not by the code under test.
+    const toFloats = (s: Split): Split => {
+      const { bytes, table } = s.x as ByteImages;
+      return { ...s, x: Float32Array.from(bytes, (v, k) => table[(k % 3) * 256 + v]) };
+    };
+    const asFloats = { ...floats, train: toFloats(asBytes.train), test: toFloats(asBytes.test) };
+    const a = await run({ runDir: await runDir(), config: config(2), resume: false }, asBytes);
+    const b = await run({ runDir: await runDir(), config: config(2), resume: false }, asFloats);
+    const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSecond: 0 });
+    expect(a.epochs.map(strip)).toEqual(b.epochs.map(strip));
+    expect(a.epochs[1].cleanAccuracy).toBeGreaterThan(0.5);
+    a.arrays.forEach((x, i) => expect(x.data).toEqual(b.arrays[i].data));
   });
 });
 

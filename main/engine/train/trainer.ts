@@ -11,7 +11,8 @@ import { nativeKernels } from '../native/load.ts';
 import type { ArchitectureSpec, ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
-import type { LoadedDataset, Split } from '../../data/types.ts';
+import { gatherRows } from '../../data/inputs.ts';
+import type { LoadedDataset } from '../../data/types.ts';
 import { buildLayerPlan, isConvolutional } from '../model/layer-plan.ts';
 import { Network } from '../model/network.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
@@ -81,20 +82,6 @@ export function planKey(config: ExperimentConfig, dataset: LoadedDataset): strin
     input: dataset.inputShape,
     classes: dataset.classNames.length,
   });
-}
-
-function copyBatch(
-  split: Split,
-  order: Int32Array,
-  start: number,
-  m: number,
-  size: number,
-  out: Float32Array,
-): void {
-  for (let r = 0; r < m; r++) {
-    const i = order[start + r];
-    out.set(split.x.subarray(i * size, (i + 1) * size), r * size);
-  }
 }
 
 export function validateTraining(config: ExperimentConfig): void {
@@ -262,7 +249,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         const batchStart = performance.now();
         const start = b * bs;
         const m = Math.min(bs, train.n - start);
-        copyBatch(train, order, start, m, size, xBuf);
+        gatherRows(train, order, start, m, size, xBuf);
         for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
         const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
         if (!Number.isFinite(loss)) {
@@ -296,7 +283,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         eps,
         helper === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
           ? undefined
-          : (s) => helper.predict(net, s.x.subarray(0, s.n * size), s.n),
+          : (s) => helper.predict(net, s),
       );
       const em: EpochMetrics = {
         epoch: epoch + 1,
