@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../main/engine/backend.ts';
-import { buildLayerPlan } from '../main/engine/model/layer-plan.ts';
+import { buildLayerPlan } from '../shared/config/layer-plan.ts';
 import { Network } from '../main/engine/model/network.ts';
 import { Adam } from '../main/engine/train/adam.ts';
 import { headSpec, makeGloroHead } from '../main/engine/heads/gloro-head.ts';

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../main/engine/backend.ts';
 import type { BackendChoice } from '../main/engine/backend.ts';
-import { buildLayerPlan } from '../main/engine/model/layer-plan.ts';
+import { buildLayerPlan } from '../shared/config/layer-plan.ts';
 import type { ArchitectureSpec, Guarantee } from '../shared/config/experiment.ts';
 import { Network } from '../main/engine/model/network.ts';
 import { headSpec, makeGloroHead } from '../main/engine/heads/gloro-head.ts';

@@ -16,8 +16,8 @@ import {
   lipschitzMatrix,
   logitSlack,
 } from './bounds/index.ts';
-import { buildLayerPlan } from './model/layer-plan.ts';
-import type { LayerPlan } from './model/layer-plan.ts';
+import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
+import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
 import { loadCheckpoint } from '../store/checkpoint-file.ts';

@@ -10,7 +10,7 @@ import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
-import { buildLayerPlan } from '../engine/model/layer-plan.ts';
+import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import { loadCheckpoint } from '../store/checkpoint-file.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Network } from './network.ts';
-import { buildLayerPlan } from './layer-plan.ts';
+import { buildLayerPlan } from '../../../shared/config/layer-plan.ts';
 import type { ArchitectureSpec, Guarantee } from '../../../shared/config/experiment.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
 import { gloroCrossEntropy, tradesLoss } from '../train/losses.ts';

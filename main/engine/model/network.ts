@@ -12,7 +12,7 @@ import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
-import type { LayerPlan, LayerSpec } from './layer-plan.ts';
+import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
 
 interface LinearParams {
   index: number;

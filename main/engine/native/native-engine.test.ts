@@ -18,7 +18,7 @@ import { useBackend } from '../testing/use-backend.ts';
 import { clusters } from '../testing/synthetic.ts';
 import { defaultReplicas, train } from '../train/trainer.ts';
 import { selectBackend } from '../backend.ts';
-import { buildLayerPlan } from '../model/layer-plan.ts';
+import { buildLayerPlan } from '../../../shared/config/layer-plan.ts';
 import { Network } from '../model/network.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataParallel } from './data-parallel.ts';
 import { Network } from '../model/network.ts';
-import { buildLayerPlan } from '../model/layer-plan.ts';
+import { buildLayerPlan } from '../../../shared/config/layer-plan.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
 import { Adam } from '../train/adam.ts';
 import { makeTrainStep, train } from '../train/trainer.ts';

@@ -9,7 +9,7 @@
  */
 import type { BackendChoice } from '../backend.ts';
 import type { HeadSpec } from '../heads/gloro-head.ts';
-import type { LayerPlan } from '../model/layer-plan.ts';
+import type { LayerPlan } from '../../../shared/config/layer-plan.ts';
 import type { NamedArray } from '../model/network.ts';
 import type { AdamBuffers } from '../train/adam.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';

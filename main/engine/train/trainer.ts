@@ -13,7 +13,7 @@ import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { gatherRows } from '../../data/inputs.ts';
 import type { LoadedDataset } from '../../data/types.ts';
-import { buildLayerPlan, isConvolutional } from '../model/layer-plan.ts';
+import { buildLayerPlan, isConvolutional } from '../../../shared/config/layer-plan.ts';
 import { Network } from '../model/network.ts';
 import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
 import type { GloroHead } from '../heads/gloro-head.ts';

@@ -2,8 +2,8 @@
  * Architectures by name (PAPER.md, "Experiments") as a flat list of layers with their shapes.
  * Pure data, no tfjs: the network builder, the sound bounds and the checkpoint format read it.
  */
-import type { ArchitectureName, ArchitectureSpec } from '../../../shared/config/experiment.ts';
-import { RelaxCertError } from '../../../shared/errors.ts';
+import type { ArchitectureName, ArchitectureSpec } from './experiment.ts';
+import { RelaxCertError } from '../errors.ts';
 
 const CONVOLUTIONAL: Record<ArchitectureName, boolean> = {
   'dense-small': false,
