@@ -4,24 +4,13 @@
  */
 import { basename } from 'node:path';
 import type { DatasetKind, DatasetSpec } from '../../shared/config/experiment.ts';
+import { DATASET_KINDS } from '../../shared/config/validate-experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { makeAcasxuSet, readNnetFile, summariseAcasxu, writeAcasxuFile } from '../data/acasxu.ts';
 import { detectKind } from '../data/detect-format.ts';
 import { inspectDataset } from '../data/load-dataset.ts';
 import type { LoadProgress } from '../data/types.ts';
-
-const KINDS: DatasetKind[] = [
-  'blobs-2d',
-  'shapes-32',
-  'acasxu',
-  'cifar10',
-  'cifar100',
-  'image-folder',
-  'tiny-imagenet',
-  'csv',
-  'npy',
-];
 
 const HELP = `Usage: relaxcert data <command> [options]
 
@@ -39,7 +28,7 @@ or one .bin file), a Tiny-ImageNet folder, a folder of class folders, a .csv or 
 built-in name: blobs-2d, shapes-32.
 
 Options:
-  --kind KIND          force the format: ${KINDS.join(', ')}
+  --kind KIND          force the format: ${DATASET_KINDS.join(', ')}
   --option KEY=VALUE   a reader option, e.g. labels=coarse (CIFAR-100), label=species (CSV)
   --seed N             seed of generated sets and seeded splits (default 0)
   --json               print one JSON object instead of text
@@ -162,10 +151,10 @@ async function inspect(argv: string[]): Promise<number> {
     );
   const [path] = p.positional;
   const forced = p.flags.get('--kind')?.at(-1);
-  if (forced !== undefined && !(KINDS as string[]).includes(forced))
+  if (forced !== undefined && !(DATASET_KINDS as readonly string[]).includes(forced))
     throw new RelaxCertError(
       'INVALID_INPUT',
-      `--kind must be one of ${KINDS.join(', ')}, not '${forced}'`,
+      `--kind must be one of ${DATASET_KINDS.join(', ')}, not '${forced}'`,
       { field: '--kind' },
     );
   const kind = (forced as DatasetKind | undefined) ?? detectKind(path);
