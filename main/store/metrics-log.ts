@@ -45,26 +45,25 @@ export function parseMetrics(text: string): { metrics: EpochMetrics[]; validByte
   return { metrics, validBytes };
 }
 
-export async function readMetrics(file: string): Promise<EpochMetrics[]> {
-  let text: string;
+/** The log's text; undefined when the run has none yet. */
+async function readLog(file: string): Promise<string | undefined> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parseMetrics(text).metrics;
+}
+
+export async function readMetrics(file: string): Promise<EpochMetrics[]> {
+  const text = await readLog(file);
+  return text === undefined ? [] : parseMetrics(text).metrics;
 }
 
 /** Cuts a torn tail off, so the next append starts on a fresh line. Returns the kept metrics. */
 export async function repairMetrics(file: string): Promise<EpochMetrics[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = await readLog(file);
+  if (text === undefined) return [];
   const { metrics, validBytes } = parseMetrics(text);
   if (validBytes !== Buffer.byteLength(text, 'utf8')) await truncateDurably(file, validBytes);
   return metrics;

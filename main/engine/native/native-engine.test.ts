@@ -13,8 +13,8 @@ import { dense, denseTf } from '../ops/dense.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax, minMaxJs } from '../ops/minmax.ts';
-import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
+import { maxRelDiff, randomTensor } from '../testing/tensors.ts';
 import { clusters } from '../testing/synthetic.ts';
 import { defaultReplicas, train } from '../train/trainer.ts';
 import { selectBackend } from '../backend.ts';
@@ -40,35 +40,15 @@ afterAll(() => {
   else process.env.RELAXCERT_NATIVE = saved;
 });
 
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
-
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let scale = 1e-6;
-  for (const v of y) scale = Math.max(scale, Math.abs(v));
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d / scale;
-}
-
 describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (backend) => {
   it('dense: values and gradients equal the tfjs path (float32 rounding)', async () => {
     await useBackend(backend);
     expect(activeNative()).toBeDefined();
     // Odd sizes: partial tiles in every direction.
-    const x = rand([37, 70], 1);
-    const w = rand([70, 45], 2);
-    const b = rand([45], 3);
-    const dy = rand([37, 45], 4);
+    const x = randomTensor([37, 70], 1);
+    const w = randomTensor([70, 45], 2);
+    const b = randomTensor([45], 3);
+    const dy = randomTensor([37, 45], 4);
     const loss =
       (f: typeof dense) =>
       (...t: tf.Tensor[]): tf.Scalar =>
@@ -99,12 +79,12 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     'conv %j %j: values and gradients equal the tfjs path',
     async (xs, g, cout) => {
       await useBackend(backend);
-      const x = rand(xs, 7) as tf.Tensor4D;
-      const f = rand([g.kh, g.kw, xs[3], cout], 8) as tf.Tensor4D;
-      const b = rand([cout], 9) as tf.Tensor1D;
+      const x = randomTensor(xs, 7) as tf.Tensor4D;
+      const f = randomTensor([g.kh, g.kw, xs[3], cout], 8) as tf.Tensor4D;
+      const b = randomTensor([cout], 9) as tf.Tensor1D;
       const run = (tfOnly: boolean) => {
         const y = conv2d(x, f, b, g, tfOnly);
-        const dy = rand(y.shape, 10);
+        const dy = randomTensor(y.shape, 10);
         const grads = tf.grads((a, c, d) =>
           tf.sum(
             tf.mul(conv2d(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, g, tfOnly), dy),
@@ -121,8 +101,8 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
 
   it('MinMax: the native pass equals the JavaScript pass exactly, gradient included', async () => {
     await useBackend(backend);
-    const x = rand([3, 5, 8], 5);
-    const dy = rand([3, 5, 8], 6);
+    const x = randomTensor([3, 5, 8], 5);
+    const dy = randomTensor([3, 5, 8], 6);
     const f = (mm: typeof minMax) => (t: tf.Tensor) => tf.sum(tf.mul(mm(t), dy));
     expect([...minMax(x).dataSync()]).toEqual([...minMaxJs(x).dataSync()]);
     expect([...tf.grad(f(minMax))(x).dataSync()]).toEqual([...tf.grad(f(minMaxJs))(x).dataSync()]);

@@ -5,28 +5,8 @@ import { conv2d, convPads } from './conv2d.ts';
 import type { ConvGeometry } from './conv2d.ts';
 import { minMax, minMaxTf } from './minmax.ts';
 import { spaceToDepth2 } from './space-to-depth.ts';
-import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
-
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
-
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  expect(a.shape).toEqual(b.shape);
-  let scale = 1e-6;
-  for (const v of y) scale = Math.max(scale, Math.abs(v));
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d / scale;
-}
+import { maxRelDiff, randomTensor } from '../testing/tensors.ts';
 
 /** Reference gradients from tfjs' own ops on the CPU backend. */
 async function reference<T>(fn: () => T): Promise<T> {
@@ -50,10 +30,10 @@ const geometries: Array<[number[], ConvGeometry, number]> = [
 describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) => {
   it('dense matches tfjs autodiff', async () => {
     await useBackend(backend);
-    const x = rand([5, 7], 1);
-    const w = rand([7, 4], 2);
-    const b = rand([4], 3);
-    const dy = rand([5, 4], 4);
+    const x = randomTensor([5, 7], 1);
+    const w = randomTensor([7, 4], 2);
+    const b = randomTensor([4], 3);
+    const dy = randomTensor([5, 4], 4);
     const ours = tf.grads((x, w, b) =>
       tf.sum(tf.mul(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), dy)),
     )([x, w, b]);
@@ -76,11 +56,11 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
 
   it.each(geometries)('conv2d %o %o matches tfjs autodiff', async (xShape, g, cout) => {
     await useBackend(backend);
-    const x = rand(xShape, 5);
-    const f = rand([g.kh, g.kw, xShape[3], cout], 6);
-    const b = rand([cout], 7);
+    const x = randomTensor(xShape, 5);
+    const f = randomTensor([g.kh, g.kw, xShape[3], cout], 6);
+    const b = randomTensor([cout], 7);
     const p = convPads(xShape[1], xShape[2], g);
-    const dy = rand([xShape[0], p.outH, p.outW, cout], 8);
+    const dy = randomTensor([xShape[0], p.outH, p.outW, cout], 8);
     const y = conv2d(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, g);
     const ours = tf.grads((x, f, b) =>
       tf.sum(tf.mul(conv2d(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, g), dy)),
@@ -111,13 +91,13 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
     const dx = tf.grad((x) => tf.sum(tf.mul(mm(x), dy)))(x);
     // min of pair 0 is x[3], max is x[0]; pair 1: min x[1], max x[4]; pair 2: min x[5], max x[2].
     expect(Array.from(dx.dataSync())).toEqual([40, 20, 60, 10, 50, 30]);
-    const img = rand([2, 3, 3, 4], 9);
+    const img = randomTensor([2, 3, 3, 4], 9);
     const out = mm(img);
     const sorted = (t: tf.Tensor): number[] => Array.from(t.dataSync()).sort((a, b) => a - b);
     expect(sorted(out)).toEqual(sorted(img));
     // Both implementations agree, forward and backward, on a larger tensor.
-    const big = rand([3, 5, 5, 8], 10);
-    const dyBig = rand([3, 5, 5, 8], 11);
+    const big = randomTensor([3, 5, 5, 8], 10);
+    const dyBig = randomTensor([3, 5, 5, 8], 11);
     const g = (f: typeof minMax) =>
       tf
         .grad((x) => tf.sum(tf.mul(f(x), dyBig)))(big)
