@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { certify, certifiedSet } from './certify.ts';
 import { computeMetrics, confusionMatrix, vraCurve, vraCurves } from './metrics.ts';
-import { makeAffinitySets } from './affinity.ts';
 import type { CertGuarantee } from './guarantee.ts';
-import { caseArb, row, setsArb } from './testing/oracle.ts';
+import { caseArb, guaranteeArb, row } from './testing/oracle.ts';
 import type { Case } from './testing/oracle.ts';
 import { RelaxCertError } from '../errors.ts';
 
@@ -14,14 +13,7 @@ const labelled = (grid?: boolean) =>
   caseArb({ grid, maxN: 12 }).chain((cs) =>
     fc.tuple(
       fc.constant(cs),
-      fc.oneof(
-        fc.constant<CertGuarantee>({ kind: 'standard' }),
-        fc.integer({ min: 1, max: cs.c }).map((k): CertGuarantee => ({ kind: 'rtk', k })),
-        setsArb(cs.c).map((sets): CertGuarantee => ({
-          kind: 'affinity',
-          sets: makeAffinitySets(sets, cs.c),
-        })),
-      ),
+      guaranteeArb(cs.c),
       fc
         .array(fc.integer({ min: 0, max: cs.c - 1 }), { minLength: cs.n, maxLength: cs.n })
         .map((ys) => Int32Array.from(ys)),

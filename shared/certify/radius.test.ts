@@ -2,28 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { certify } from './certify.ts';
 import { certifiedRadius, labelRadius } from './radius.ts';
-import { makeAffinitySets } from './affinity.ts';
 import type { CertGuarantee } from './guarantee.ts';
-import { caseArb, oracle, row, setsArb } from './testing/oracle.ts';
+import { caseArb, guaranteeArb, oracle, row } from './testing/oracle.ts';
 import type { Case } from './testing/oracle.ts';
 
 const RUNS = { numRuns: 1000 };
 
 /** A case with a random guarantee of any kind. */
 const guaranteed = (grid?: boolean) =>
-  caseArb({ grid }).chain((cs) =>
-    fc.tuple(
-      fc.constant(cs),
-      fc.oneof(
-        fc.constant<CertGuarantee>({ kind: 'standard' }),
-        fc.integer({ min: 1, max: cs.c }).map((k): CertGuarantee => ({ kind: 'rtk', k })),
-        setsArb(cs.c).map((sets): CertGuarantee => ({
-          kind: 'affinity',
-          sets: makeAffinitySets(sets, cs.c),
-        })),
-      ),
-    ),
-  );
+  caseArb({ grid }).chain((cs) => fc.tuple(fc.constant(cs), guaranteeArb(cs.c)));
 const withGuarantee = guaranteed();
 const exactWithGuarantee = guaranteed(true);
 

@@ -3,6 +3,8 @@
  * shared code with the fast implementation, plus fast-check generators.
  */
 import fc from 'fast-check';
+import { makeAffinitySets } from '../affinity.ts';
+import type { CertGuarantee } from '../guarantee.ts';
 
 export interface OracleResult {
   /** Class ids by decreasing logit, ties → lower id first. */
@@ -131,4 +133,16 @@ export function setsArb(c: number): fc.Arbitrary<number[][]> {
 
 export function row(logits: Float64Array, p: number, c: number): number[] {
   return Array.from(logits.subarray(p * c, p * c + c));
+}
+
+/** A guarantee of any kind over c classes: standard, RTK with 1 ≤ k ≤ c, or random affinity sets. */
+export function guaranteeArb(c: number): fc.Arbitrary<CertGuarantee> {
+  return fc.oneof(
+    fc.constant<CertGuarantee>({ kind: 'standard' }),
+    fc.integer({ min: 1, max: c }).map((k): CertGuarantee => ({ kind: 'rtk', k })),
+    setsArb(c).map((sets): CertGuarantee => ({
+      kind: 'affinity',
+      sets: makeAffinitySets(sets, c),
+    })),
+  );
 }
