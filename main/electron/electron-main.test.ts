@@ -128,6 +128,8 @@ describe('Electron main wiring (electron faked)', () => {
     const response = await fake.state.protocolHandler?.({ url: 'relaxcert://app/index.html' });
     expect(response?.status).toBe(200);
     expect(response?.headers.get('content-security-policy')).toBe(APP_CSP);
+    expect(APP_CSP).toContain("default-src 'self'");
+    expect(APP_CSP).toContain("connect-src 'self';"); // no sockets: IPC only
     expect(await response?.text()).toContain('<title>app</title>');
     expect(fake.state.privileged).toMatchObject([
       { scheme: 'relaxcert', privileges: { standard: true, secure: true } },

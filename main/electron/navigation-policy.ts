@@ -3,6 +3,8 @@
  * http(s) links may open in the user's browser after they confirm, every other scheme is
  * dropped (file:, javascript:, custom protocol handlers, ...).
  */
+import { rendererCsp } from '../../shared/api/renderer-csp.ts';
+
 export const APP_SCHEME = 'relaxcert';
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
@@ -34,16 +36,4 @@ export function externalLinkDecision(url: string): ExternalDecision {
 }
 
 /** The Content-Security-Policy of the app's pages. */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const APP_CSP = rendererCsp();

@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { rendererCsp } from '../../shared/api/renderer-csp.ts';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -51,26 +52,9 @@ export function checkToken(req: IncomingMessage, url: URL, token: string): Verdi
     : { ok: false, status: 401, reason: 'missing or wrong token' };
 }
 
-/** CSP of every page we serve: our own scripts only, sockets only back to us. */
+/** CSP of every page we serve: the renderer's, with sockets back to this server. */
 export function contentSecurityPolicy(port: number): string {
-  const sockets = allowedHosts(port)
-    .map((h) => `ws://${h}`)
-    .join(' ');
-  return [
-    "default-src 'self'",
-    // tfjs's WebAssembly backend compiles wasm; nothing else is evaluated.
-    "script-src 'self' 'wasm-unsafe-eval'",
-    // ECharts and Vue transitions set style attributes.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${sockets}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return rendererCsp(allowedHosts(port).map((h) => `ws://${h}`));
 }
 
 export const SECURITY_HEADERS: Record<string, string> = {

@@ -230,6 +230,8 @@ describe('browser server security', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("'unsafe-eval'");
+    const p = server.port;
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${p} ws://localhost:${p};`);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     const js = await http(server, '/assets/app.js');
     expect(js.headers['content-type']).toContain('text/javascript');
