@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allInputs, byteImages, gatherRows, inputLength, rowsOf, sliceSplit } from './inputs.ts';
+import { allInputs, byteImages, gatherRows, rowsOf, sliceSplit } from './inputs.ts';
 import { createRng } from './rng.ts';
 import type { Split } from './types.ts';
 
@@ -33,7 +33,7 @@ describe('split inputs (float32 or image bytes)', () => {
     it(`gives the same rows, batches and slices in both forms (${channels} channel(s))`, () => {
       const size = 2 * 2 * channels;
       const { bytes, floats } = pair(23, size, channels);
-      expect(inputLength(bytes.x)).toBe(23 * size);
+      expect(allInputs(bytes)).toHaveLength(23 * size);
       expect(allInputs(bytes)).toEqual(allInputs(floats));
       expect(rowsOf(bytes, 5, 7, size)).toEqual(rowsOf(floats, 5, 7, size));
       const order = Int32Array.from([22, 0, 7, 7, 13]);

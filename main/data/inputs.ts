@@ -16,16 +16,12 @@ export function byteImages(bytes: Uint8Array, channels: number): ByteImages {
   return { bytes, channels, table };
 }
 
-/** Number of input values in the split (n × features). */
-export function inputLength(x: Inputs): number {
-  return isByteImages(x) ? x.bytes.length : x.length;
-}
-
 /** Converts src (whole pixels) through the table into dst, which has src's length. */
 function decode(images: ByteImages, src: Uint8Array, dst: Float32Array): void {
   const { table, channels } = images;
   if (channels === 3) {
-    // Unrolled for RGB, the common case: about 3× faster than the modulo loop below.
+    // Unrolled for RGB, the common case: about 4× faster than the modulo loop below (1.3 against
+    // 5.5 ms for a batch of 256 64×64 images, measured 2026-11-26).
     for (let k = 0; k < src.length; k += 3) {
       dst[k] = table[src[k]];
       dst[k + 1] = table[256 + src[k + 1]];
