@@ -35,16 +35,27 @@ napi_value fail(napi_env env, const std::string& message) {
   return nullptr;
 }
 
-bool getFloats(napi_env env, napi_value v, float** data, std::size_t* length) {
+/** The data of a typed array of the expected type (false for anything else). */
+template <typename T>
+bool getTyped(napi_env env, napi_value v, napi_typedarray_type want, T** data,
+              std::size_t* length) {
   bool isTyped = false;
   if (napi_is_typedarray(env, v, &isTyped) != napi_ok || !isTyped) return false;
   napi_typedarray_type type;
   void* ptr = nullptr;
   if (napi_get_typedarray_info(env, v, &type, length, &ptr, nullptr, nullptr) != napi_ok)
     return false;
-  if (type != napi_float32_array) return false;
-  *data = static_cast<float*>(ptr);
+  if (type != want) return false;
+  *data = static_cast<T*>(ptr);
   return true;
+}
+
+bool getFloats(napi_env env, napi_value v, float** data, std::size_t* length) {
+  return getTyped(env, v, napi_float32_array, data, length);
+}
+
+bool getBytes(napi_env env, napi_value v, std::uint8_t** data, std::size_t* length) {
+  return getTyped(env, v, napi_uint8_array, data, length);
 }
 
 bool getSize(napi_env env, napi_value v, std::size_t* out) {
@@ -94,18 +105,6 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   g.accumulate = flag;
   relaxcert::sgemm(g, static_cast<State*>(data)->threads);
   return nullptr;
-}
-
-bool getBytes(napi_env env, napi_value v, std::uint8_t** data, std::size_t* length) {
-  bool isTyped = false;
-  if (napi_is_typedarray(env, v, &isTyped) != napi_ok || !isTyped) return false;
-  napi_typedarray_type type;
-  void* ptr = nullptr;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, nullptr, nullptr) != napi_ok)
-    return false;
-  if (type != napi_uint8_array) return false;
-  *data = static_cast<std::uint8_t*>(ptr);
-  return true;
 }
 
 // minMax(x, rows, channels, out, firstIsMin | null) and minMaxGrad(dy, rows, channels,
