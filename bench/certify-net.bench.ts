@@ -19,6 +19,7 @@ import type { Guarantee } from '../shared/config/experiment.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { nativeKernels } from '../main/engine/native/load.ts';
 import { predictLogits } from '../main/engine/train/epoch-metrics.ts';
+import { withNative } from './with-native.ts';
 
 export interface CertifyBenchResult {
   pointsPerSecond: number;
@@ -34,14 +35,7 @@ export async function certifyThroughput(
   batch = 4096,
   native = false,
 ): Promise<CertifyBenchResult> {
-  const savedNative = process.env.RELAXCERT_NATIVE;
-  process.env.RELAXCERT_NATIVE = native ? '1' : '0';
-  try {
-    return native ? await measureNative(n, batch) : await measure(n, batch);
-  } finally {
-    if (savedNative === undefined) delete process.env.RELAXCERT_NATIVE;
-    else process.env.RELAXCERT_NATIVE = savedNative;
-  }
+  return withNative(native, () => (native ? measureNative(n, batch) : measure(n, batch)));
 }
 
 const guarantee: Guarantee = {

@@ -18,6 +18,7 @@ import { defaultReplicas, makeTrainStep } from '../main/engine/train/trainer.ts'
 import { DataParallel } from '../main/engine/parallel/data-parallel.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { nativeKernels } from '../main/engine/native/load.ts';
+import { withNative } from './with-native.ts';
 
 export interface TrainBenchCase {
   name: string;
@@ -78,14 +79,7 @@ export async function trainThroughput(
   batch = 256,
   native = false,
 ): Promise<Throughput> {
-  const savedNative = process.env.RELAXCERT_NATIVE;
-  process.env.RELAXCERT_NATIVE = native ? '1' : '0';
-  try {
-    return await measure(c, backend, replicas, batch);
-  } finally {
-    if (savedNative === undefined) delete process.env.RELAXCERT_NATIVE;
-    else process.env.RELAXCERT_NATIVE = savedNative;
-  }
+  return withNative(native, () => measure(c, backend, replicas, batch));
 }
 
 async function measure(
