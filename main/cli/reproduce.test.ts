@@ -66,7 +66,7 @@ describe('relaxcert reproduce acasxu', () => {
         c: a.c,
         lipschitz: a.lipschitz,
         epsilon: 0.01,
-        slack: a.logitSlack ?? 0,
+        errorBound: a.errorBound,
       },
       g,
     );

@@ -38,7 +38,7 @@ function oracle(a: EvalArtifacts, epsilon: number, guarantee: Guarantee) {
     n: a.n,
     c: a.c,
     lipschitz: a.lipschitz,
-    slack: a.logitSlack ?? 0,
+    errorBound: a.errorBound,
   };
   const out = certify({ ...input, epsilon }, g);
   return { out, metrics: computeMetrics(out, a.labels, g), radius: certifiedRadius(input, g) };

@@ -1,6 +1,6 @@
 /**
  * Soundness under attack: train small 2-D GloRo nets (RTK and affinity), certify the test set
- * with the *sound* bounds (evaluate.ts + shared/certify, with the stored logit slack), then try
+ * with the *sound* bounds (evaluate.ts + shared/certify, with the stored per-point float32 error bound), then try
  * to change the certified set F^{k*} of every certified point inside its ε-ball with projected
  * gradient ascent and with random samples. A single change would be a soundness bug.
  */
@@ -111,7 +111,7 @@ function attack(
   const c = a.c;
   const lipschitz = a.lipschitz.map((v) => v * kScale);
   const out = certify(
-    { logits: a.logits, n: a.n, c, lipschitz, epsilon, slack: a.logitSlack },
+    { logits: a.logits, n: a.n, c, lipschitz, epsilon, errorBound: a.errorBound },
     toCertGuarantee(guarantee, c),
   );
   const points: number[] = [];

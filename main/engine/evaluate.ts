@@ -1,8 +1,9 @@
 /**
  * The evaluation job: proven per-layer upper bounds (main/engine/bounds, not the training-time
- * power-iteration estimates) → the C×C matrix K, the test-set logits and labels, and the logit
- * slack for float32 rounding, stored by main/store/eval-artifacts.ts. Certification under any
- * ε or guarantee is then arithmetic in shared/certify.
+ * power-iteration estimates) → the C×C matrix K, the test-set logits and labels, and each
+ * point's float32 rounding-error bound (bounds/float-error.ts), stored by
+ * main/store/eval-artifacts.ts. Certification under any ε or guarantee is then arithmetic in
+ * shared/certify.
  */
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -13,26 +14,26 @@ import { writeEvalArtifacts } from '../store/eval-artifacts.ts';
 import {
   conv2dSpectralUpperBound,
   denseSpectralUpperBound,
+  errorNetworkSpec,
+  floatErrorBound,
   lipschitzMatrix,
-  logitSlack,
 } from './bounds/index.ts';
+import type { ErrorNetworkSpec } from './bounds/index.ts';
+import { logitsWithErrorMeasurements, onIeeeBackend } from './float-error-pass.ts';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
 import { loadCheckpoint } from '../store/checkpoint-file.ts';
 import { planKey } from './train/trainer.ts';
-import { parallelLogits } from './parallel/parallel-predict.ts';
-import type { BackendChoice } from './backend.ts';
 
 export interface SoundLipschitz {
   /** c×c, [j*c+i] bounds Lip(f_j − f_i). */
   k: Float64Array;
   /** Proven bounds of the hidden linear layers, in order. */
   layerBounds: number[];
-  /** Largest fan-in of any layer (for the logit slack). */
-  maxFanIn: number;
-  numLinearLayers: number;
+  /** The network constants of the float32 error bound. */
+  errorSpec: ErrorNetworkSpec;
 }
 
 /** Proven Lipschitz bounds of the network whose weights are `arrays` (Network.exportArrays). */
@@ -47,19 +48,16 @@ export function soundLipschitz(plan: LayerPlan, arrays: NamedArray[]): SoundLips
     .map((spec, index) => ({ spec, index }))
     .filter(({ spec }) => spec.kind === 'dense' || spec.kind === 'conv');
   const layerBounds: number[] = [];
-  let maxFanIn = 1;
   let prefix = 1;
   linear.forEach(({ spec, index }, n) => {
     const last = n === linear.length - 1;
     if (spec.kind === 'dense') {
-      maxFanIn = Math.max(maxFanIn, spec.inFeatures);
       if (last) return;
       const b = denseSpectralUpperBound(weights(index), spec.inFeatures, spec.units);
       layerBounds.push(b);
       prefix *= b;
     } else if (spec.kind === 'conv') {
       const [h, w, cin] = spec.inShape;
-      maxFanIn = Math.max(maxFanIn, spec.kernel * spec.kernel * cin);
       const b = conv2dSpectralUpperBound(
         weights(index),
         { kh: spec.kernel, kw: spec.kernel, cin, cout: spec.filters },
@@ -80,7 +78,9 @@ export function soundLipschitz(plan: LayerPlan, arrays: NamedArray[]): SoundLips
     lastLayer.spec.units,
     prefix,
   );
-  return { k: Float64Array.from(k), layerBounds, maxFanIn, numLinearLayers: linear.length };
+  const maxK = k.reduce((a, b) => Math.max(a, b), 0);
+  const errorSpec = errorNetworkSpec(plan, weights, layerBounds, maxK);
+  return { k: Float64Array.from(k), layerBounds, errorSpec };
 }
 
 export async function networkFromCheckpoint(
@@ -120,27 +120,21 @@ export async function networkFromCheckpoint(
   return net;
 }
 
-export interface EvaluateOptions {
-  /** With 2 replicas on a loaded backend, large test sets are predicted on both cores. */
-  backend?: BackendChoice;
-  replicas?: number;
-}
-
-/** Test-set logits and sound K of `net`, ready to store. */
+/** Test-set logits, sound K and per-point float32 error bounds of `net`, ready to store. */
 export async function evaluationArtifacts(
   net: Network,
   runId: string,
   config: ExperimentConfig,
   dataset: LoadedDataset,
-  options: EvaluateOptions = {},
 ): Promise<EvalArtifacts> {
   const plan = net.plan;
   const sound = soundLipschitz(plan, await net.exportArrays());
   const test = dataset.test;
   const c = plan.numClasses;
-  const logits = await parallelLogits(net, test, options.backend, options.replicas ?? 1);
-  let maxAbs = 0;
-  for (const v of logits) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const measured = await onIeeeBackend(() =>
+    logitsWithErrorMeasurements(net, test, sound.errorSpec),
+  );
+  const logits = measured.logits;
   const features = plan.inputShape.reduce((a, b) => a * b, 1);
   const artifacts: EvalArtifacts = {
     runId,
@@ -153,7 +147,7 @@ export async function evaluationArtifacts(
     trainedEpsilon: config.training.epsilon,
     guarantee: config.guarantee,
     inputShape: [...plan.inputShape],
-    logitSlack: logitSlack(maxAbs, sound.numLinearLayers, { maxFanIn: sound.maxFanIn }),
+    errorBound: floatErrorBound(sound.errorSpec, measured, test.n, c),
   };
   if (features <= 16) artifacts.inputs = rowsOf(test, 0, test.n, features).slice();
   return artifacts;
@@ -165,9 +159,8 @@ export async function evaluateNetwork(
   runDir: string,
   config: ExperimentConfig,
   dataset: LoadedDataset,
-  options: EvaluateOptions = {},
 ): Promise<EvalArtifacts> {
-  const artifacts = await evaluationArtifacts(net, runId, config, dataset, options);
+  const artifacts = await evaluationArtifacts(net, runId, config, dataset);
   await writeEvalArtifacts(runDir, artifacts);
   return artifacts;
 }

@@ -58,10 +58,7 @@ export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'c
     try {
       ctx.emit({ type: 'log', jobId, level: 'info', message: 'computing sound Lipschitz bounds' });
       const { evaluateNetwork } = await import('./evaluate.ts');
-      await evaluateNetwork(result.net, job.runId, job.runDir, job.config, dataset, {
-        backend: ctx.backendChoice,
-        replicas,
-      });
+      await evaluateNetwork(result.net, job.runId, job.runDir, job.config, dataset);
     } finally {
       result.net.dispose();
     }
@@ -71,10 +68,7 @@ export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'c
     const { evaluateNetwork, networkFromCheckpoint } = await import('./evaluate.ts');
     const net = await networkFromCheckpoint(job.runDir, job.config, dataset);
     try {
-      await evaluateNetwork(net, job.runId, job.runDir, job.config, dataset, {
-        backend: ctx.backendChoice,
-        replicas,
-      });
+      await evaluateNetwork(net, job.runId, job.runDir, job.config, dataset);
     } finally {
       net.dispose();
     }

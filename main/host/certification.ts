@@ -53,8 +53,8 @@ export function certifyArtifacts(
     c: artifacts.c,
     lipschitz: artifacts.lipschitz,
     epsilon,
-    // The engine's float32 rounding margin (engine/bounds/slack.ts), stored with the logits.
-    slack: artifacts.logitSlack ?? 0,
+    // The engine's per-point float32 error bound (engine/bounds/float-error.ts).
+    errorBound: artifacts.errorBound,
   };
   const output = certify(input, g);
   const metrics = computeMetrics(output, artifacts.labels, g);
@@ -84,7 +84,7 @@ export function certifyPoints(
       n: artifacts.n,
       c: artifacts.c,
       lipschitz: artifacts.lipschitz,
-      slack: artifacts.logitSlack ?? 0,
+      errorBound: artifacts.errorBound,
     },
     toCertGuarantee(guarantee, artifacts.c),
   );

@@ -84,7 +84,7 @@ describe('JobManager with a WASM worker', () => {
         c: a.c,
         lipschitz: a.lipschitz,
         epsilon: a.trainedEpsilon,
-        slack: a.logitSlack,
+        errorBound: a.errorBound,
       },
       toCertGuarantee(a.guarantee, a.c),
     );

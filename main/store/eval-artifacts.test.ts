@@ -33,7 +33,10 @@ function sample(withInputs: boolean): EvalArtifacts {
       names: ['x', 'y'],
     },
     inputShape: [2],
-    logitSlack: 1e-5,
+    errorBound: {
+      base: Float64Array.from({ length: n }, (_, i) => 1e-5 * (i + 1)),
+      perEpsilon: Float64Array.from({ length: n }, (_, i) => (i === 2 ? Infinity : 3e-7 * i)),
+    },
   };
   if (withInputs) a.inputs = Float32Array.from({ length: n * 2 }, (_, i) => i / 3);
   return a;
@@ -64,6 +67,12 @@ describe('eval artefacts codec', () => {
     const foreign = bytes.slice();
     foreign[0] ^= 0xff;
     expect(() => decodeEvalArtifacts(foreign)).toThrow(RelaxCertError);
+  });
+
+  it('refuses format 1 (one global slack, before per-point error bounds) and says what to do', () => {
+    const old = encodeEvalArtifacts(sample(false));
+    new DataView(old.buffer).setUint32(4, 1, true);
+    expect(() => decodeEvalArtifacts(old)).toThrow(/format 1.*relaxcert evaluate/);
   });
 
   it('writes atomically under eval/ and reads back; a missing file is NOT_FOUND', async () => {

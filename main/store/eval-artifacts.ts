@@ -2,7 +2,11 @@
  * Binary codec of a run's certification artefacts, `${runDir}/eval/artifacts.bin`. No tfjs:
  * the host's main thread reads it. Layout (little-endian): "RCEV", u32 version, u32 header
  * length, JSON header (everything but the arrays), zero padding to 8 bytes, then the arrays:
- * lipschitz float64 c×c, logits float32 n×c, labels int32 n, inputs float32 (optional).
+ * lipschitz float64 c×c, error bound float64 n (base) and n (per ε), logits float32 n×c,
+ * labels int32 n, inputs float32 (optional).
+ *
+ * Version 1 files (before the per-point float32 error bound) are refused: their one global
+ * slack rested on unchecked assumptions, so their certificates cannot be reproduced soundly.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,9 +15,9 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 
 const MAGIC = 0x56454352; // "RCEV" little-endian
-const VERSION = 1;
+const VERSION = 2;
 
-type Header = Omit<EvalArtifacts, 'logits' | 'labels' | 'lipschitz' | 'inputs'> & {
+type Header = Omit<EvalArtifacts, 'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBound'> & {
   inputsLength: number;
 };
 
@@ -28,11 +32,13 @@ export function encodeEvalArtifacts(a: EvalArtifacts): Uint8Array {
   if (a.labels.length !== n) throw new Error(`labels: ${a.labels.length} values, want ${n}`);
   if (a.lipschitz.length !== c * c)
     throw new Error(`lipschitz: ${a.lipschitz.length}, want ${c * c}`);
-  const { logits: _l, labels: _y, lipschitz: _k, inputs, ...rest } = a;
+  if (a.errorBound.base.length !== n || a.errorBound.perEpsilon.length !== n)
+    throw new Error(`errorBound: want ${n} values in base and perEpsilon`);
+  const { logits: _l, labels: _y, lipschitz: _k, errorBound: _e, inputs, ...rest } = a;
   const header: Header = { ...rest, inputsLength: inputs?.length ?? 0 };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = Math.ceil((12 + json.length) / 8) * 8;
-  const sizes = [c * c * 8, n * c * 4, n * 4, header.inputsLength * 4];
+  const sizes = [c * c * 8, n * 8, n * 8, n * c * 4, n * 4, header.inputsLength * 4];
   const bytes = new Uint8Array(start + sizes.reduce((s, x) => s + x, 0));
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
@@ -45,9 +51,11 @@ export function encodeEvalArtifacts(a: EvalArtifacts): Uint8Array {
     at += size;
   };
   put(a.lipschitz, sizes[0]);
-  put(a.logits, sizes[1]);
-  put(a.labels, sizes[2]);
-  if (inputs !== undefined) put(inputs, sizes[3]);
+  put(a.errorBound.base, sizes[1]);
+  put(a.errorBound.perEpsilon, sizes[2]);
+  put(a.logits, sizes[3]);
+  put(a.labels, sizes[4]);
+  if (inputs !== undefined) put(inputs, sizes[5]);
   return bytes;
 }
 
@@ -59,6 +67,12 @@ export function decodeEvalArtifacts(bytes: Uint8Array, file = 'eval artefacts'):
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) fail('not a RelaxCert evaluation file');
   const version = view.getUint32(4, true);
+  if (version === 1) {
+    fail(
+      'evaluated before per-point float32 error bounds (format 1); its certificates are not ' +
+        'proven: evaluate the run again (relaxcert evaluate RUN)',
+    );
+  }
   if (version !== VERSION) fail(`unsupported version ${version}`);
   const jsonLength = view.getUint32(8, true);
   if (12 + jsonLength > bytes.length) fail('truncated header');
@@ -70,7 +84,7 @@ export function decodeEvalArtifacts(bytes: Uint8Array, file = 'eval artefacts'):
   }
   const { n, c, inputsLength, ...rest } = header;
   let at = Math.ceil((12 + jsonLength) / 8) * 8;
-  const need = at + c * c * 8 + n * c * 4 + n * 4 + inputsLength * 4;
+  const need = at + c * c * 8 + 2 * n * 8 + n * c * 4 + n * 4 + inputsLength * 4;
   if (bytes.length < need) fail(`truncated: ${bytes.length} bytes, need ${need}`);
   // Copies: the source may be a Node Buffer at an unaligned offset.
   const take = (size: number): ArrayBuffer => {
@@ -81,9 +95,13 @@ export function decodeEvalArtifacts(bytes: Uint8Array, file = 'eval artefacts'):
     return out.buffer;
   };
   const lipschitz = new Float64Array(take(c * c * 8));
+  const errorBound = {
+    base: new Float64Array(take(n * 8)),
+    perEpsilon: new Float64Array(take(n * 8)),
+  };
   const logits = new Float32Array(take(n * c * 4));
   const labels = new Int32Array(take(n * 4));
-  const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz };
+  const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz, errorBound };
   if (inputsLength > 0) result.inputs = new Float32Array(take(inputsLength * 4));
   return result;
 }

@@ -13,6 +13,7 @@ import type {
   Guarantee,
 } from '../config/experiment.ts';
 import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
+import type { ErrorBound } from '../certify/input.ts';
 
 export interface WorkbenchInfo {
   version: string;
@@ -71,10 +72,11 @@ export interface EvalArtifacts {
   inputs?: Float32Array;
   inputShape: number[];
   /**
-   * Absolute margin slack for float32 rounding of the logits: certify with
-   * `slack: logitSlack` (a point is certified iff its margin exceeds it). Absent: 0.
+   * Per-point bound on the float32 rounding error of every logit difference, at the point and
+   * anywhere in its ε-ball: err = base[p] + ε·perEpsilon[p] (shared/certify/input.ts). Every
+   * certificate is made with it; a point's margin must exceed it.
    */
-  logitSlack?: number;
+  errorBound: ErrorBound;
 }
 
 export interface CertifyRequest {

@@ -211,12 +211,30 @@ describe('certify: edge cases', () => {
     expect(big.bottom[0]).toBe(-Infinity);
   });
 
-  it('slack raises the bar: certified iff m > slack', () => {
-    const logits = new Float64Array([1, 0]);
-    const base = { logits, n: 1, c: 2, lipschitz: lip2, epsilon: 0.25 };
-    expect(certify(base, { kind: 'standard' }).certified[0]).toBe(1);
-    expect(certify({ ...base, slack: 0.75 }, { kind: 'standard' }).certified[0]).toBe(0);
-    expect(certify({ ...base, slack: 0.7 }, { kind: 'standard' }).certified[0]).toBe(1);
+  it('the error bound raises the bar: certified iff m > base + ε·perEpsilon, per point', () => {
+    const logits = new Float64Array([1, 0, 1, 0]);
+    const base = { logits, n: 2, c: 2, lipschitz: lip2, epsilon: 0.25 };
+    const bound = (b: number[], e: number[]) => ({
+      base: Float64Array.from(b),
+      perEpsilon: Float64Array.from(e),
+    });
+    expect(Array.from(certify(base, { kind: 'standard' }).certified)).toEqual([1, 1]);
+    // m = 1 − 0.25·1 = 0.75 for both points.
+    const out = certify({ ...base, errorBound: bound([0.75, 0.7], [0, 0]) }, { kind: 'standard' });
+    expect(Array.from(out.certified)).toEqual([0, 1]);
+    expect(Array.from(out.error)).toEqual([0.75, 0.7]);
+    // 0.5 + 0.25·1 = 0.75 is not exceeded; 0.5 + 0.25·0.9 = 0.725 is.
+    const slope = certify(
+      { ...base, errorBound: bound([0.5, 0.5], [1, 0.9]) },
+      { kind: 'standard' },
+    );
+    expect(Array.from(slope.certified)).toEqual([0, 1]);
+    // An infinite bound never certifies, even at ε = 0 with an infinite slope.
+    const inf = certify(
+      { ...base, epsilon: 0, errorBound: bound([Infinity, 0], [0, Infinity]) },
+      { kind: 'standard' },
+    );
+    expect(Array.from(inf.certified)).toEqual([0, 1]);
   });
 
   it('n = 0 gives empty outputs', () => {
@@ -306,10 +324,47 @@ describe('certify: edge cases', () => {
       [
         () =>
           certify(
-            { logits, n: 1, c: 2, lipschitz: lip2, epsilon: 0, slack: -1 },
+            {
+              logits,
+              n: 1,
+              c: 2,
+              lipschitz: lip2,
+              epsilon: 0,
+              errorBound: { base: new Float64Array([-1]), perEpsilon: new Float64Array(1) },
+            },
             { kind: 'standard' },
           ),
-        'slack',
+        'errorBound.base',
+      ],
+      [
+        () =>
+          certify(
+            {
+              logits,
+              n: 1,
+              c: 2,
+              lipschitz: lip2,
+              epsilon: 0,
+              errorBound: { base: new Float64Array(1), perEpsilon: new Float64Array([NaN]) },
+            },
+            { kind: 'standard' },
+          ),
+        'errorBound.perEpsilon',
+      ],
+      [
+        () =>
+          certify(
+            {
+              logits,
+              n: 1,
+              c: 2,
+              lipschitz: lip2,
+              epsilon: 0,
+              errorBound: { base: new Float64Array(2), perEpsilon: new Float64Array(1) },
+            },
+            { kind: 'standard' },
+          ),
+        'errorBound.base',
       ],
       [
         () => certify({ logits, n: 1, c: 2, lipschitz: lip2, epsilon: 0 }, { kind: 'rtk', k: 3 }),

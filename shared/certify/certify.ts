@@ -6,12 +6,13 @@
  * F^k are the k largest logits, ties broken by the lower class id. With k = C there is no class
  * outside F^k, so m^C = +∞: the guarantee "one of all classes" holds vacuously.
  *
- * Slack: a point is certified iff m > slack (not m > 0). The engine computes logits in float32,
- * so a margin within float32 rounding of 0 is not trustworthy; it passes an absolute `slack`
- * (e.g. a few ulps of the logits' magnitude) that every margin must exceed. slack = 0 gives the
- * paper's exact rule. The same slack is subtracted in certifiedRadius(), so both stay consistent.
+ * Rounding: a point is certified iff m > err(x, ε), not m > 0. The engine computes logits in
+ * float32, so it passes a per-point bound on the rounding error of every logit difference at x
+ * and anywhere in the ball (`errorBound`, see input.ts); every margin must exceed it. Without
+ * one the paper's exact rule m > 0 applies. certifiedRadius() uses the same bound, so the two
+ * stay consistent.
  */
-import { checkEpsilon, checkLogitsAndBounds } from './input.ts';
+import { checkEpsilon, checkLogitsAndBounds, errorAt } from './input.ts';
 import type { LogitsAndBounds } from './input.ts';
 import { markAllowed, resolveGuarantee } from './guarantee.ts';
 import type { CertGuarantee } from './guarantee.ts';
@@ -28,8 +29,6 @@ export interface CertifyInput extends LogitsAndBounds {
   lipschitz: Float32Array | Float64Array;
   /** ℓ2 radius ε ≥ 0. */
   epsilon: number;
-  /** Absolute safety margin: certified iff m > slack (default 0). See the file comment. */
-  slack?: number;
 }
 
 export interface CertifyOutput {
@@ -45,12 +44,14 @@ export interface CertifyOutput {
   margin: Float64Array;
   /** n values of the ⊥ logit g_⊥ = max_i f_i − m. */
   bottom: Float64Array;
-  /** n flags: m > slack (argmax of g is not ⊥). */
+  /** n flags: m > err (argmax of g is not ⊥). */
   certified: Uint8Array;
-  /** n loosest certified allowed k (largest k with m^k > slack), 0 if rejected. */
+  /** n loosest certified allowed k (largest k with m^k > err), 0 if rejected. */
   kStar: Int32Array;
-  /** n × maxK: guarantee per k (k allowed and m^k > slack). */
+  /** n × maxK: guarantee per k (k allowed and m^k > err). */
   perK: Uint8Array;
+  /** n rounding-error bounds err(x, ε) the margins had to exceed (all 0 without errorBound). */
+  error: Float64Array;
 }
 
 /** Reusable per-point buffers: no allocation inside the loop. */
@@ -117,7 +118,7 @@ export function marginsPerK(
 }
 
 export function certify(input: CertifyInput, guarantee: CertGuarantee): CertifyOutput {
-  const slack = checkLogitsAndBounds(input);
+  checkLogitsAndBounds(input);
   checkEpsilon(input.epsilon);
   const { n, c, logits, lipschitz, epsilon } = input;
   const resolved = resolveGuarantee(guarantee, c);
@@ -133,6 +134,7 @@ export function certify(input: CertifyInput, guarantee: CertGuarantee): CertifyO
     certified: new Uint8Array(n),
     kStar: new Int32Array(n),
     perK: new Uint8Array(n * maxK),
+    error: new Float64Array(n),
   };
   const s = makeScratch(c, maxK, resolved.bitmaps?.setWordsPerClass ?? 1);
   const { order, perK } = out;
@@ -142,13 +144,14 @@ export function certify(input: CertifyInput, guarantee: CertGuarantee): CertifyO
     selectTopK(logits, row, c, maxK, order, off);
     markAllowed(resolved, order, off, s.allowed, s.alive);
     marginsPerK(logits, row, c, lipschitz, epsilon, order, off, maxK, s.inTop, s.mk);
+    const err = errorAt(input.errorBound, p, epsilon);
     let m = -Infinity;
     let kStar = 0;
     for (let k = 0; k < maxK; k++) {
       if (s.allowed[k] === 0) continue;
       const mk = s.mk[k];
       if (mk > m) m = mk;
-      if (mk > slack) {
+      if (mk > err) {
         perK[off + k] = 1;
         kStar = k + 1;
       }
@@ -157,7 +160,8 @@ export function certify(input: CertifyInput, guarantee: CertGuarantee): CertifyO
     out.predicted[p] = top;
     out.margin[p] = m;
     out.bottom[p] = logits[row + top] - m;
-    out.certified[p] = m > slack ? 1 : 0;
+    out.certified[p] = m > err ? 1 : 0;
+    out.error[p] = err;
     out.kStar[p] = kStar;
   }
   return out;

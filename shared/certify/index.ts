@@ -11,6 +11,8 @@ export {
 export type { CertGuarantee, ResolvedGuarantee } from './guarantee.ts';
 export { resolveGuarantee, toCertGuarantee, fromCertGuarantee } from './guarantee.ts';
 export type { CertifyInput, CertifyOutput } from './certify.ts';
+export type { ErrorBound } from './input.ts';
+export { errorAt } from './input.ts';
 export { certify, certifiedSet } from './certify.ts';
 export type { RadiusInput } from './radius.ts';
 export { certifiedRadius, labelRadius } from './radius.ts';

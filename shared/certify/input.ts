@@ -1,20 +1,40 @@
 /** Input checks shared by certify() and certifiedRadius(): every problem names its field. */
 import { RelaxCertError } from '../errors.ts';
 
+/**
+ * Per-point bound on the rounding error of every logit difference, at x and anywhere in the
+ * ε-ball around it (main/engine/bounds/float-error.ts derives it):
+ *   |(f̂_j − f̂_i)(x') − (f_j − f_i)(x')| + |(f̂_j − f̂_i)(x) − (f_j − f_i)(x)| ≤ base[p] + ε·perEpsilon[p]
+ * for every pair j ≠ i and every x' with ‖x' − x‖₂ ≤ ε, where f̂ is the float32 network and f the
+ * exact one. A point is certified at ε only when its margin exceeds this bound. Entries are ≥ 0,
+ * possibly +∞ (a network whose float32 evaluation overflowed certifies nothing).
+ */
+export interface ErrorBound {
+  base: Float64Array;
+  perEpsilon: Float64Array;
+}
+
 export interface LogitsAndBounds {
   logits: Float32Array | Float64Array;
   n: number;
   c: number;
   /** c×c; lipschitz[j*c+i] bounds Lip(f_j − f_i). */
   lipschitz: Float32Array | Float64Array;
-  slack?: number;
+  /** Absent: exact arithmetic is assumed (the paper's rule m > 0); for tests and the math only. */
+  errorBound?: ErrorBound;
+}
+
+/** The bound err(p, ε) = base[p] + ε·perEpsilon[p]; 0·∞ is taken as 0 (ε = 0 adds nothing). */
+export function errorAt(bound: ErrorBound | undefined, p: number, epsilon: number): number {
+  if (bound === undefined) return 0;
+  return epsilon > 0 ? bound.base[p] + epsilon * bound.perEpsilon[p] : bound.base[p];
 }
 
 function bad(field: string, message: string): never {
   throw new RelaxCertError('INVALID_INPUT', message, { field });
 }
 
-export function checkLogitsAndBounds(input: LogitsAndBounds): number {
+export function checkLogitsAndBounds(input: LogitsAndBounds): void {
   const { n, c, logits, lipschitz } = input;
   if (!Number.isInteger(n) || n < 0) bad('n', `n must be a non-negative integer (got ${n}).`);
   if (!Number.isInteger(c) || c < 1) bad('c', `c must be a positive integer (got ${c}).`);
@@ -49,11 +69,31 @@ export function checkLogitsAndBounds(input: LogitsAndBounds): number {
       );
     }
   }
-  const slack = input.slack ?? 0;
-  if (!Number.isFinite(slack) || slack < 0) {
-    bad('slack', `slack must be a finite number ≥ 0 (got ${slack}).`);
+  if (input.errorBound !== undefined) checkErrorBound(input.errorBound, n);
+}
+
+function checkErrorBound(bound: ErrorBound, n: number): void {
+  for (const field of ['base', 'perEpsilon'] as const) {
+    const values = bound[field];
+    if (!(values instanceof Float64Array)) {
+      bad(`errorBound.${field}`, `errorBound.${field} must be a Float64Array.`);
+    }
+    if (values.length !== n) {
+      bad(
+        `errorBound.${field}`,
+        `errorBound.${field} has ${values.length} values for ${n} points.`,
+      );
+    }
+    for (let p = 0; p < n; p++) {
+      // NaN and negative values are refused; +∞ is allowed and means "never certified".
+      if (!(values[p] >= 0)) {
+        bad(
+          `errorBound.${field}`,
+          `errorBound.${field} of point ${p} is ${values[p]}: must be ≥ 0.`,
+        );
+      }
+    }
   }
-  return slack;
 }
 
 export function checkEpsilon(epsilon: number): void {

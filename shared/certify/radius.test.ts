@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { certify } from './certify.ts';
 import { certifiedRadius, labelRadius } from './radius.ts';
 import type { CertGuarantee } from './guarantee.ts';
+import type { ErrorBound } from './input.ts';
 import { caseArb, guaranteeArb, oracle, row } from './testing/oracle.ts';
 import type { Case } from './testing/oracle.ts';
 
@@ -14,11 +15,24 @@ const guaranteed = (grid?: boolean) =>
 const withGuarantee = guaranteed();
 const exactWithGuarantee = guaranteed(true);
 
-function certifiedAt(cs: Case, g: CertGuarantee, epsilon: number, slack = 0): Uint8Array {
+function certifiedAt(
+  cs: Case,
+  g: CertGuarantee,
+  epsilon: number,
+  errorBound?: ErrorBound,
+): Uint8Array {
   return certify(
-    { logits: cs.logits, n: cs.n, c: cs.c, lipschitz: cs.lipschitz, epsilon, slack },
+    { logits: cs.logits, n: cs.n, c: cs.c, lipschitz: cs.lipschitz, epsilon, errorBound },
     g,
   ).certified;
+}
+
+/** The same error bound err = base + ε·perEpsilon for all n points. */
+function uniformBound(n: number, base: number, perEpsilon: number): ErrorBound {
+  return {
+    base: new Float64Array(n).fill(base),
+    perEpsilon: new Float64Array(n).fill(perEpsilon),
+  };
 }
 
 describe('certifiedRadius', () => {
@@ -77,28 +91,40 @@ describe('certifiedRadius', () => {
     );
   });
 
-  it('slack is subtracted consistently', () => {
+  it('the error bound (base and per-ε parts) is subtracted consistently', () => {
     fc.assert(
       fc.property(
         exactWithGuarantee,
-        fc.constantFrom(0.25, 0.5, 1),
+        fc.constantFrom(0, 0.25, 0.5, 1),
         fc.constantFrom(0, 0.5, 1),
-        ([cs, g], slack, eps) => {
-          const radii = certifiedRadius({ ...cs, slack }, g);
-          const cert = certifiedAt(cs, g, eps, slack);
-          for (let p = 0; p < cs.n; p++) expect(cert[p] === 1).toBe(radii[p] > eps);
+        fc.constantFrom(0, 0.5, 1),
+        ([cs, g], base, perEpsilon, eps) => {
+          const errorBound = uniformBound(cs.n, base, perEpsilon);
+          const radii = certifiedRadius({ ...cs, errorBound }, g);
+          const cert = certifiedAt(cs, g, eps, errorBound);
+          // Radii are rounded down by 2^-50 relative, so a tie ε = radius can only turn from
+          // "certified" to "not": compare away from the tie.
+          for (let p = 0; p < cs.n; p++) {
+            if (Math.abs(radii[p] - eps) > 1e-9) expect(cert[p] === 1).toBe(radii[p] > eps);
+            else expect(cert[p] === 1 && radii[p] <= eps).toBe(false);
+          }
         },
       ),
       { numRuns: 1000 },
     );
   });
 
-  it('closed form: C = 2 radius is the gap over K; K = 0 gives +∞; ties give 0', () => {
+  it('closed form: C = 2 radius is the gap over K (rounded down); K = 0 gives +∞; ties give 0', () => {
     const lip = new Float64Array([0, 2, 2, 0]);
     const logits = new Float64Array([3, 1, 1, 1]);
     expect(
       Array.from(certifiedRadius({ logits, n: 2, c: 2, lipschitz: lip }, { kind: 'standard' })),
-    ).toEqual([1, 0]);
+    ).toEqual([1 - 2 ** -50, 0]);
+    // With an error bound e₀ + ε·e₁: (gap − e₀) / (K + e₁) = (2 − 0.5) / (2 + 1).
+    const errorBound = uniformBound(2, 0.5, 1);
+    expect(
+      certifiedRadius({ logits, n: 2, c: 2, lipschitz: lip, errorBound }, { kind: 'standard' })[0],
+    ).toBe(0.5 * (1 - 2 ** -50));
     const zero = new Float64Array(4);
     expect(
       Array.from(certifiedRadius({ logits, n: 2, c: 2, lipschitz: zero }, { kind: 'standard' })),

@@ -1,14 +1,16 @@
 /**
  * Largest certifiable radius per point, in closed form (PAPER.md). Each m^k_j is linear in ε, so
  * for an allowed k the guarantee holds at ε iff for every j ∈ F^k, i ∉ F^k:
- *   f_j − f_i − ε K_ji > slack   ⇔   ε < r_ji = (f_j − f_i − slack) / K_ji
- * (K_ji = 0: r_ji = +∞ if f_j − f_i > slack, else the pair never holds: r_ji = 0).
+ *   f_j − f_i − ε K_ji > e₀ + ε e₁   ⇔   ε < r_ji = (f_j − f_i − e₀) / (K_ji + e₁)
+ * with err(x, ε) = e₀ + ε e₁ the point's rounding-error bound (input.ts)
+ * (K_ji + e₁ = 0: r_ji = +∞ if f_j − f_i > e₀, else the pair never holds: r_ji = 0).
  * r_k = min r_ji; radius = max(0, max over allowed k of r_k); k = C gives +∞.
  *
  * Equality: "certified at ε" uses strict inequalities, so it is equivalent to ε < radius
  * (radius > ε) — a point exactly at its radius is NOT certified, and radius 0 means "not even
  * at ε = 0". In floating point the two sides are computed differently (f_j − (f_i + εK) versus
- * a division), so they can disagree only when ε is within a few ulps of the radius.
+ * a division), so they can disagree only when ε is within a few ulps of the radius; each
+ * radius is rounded down by 2^-50 relative so that it never claims more than certify() grants.
  */
 import { checkLabels, checkLogitsAndBounds } from './input.ts';
 import type { LogitsAndBounds } from './input.ts';
@@ -24,7 +26,8 @@ function radiiPerK(
   row: number,
   c: number,
   lip: Float32Array | Float64Array,
-  slack: number,
+  errBase: number,
+  errPerEpsilon: number,
   order: Int32Array,
   off: number,
   maxK: number,
@@ -37,14 +40,14 @@ function radiiPerK(
   }
   for (let r = 0; r < maxK; r++) {
     const j = order[off + r];
-    const fj = f[row + j] - slack;
+    const fj = f[row + j] - errBase;
     const lrow = j * c;
     // R = min over classes ranked ≥ maxK of r_ji, then extended rank by rank as k decreases.
     let R = Infinity;
     if (maxK < c) {
       for (let i = 0; i < c; i++) {
         if (inTop[i] === 0) {
-          const v = pairRadius(fj - f[row + i], lip[lrow + i]);
+          const v = pairRadius(fj - f[row + i], lip[lrow + i] + errPerEpsilon);
           if (v < R) R = v;
         }
       }
@@ -52,15 +55,17 @@ function radiiPerK(
     for (let k = maxK; k > r; k--) {
       if (R < rk[k - 1]) rk[k - 1] = R;
       const i = order[off + k - 1];
-      const v = pairRadius(fj - f[row + i], lip[lrow + i]);
+      const v = pairRadius(fj - f[row + i], lip[lrow + i] + errPerEpsilon);
       if (v < R) R = v;
     }
   }
   for (let k = 0; k < maxK; k++) inTop[order[off + k]] = 0;
 }
 
+const ROUND_DOWN = 1 - 2 ** -50;
+
 function pairRadius(gap: number, lipschitz: number): number {
-  if (lipschitz > 0) return gap > 0 ? gap / lipschitz : 0;
+  if (lipschitz > 0) return gap > 0 ? (gap / lipschitz) * ROUND_DOWN : 0;
   return gap > 0 ? Infinity : 0;
 }
 
@@ -77,8 +82,8 @@ function forEachPoint(
   guarantee: CertGuarantee,
   visit: (p: number, pp: PerPoint) => void,
 ): void {
-  const slack = checkLogitsAndBounds(input);
-  const { n, c, logits, lipschitz } = input;
+  checkLogitsAndBounds(input);
+  const { n, c, logits, lipschitz, errorBound } = input;
   const resolved = resolveGuarantee(guarantee, c);
   const maxK = resolved.maxK;
   const pp: PerPoint = {
@@ -93,7 +98,9 @@ function forEachPoint(
     const row = p * c;
     selectTopK(logits, row, c, maxK, pp.order, 0);
     markAllowed(resolved, pp.order, 0, pp.allowed, alive);
-    radiiPerK(logits, row, c, lipschitz, slack, pp.order, 0, maxK, inTop, pp.rk);
+    const errBase = errorBound?.base[p] ?? 0;
+    const errPerEpsilon = errorBound?.perEpsilon[p] ?? 0;
+    radiiPerK(logits, row, c, lipschitz, errBase, errPerEpsilon, pp.order, 0, maxK, inTop, pp.rk);
     visit(p, pp);
   }
 }

@@ -8,7 +8,8 @@
  * - lipschitzMatrix(kernel, inputs, classes, prefixBound): the last Dense kernel in tfjs layout
  *   [inputs, classes]; returns K row-major classes×classes, K[j·C + i] = K_ji.
  * - Every returned bound is already inflated once by BOUND_RELATIVE_SLACK (products of them are
- *   sound); logitSlack(...) is the absolute margin slack for the certify core.
+ *   sound). floatErrorBound(...) is each point's float32 rounding-error bound for the certify
+ *   core, from the constants errorNetworkSpec(...) derives from the weights.
  */
 export { conv2dSpectralUpperBound } from './conv-spectral-bound.ts';
 export type { ConvBoundOptions, ConvInputSize, ConvKernelShape } from './conv-spectral-bound.ts';
@@ -16,4 +17,7 @@ export { denseSpectralUpperBound } from './dense-spectral-bound.ts';
 export type { SpectralBoundOptions } from './dense-spectral-bound.ts';
 export { DEFAULT_GRAM_TOLERANCE } from './gram-iteration.ts';
 export { lipschitzMatrix, lipschitzMatrixFromClassRows } from './lipschitz-matrix.ts';
-export { BOUND_RELATIVE_SLACK, DEFAULT_MAX_FAN_IN, inflateBound, logitSlack } from './slack.ts';
+export { BOUND_RELATIVE_SLACK, inflateBound } from './slack.ts';
+export { floatErrorBound } from './float-error.ts';
+export type { ErrorNetworkSpec, PointMeasurements } from './float-error.ts';
+export { errorNetworkSpec } from './float-error-spec.ts';

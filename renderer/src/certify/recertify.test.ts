@@ -10,21 +10,23 @@ describe('Recertifier', () => {
     logits: a.logits,
     labels: a.labels,
     lipschitz: a.lipschitz,
-    slack: 0,
+    errorBound: a.errorBound,
     inputs: a.inputs,
     inputShape: a.inputShape,
   };
 
-  it('certifies with the stored float32 slack, as the CLI does', () => {
+  it('certifies with the stored float32 error bound, as the CLI does', () => {
     const req = { guarantee: { kind: 'standard' as const }, curveEpsilons: [0], regionGrid: 0 };
     const plain = new Recertifier();
     plain.load(data);
     const base = plain.run({ ...req, epsilon: 0.1 });
-    // A slack just above some certified point's margin must withdraw that certificate.
+    // An error bound just above some certified point's margin must withdraw that certificate.
     let i = 0;
     while (base.certified[i] !== 1) i++;
     const strict = new Recertifier();
-    strict.load({ ...data, slack: base.margin[i] + 1e-9 });
+    const errorBound = { base: new Float64Array(a.n), perEpsilon: new Float64Array(a.n) };
+    errorBound.base[i] = base.margin[i] + 1e-9;
+    strict.load({ ...data, errorBound });
     const withSlack = strict.run({ ...req, epsilon: 0.1 });
     expect(withSlack.certified[i]).toBe(0);
     expect(withSlack.metrics.certifiedCount).toBeLessThan(base.metrics.certifiedCount);

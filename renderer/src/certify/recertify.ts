@@ -12,7 +12,7 @@ import {
   toCertGuarantee,
   vraCurves,
 } from '../../../shared/certify/index.ts';
-import type { CertMetrics, VraCurves } from '../../../shared/certify/index.ts';
+import type { CertMetrics, ErrorBound, VraCurves } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
 import { decisionRegions, type RegionGrid } from '../logic/decision-regions.ts';
 
@@ -23,10 +23,10 @@ export interface CertData {
   labels: Int32Array;
   lipschitz: Float64Array;
   /**
-   * Absolute margin slack for float32 rounding of the stored logits (EvalArtifacts.logitSlack):
-   * a point is certified only when its margin exceeds it, as in the CLI and the host.
+   * Per-point float32 error bound of the stored logits (EvalArtifacts.errorBound): a point is
+   * certified only when its margin exceeds it, as in the CLI and the host.
    */
-  slack: number;
+  errorBound: ErrorBound;
   /** Present for small inputs; 2-D inputs enable the decision-region map. */
   inputs?: Float32Array;
   inputShape: number[];
@@ -83,7 +83,7 @@ export class Recertifier {
       n: data.n,
       c: data.c,
       lipschitz: data.lipschitz,
-      slack: data.slack,
+      errorBound: data.errorBound,
       epsilon: req.epsilon,
     };
     const out = certify(input, g);

@@ -160,7 +160,7 @@ export const useCertStore = defineStore('cert', () => {
         logits: a.logits,
         labels: a.labels,
         lipschitz: a.lipschitz,
-        slack: a.logitSlack ?? 0,
+        errorBound: a.errorBound,
         inputs: a.inputs,
         inputShape: a.inputShape,
       });

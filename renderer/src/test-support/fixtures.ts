@@ -74,6 +74,7 @@ export function makeArtifacts(over: Partial<EvalArtifacts> = {}): EvalArtifacts 
     guarantee: { kind: 'standard' },
     inputs: Float32Array.from([0, 0, 1, 0, 0, 1, 1, 1]),
     inputShape: [2],
+    errorBound: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
     ...over,
   };
 }

@@ -1,0 +1,348 @@
+/**
+ * The per-point float32 error bound (bounds/float-error.ts + float-error-pass.ts) against the
+ * exact network (float64 reference), on crafted networks built to defeat float32 and on random
+ * networks: every certificate must be one the exact arithmetic confirms.
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
+import type { LayerPlan } from '../../shared/config/layer-plan.ts';
+import type { ArchitectureSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
+import { certifiedRadius, certify } from '../../shared/certify/index.ts';
+import type { LoadedDataset } from '../data/types.ts';
+import { evaluationArtifacts, soundLipschitz } from './evaluate.ts';
+import { floatErrorBound } from './bounds/float-error.ts';
+import { logitsWithErrorMeasurements, onIeeeBackend } from './float-error-pass.ts';
+import { Network } from './model/network.ts';
+import type { NamedArray } from './model/network.ts';
+import { Rng } from './rng.ts';
+import { referenceLogits } from './testing/reference-forward.ts';
+import { useBackend } from './testing/use-backend.ts';
+
+type Weights = Map<number, { w: Float32Array; b: Float32Array }>;
+
+function networkWith(plan: LayerPlan, weights: Weights): Network {
+  const net = new Network(plan, 0);
+  const arrays: NamedArray[] = [];
+  for (const p of net.linear) {
+    const { w, b } = weights.get(p.index)!;
+    arrays.push({ name: p.keys[0], shape: [...p.w.shape], data: w });
+    arrays.push({ name: p.keys[1], shape: [...p.b.shape], data: b });
+    arrays.push({ name: p.keys[2], shape: [...p.u.shape], data: new Float32Array(p.u.size) });
+  }
+  net.importArrays(arrays);
+  return net;
+}
+
+function dataset(x: Float32Array, y: Int32Array, inputShape: number[], c: number): LoadedDataset {
+  const split = { n: y.length, x, y };
+  return {
+    name: 'crafted',
+    kind: 'blobs-2d',
+    classNames: Array.from({ length: c }, (_, i) => `c${i}`),
+    inputShape,
+    train: split,
+    test: split,
+    affinityPresets: [],
+  };
+}
+
+function config(arch: ArchitectureSpec, epsilon: number): ExperimentConfig {
+  return {
+    name: 'crafted',
+    dataset: { kind: 'blobs-2d' },
+    architecture: arch,
+    guarantee: { kind: 'standard' },
+    training: {
+      epochs: 1,
+      batchSize: 8,
+      learningRate: '1e-3',
+      loss: 'crossentropy',
+      epsilon,
+      powerIterations: 2,
+      seed: 0,
+    },
+  };
+}
+
+/**
+ * Networks whose exact logit difference is f_0 − f_1 = s·x_0 − h/2, with h = ulp(B) in float32,
+ * but whose float32 evaluation adds an offset B to s·x_0 and cancels it later, so that the
+ * float32 difference is 0 or ±h wherever the exact one is tiny: a sign decided by rounding.
+ * - 'last': the logit layer adds B to both logits (f_0 = s·x_0 + B, f_1 = h/2 + B); only the
+ *   last layer's own rounding term of the bound sees it.
+ * - 'hidden': 2 → 4 → MinMax → 4 → MinMax → 2; the first layer adds B (units s·x_0 + B, B, −B,
+ *   −B), the second subtracts it again (y_0 = (s·x_0 + B) − B), the logit layer sees small
+ *   values only: only the hidden-layer terms of the bound see it.
+ * MinMax pairs unit k with unit k + 2 and outputs [min, min, max, max] (ops/minmax.ts).
+ */
+function offsetNet(
+  B: number,
+  s: number,
+  where: 'last' | 'hidden',
+): { plan: LayerPlan; weights: Weights; t: number } {
+  const h = B === 0 ? 0 : 2 ** (Math.floor(Math.log2(B)) - 23);
+  const t = B === 0 ? 0 : h / 2 / s;
+  const f32 = (v: number[]): Float32Array => Float32Array.from(v);
+  if (where === 'last') {
+    const plan = buildLayerPlan({ name: 'dense-small', width: 4, depth: 1 }, [2], 2);
+    const weights: Weights = new Map([
+      // z = [s·x_0, h/2, −4h, −4h] → MinMax maxima s·x_0 and h/2 (s·x_0 > −4h for our points).
+      [0, { w: f32([s, 0, 0, 0, 0, 0, 0, 0]), b: f32([0, h / 2, -4 * h, -4 * h]) }],
+      [2, { w: f32([0, 0, 0, 0, 1, 0, 0, 1]), b: f32([B, B]) }],
+    ]);
+    return { plan, weights, t };
+  }
+  const plan = buildLayerPlan({ name: 'dense-small', width: 4, depth: 2 }, [2], 2);
+  const weights: Weights = new Map([
+    [0, { w: f32([s, 0, 0, 0, 0, 0, 0, 0]), b: f32([B, B, -B, -B]) }],
+    // y_0 = max(z_0, z_2) − max(z_1, z_3) = s·x_0 (exactly), the other units 0.
+    [2, { w: f32([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, -1, 0, 0, 0]), b: f32([0, 0, 0, 0]) }],
+    // f_0 = min(y_0, 0) + max(y_0, 0) = y_0, f_1 = h/2.
+    [4, { w: f32([1, 0, 0, 0, 1, 0, 0, 0]), b: f32([0, h / 2]) }],
+  ]);
+  return { plan, weights, t };
+}
+
+describe('float32 error bound on crafted networks', () => {
+  const cases = [
+    { B: 2 ** 30, s: 1 },
+    { B: 16384, s: 1e-3 },
+    { B: 1e6, s: 1 },
+    { B: 2 ** 20, s: 1e-4 },
+  ];
+  for (const { B, s } of cases) {
+    for (const where of ['last', 'hidden'] as const) {
+      it(`no certificate beyond the exact radius: offset B = ${B} in the ${where} layer, slope ${s}`, async () => {
+        await useBackend('wasm');
+        const { plan, weights, t } = offsetNet(B, s, where);
+        const net = networkWith(plan, weights);
+        try {
+          // Points on both sides of the exact boundary x_0 = t, at distances from 1e-3·t to 3t.
+          const d = [-1.5, -1, -0.3, -0.1, -0.01, -0.001, 0.001, 0.01, 0.1, 0.3, 1, 3].map(
+            (v) => v * t,
+          );
+          const x = Float32Array.from(d.flatMap((di) => [t + di, 0.5]));
+          const exact = d.map((_, p) => s * x[2 * p] - s * t); // f_0 − f_1 in exact arithmetic
+          const y = Int32Array.from(exact.map((v) => (v > 0 ? 0 : 1)));
+          const a = await evaluationArtifacts(net, 'crafted', config(plan as never, 0.1), {
+            ...dataset(x, y, [2], 2),
+          });
+          const input = { logits: a.logits, n: a.n, c: 2, lipschitz: a.lipschitz };
+          const radius = certifiedRadius(
+            { ...input, errorBound: a.errorBound },
+            { kind: 'standard' },
+          );
+          for (let p = 0; p < a.n; p++) {
+            // The exact decision boundary is at distance |x_0 − t| (f depends on x_0 only).
+            expect(radius[p]).toBeLessThanOrEqual(Math.abs(x[2 * p] - t));
+          }
+          // Without the bound the same logits claim radii far beyond the exact ones: the net does
+          // defeat float32, so the assertion above is not vacuous.
+          const naive = certifiedRadius(input, { kind: 'standard' });
+          const broken = naive.filter((r, p) => r > Math.abs(x[2 * p] - t));
+          expect(broken.length).toBeGreaterThan(0);
+        } finally {
+          net.dispose();
+        }
+      });
+    }
+  }
+
+  it('without offsets the bound is tiny: radii are the exact ones to 1e-3', async () => {
+    await useBackend('wasm');
+    const { plan, weights } = offsetNet(0, 1, 'last');
+    // h = 0: f_0 − f_1 = x_0, K = √2 (‖w_0 − w_1‖ = √2, the hidden layer has norm 1).
+    const net = networkWith(plan, weights);
+    try {
+      // x_0 > 0 keeps x_0 the maximum of its MinMax pair, so f_0 − f_1 = x_0 there.
+      const x = Float32Array.from([0.5, 0, 0.25, 1, 2, -1]);
+      const a = await evaluationArtifacts(net, 'b0', config(plan as never, 0.1), {
+        ...dataset(x, Int32Array.from([0, 0, 0]), [2], 2),
+      });
+      const radius = certifiedRadius(
+        { logits: a.logits, n: 3, c: 2, lipschitz: a.lipschitz, errorBound: a.errorBound },
+        { kind: 'standard' },
+      );
+      [0.5, 0.25, 2].forEach((gap, p) => {
+        expect(radius[p]).toBeLessThanOrEqual(gap / Math.SQRT2);
+        // What is lost is K's own 1e-4 inflations (bounds/slack.ts), not the error bound.
+        expect(radius[p]).toBeGreaterThan((gap / Math.SQRT2) * (1 - 1e-3));
+      });
+    } finally {
+      net.dispose();
+    }
+  });
+});
+
+/** Random weights with scale and offsets drawn wide, to make float32 rounding visible. */
+function randomWeights(plan: LayerPlan, rng: Rng, offset: number): Weights {
+  const weights: Weights = new Map();
+  plan.layers.forEach((spec, index) => {
+    if (spec.kind !== 'dense' && spec.kind !== 'conv') return;
+    const fanIn = spec.kind === 'dense' ? spec.inFeatures : spec.kernel ** 2 * spec.inShape[2];
+    const units = spec.kind === 'dense' ? spec.units : spec.filters;
+    const scale = (0.5 + 2 * rng.next()) / Math.sqrt(fanIn);
+    const w = Float32Array.from({ length: fanIn * units }, () => rng.normal() * scale);
+    const b = Float32Array.from({ length: units }, () => rng.normal() * offset);
+    weights.set(index, { w, b });
+  });
+  return weights;
+}
+
+/** |Δ(f_j − f_i)| between the float32 and float64 logits of one point, largest over pairs. */
+function pairError(f32: ArrayLike<number>, f64: ArrayLike<number>, c: number): number {
+  let worst = 0;
+  for (let j = 0; j < c; j++) {
+    for (let i = 0; i < c; i++) {
+      if (i === j) continue;
+      worst = Math.max(worst, Math.abs(f32[j] - f32[i] - (f64[j] - f64[i])));
+    }
+  }
+  return worst;
+}
+
+interface NetCase {
+  name: string;
+  arch: ArchitectureSpec;
+  inputShape: number[];
+  c: number;
+}
+
+const netCases: NetCase[] = [
+  {
+    name: 'dense 5→64→64→64→4',
+    arch: { name: 'dense-small', width: 64, depth: 3 },
+    inputShape: [5],
+    c: 4,
+  },
+  {
+    name: 'dense 3→512→3',
+    arch: { name: 'dense-small', width: 512, depth: 1 },
+    inputShape: [3],
+    c: 3,
+  },
+  {
+    name: 'conv 8×8×2 (c2f2)',
+    arch: { name: 'cnn-c2f2', width: 4, depth: 1 },
+    inputShape: [8, 8, 2],
+    c: 5,
+  },
+];
+
+describe('float32 error bound against the float64 network, at x and in the ball', () => {
+  for (const nc of netCases) {
+    it(`${nc.name}: measured float32 errors stay under the bound`, async () => {
+      await useBackend('wasm');
+      const plan = buildLayerPlan(nc.arch, nc.inputShape, nc.c);
+      const features = nc.inputShape.reduce((a, b) => a * b, 1);
+      const rng = new Rng(11);
+      let worstRatio = 0;
+      for (const offset of [0, 30, 3000]) {
+        const weights = randomWeights(plan, rng, offset);
+        const net = networkWith(plan, weights);
+        try {
+          const n = 6;
+          const epsilon = 0.05 + rng.next();
+          const x = Float32Array.from({ length: n * features }, () => rng.normal() * 3);
+          const split = { n, x, y: new Int32Array(n) };
+          const sound = soundLipschitz(plan, await net.exportArrays());
+          const m = await onIeeeBackend(() =>
+            logitsWithErrorMeasurements(net, split, sound.errorSpec, 4),
+          );
+          const bound = floatErrorBound(sound.errorSpec, m, n, nc.c);
+          const ref = (v: ArrayLike<number>): Float64Array =>
+            referenceLogits(plan, (i) => weights.get(i)!, v);
+          for (let p = 0; p < n; p++) {
+            const xp = x.subarray(p * features, (p + 1) * features);
+            const atX = pairError(m.logits.subarray(p * nc.c, (p + 1) * nc.c), ref(xp), nc.c);
+            // Points of the ball: on its sphere and inside, rounded to float32 and kept inside.
+            const count = 8;
+            const xs = new Float32Array(count * features);
+            for (let q = 0; q < count; q++) {
+              const dir = Array.from({ length: features }, () => rng.normal());
+              const norm = Math.hypot(...dir);
+              const r = q % 2 === 0 ? epsilon * (1 - 1e-6) : epsilon * rng.next();
+              for (let k = 0; k < features; k++) {
+                xs[q * features + k] = xp[k] + (dir[k] / norm) * r;
+              }
+            }
+            const f32 = tf.tidy(() =>
+              net.forward(tf.tensor(xs, [count, ...nc.inputShape])).dataSync(),
+            );
+            const allowed = bound.base[p] + epsilon * bound.perEpsilon[p];
+            expect(Number.isFinite(allowed)).toBe(true);
+            for (let q = 0; q < count; q++) {
+              const xq = xs.subarray(q * features, (q + 1) * features);
+              let dist = 0;
+              for (let k = 0; k < features; k++) dist += (xq[k] - xp[k]) ** 2;
+              if (Math.sqrt(dist) > epsilon) continue;
+              const inBall = pairError(f32.subarray(q * nc.c, (q + 1) * nc.c), ref(xq), nc.c);
+              // The float64 reference is off by about 2^-29 of the bound: allow that much.
+              expect(atX + inBall).toBeLessThanOrEqual(allowed * (1 + 1e-7));
+              worstRatio = Math.max(worstRatio, (atX + inBall) / allowed);
+            }
+          }
+        } finally {
+          net.dispose();
+        }
+      }
+      // Not vacuous: float32 rounding is visible (a bound of 0 would fail), yet the worst case
+      // stays well under the proven bound.
+      expect(worstRatio).toBeGreaterThan(0);
+      expect(worstRatio).toBeLessThan(1);
+    });
+  }
+});
+
+describe('certificates from the bound hold for the float32 network in the ball', () => {
+  it('certified points keep their class at sampled points of their certified radius', async () => {
+    await useBackend('wasm');
+    const plan = buildLayerPlan({ name: 'dense-small', width: 32, depth: 2 }, [2], 3);
+    const rng = new Rng(3);
+    const weights = randomWeights(plan, rng, 100);
+    const net = networkWith(plan, weights);
+    try {
+      const n = 200;
+      const x = Float32Array.from({ length: n * 2 }, () => rng.normal() * 2);
+      const a = await evaluationArtifacts(net, 'r', config(plan as never, 0.1), {
+        ...dataset(x, new Int32Array(n), [2], 3),
+      });
+      const out = certify(
+        { logits: a.logits, n, c: 3, lipschitz: a.lipschitz, epsilon: 0, errorBound: a.errorBound },
+        { kind: 'standard' },
+      );
+      const radius = certifiedRadius(
+        { logits: a.logits, n, c: 3, lipschitz: a.lipschitz, errorBound: a.errorBound },
+        { kind: 'standard' },
+      );
+      let checked = 0;
+      for (let p = 0; p < n; p++) {
+        if (out.certified[p] !== 1 || !(radius[p] > 0) || !Number.isFinite(radius[p])) continue;
+        const xs = new Float32Array(64 * 2);
+        for (let q = 0; q < 64; q++) {
+          const t = (2 * Math.PI * q) / 64;
+          xs[2 * q] = x[2 * p] + Math.cos(t) * radius[p] * (1 - 1e-6);
+          xs[2 * q + 1] = x[2 * p + 1] + Math.sin(t) * radius[p] * (1 - 1e-6);
+        }
+        const f = tf.tidy(() => net.forward(tf.tensor2d(xs, [64, 2])).dataSync());
+        for (let q = 0; q < 64; q++) {
+          const row = Array.from(f.subarray(3 * q, 3 * q + 3));
+          const exact = referenceLogits(
+            plan,
+            (i) => weights.get(i)!,
+            xs.subarray(2 * q, 2 * q + 2),
+          );
+          const top = row.indexOf(Math.max(...row));
+          const exactTop = Array.from(exact).indexOf(Math.max(...exact));
+          expect(top).toBe(out.predicted[p]);
+          expect(exactTop).toBe(out.predicted[p]);
+        }
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(20);
+    } finally {
+      net.dispose();
+    }
+  });
+});
