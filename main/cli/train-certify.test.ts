@@ -234,6 +234,27 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       certifications: { guarantee: { kind: string }; affinityVra?: number }[];
     };
     expect(report.certifications[1].affinityVra).toBe(trained.affinityVra);
+    // The export alone reproduces the project's certificates, error bounds included.
+    const exported = JSON.parse(await readFile(join(dir, 'certificate-inputs.json'), 'utf8')) as {
+      logits: number[][];
+      errorBound: { base: (number | null)[]; perEpsilon: (number | null)[] };
+    };
+    const fromExport: EvalArtifacts = {
+      ...artifacts,
+      logits: Float32Array.from(exported.logits.flat()),
+      lipschitz: Float64Array.from(k.K.flat()),
+      errorBound: {
+        base: Float64Array.from(exported.errorBound.base, (v) => v ?? Infinity),
+        perEpsilon: Float64Array.from(exported.errorBound.perEpsilon, (v) => v ?? Infinity),
+      },
+    };
+    for (const eps of [0, artifacts.trainedEpsilon, 3 * artifacts.trainedEpsilon]) {
+      const mine = oracle(artifacts, eps, artifacts.guarantee);
+      const theirs = oracle(fromExport, eps, artifacts.guarantee);
+      expect(Array.from(theirs.out.certified)).toEqual(Array.from(mine.out.certified));
+      expect(Array.from(theirs.radius)).toEqual(Array.from(mine.radius));
+    }
+    expect(artifacts.errorBound.base.every((v) => v > 0)).toBe(true);
   });
 
   it('exits 1 with one line on user errors, and every command has --help', () => {

@@ -1,4 +1,4 @@
-/** The exported K matrix: K[j][i] bounds the Lipschitz constant of f_j − f_i. */
+/** The exported certification inputs: K[j][i] bounds the Lipschitz constant of f_j − f_i. */
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 
 export function kMatrixJson(artifacts: EvalArtifacts): string {
@@ -12,4 +12,33 @@ export function kMatrixJson(artifacts: EvalArtifacts): string {
     K: rows,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * Everything besides K that reproduces the run's certificates from the export: the test-set
+ * logits and labels and each point's float32 error bound (certified at ε iff the margin exceeds
+ * base + ε·perEpsilon; null stands for +∞, never certified).
+ */
+export function certificateInputsJson(artifacts: EvalArtifacts): string {
+  const { n, c, logits, labels, errorBound } = artifacts;
+  const rows: number[][] = [];
+  for (let p = 0; p < n; p++) rows.push(Array.from(logits.subarray(p * c, (p + 1) * c)));
+  const finite = (v: Float64Array): (number | null)[] =>
+    Array.from(v, (x) => (Number.isFinite(x) ? x : null));
+  const doc = {
+    description:
+      'Test-set logits (float32 values), labels and per-point float32 error bounds. With K from ' +
+      'k-matrix.json, point p is certified at radius eps under a guarantee iff its margin ' +
+      'm = max over allowed k of min over j in top-k, i outside of (f_j - f_i - eps*K[j][i]) ' +
+      'exceeds errorBound.base[p] + eps*errorBound.perEpsilon[p] (null means +infinity).',
+    n,
+    c,
+    classNames: artifacts.classNames,
+    trainedEpsilon: artifacts.trainedEpsilon,
+    guarantee: artifacts.guarantee,
+    logits: rows,
+    labels: Array.from(labels),
+    errorBound: { base: finite(errorBound.base), perEpsilon: finite(errorBound.perEpsilon) },
+  };
+  return `${JSON.stringify(doc)}\n`;
 }

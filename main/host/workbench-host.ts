@@ -27,7 +27,7 @@ import { checkRunId } from '../store/run-store.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
-import { kMatrixJson } from './k-matrix.ts';
+import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -216,6 +216,9 @@ export class WorkbenchHost implements WorkbenchApi {
       const kFile = join(outDir, 'k-matrix.json');
       await writeFileAtomic(kFile, kMatrixJson(artifacts));
       files.push(kFile);
+      const inputsFile = join(outDir, 'certificate-inputs.json');
+      await writeFileAtomic(inputsFile, certificateInputsJson(artifacts));
+      files.push(inputsFile);
       const report = this.certificationReport(run, artifacts);
       const reportFile = join(outDir, 'certification-report.json');
       await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
