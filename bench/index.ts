@@ -4,5 +4,6 @@ export const benchmarks: Array<() => Promise<void>> = [
   () => import('./train.bench.ts').then((m) => m.default()),
   () => import('./certify-net.bench.ts').then((m) => m.default()),
   () => import('./bounds.bench.ts').then((m) => m.default()),
+  () => import('./error-bound.bench.ts').then((m) => m.default()),
   () => import('./data-load.bench.ts').then((m) => m.default()),
 ];
