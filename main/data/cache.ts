@@ -12,9 +12,9 @@
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { workbenchHome } from '../store/home.ts';
 
 export const CACHE_MAGIC = 'RCCACHE1';
 const CACHE_VERSION = 1;
@@ -34,8 +34,9 @@ export interface CacheHeader {
   channels: number;
 }
 
-export function defaultCacheDir(): string {
-  return join(process.env.RELAXCERT_HOME || join(homedir(), '.relaxcert'), 'cache');
+/** `<home>/cache`, beside the runs (README, "Data sets"). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(workbenchHome(env), 'cache');
 }
 
 export function cacheKey(kind: string, extra: string, sources: readonly CacheSource[]): string {

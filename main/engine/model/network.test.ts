@@ -132,6 +132,21 @@ describe('network state', () => {
     [a, b, c].forEach((n) => n.dispose());
   });
 
+  it('refuses arrays of another model with a RelaxCertError naming the file', async () => {
+    await useBackend('cpu');
+    const small = new Network(buildLayerPlan({ name: 'dense-small', width: 6 }, [3], 3), 1);
+    const wide = new Network(buildLayerPlan({ name: 'dense-small', width: 8 }, [3], 3), 1);
+    const arrays = await small.exportArrays();
+    const file = '/runs/r1/checkpoints/latest.ckpt';
+    expect(() => wide.importArrays(arrays, file)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', file, message: expect.stringContaining(file) }),
+    );
+    expect(() => wide.importArrays(arrays.slice(1), file)).toThrow(/lacks L0\.w/);
+    small.importArrays(arrays, file);
+    expect(await small.exportArrays()).toEqual(arrays);
+    [small, wide].forEach((n) => n.dispose());
+  });
+
   it('power iteration approaches the proven dense bound from below', async () => {
     await useBackend('wasm');
     const plan = buildLayerPlan({ name: 'dense-small', width: 40, depth: 2 }, [30], 5);
