@@ -5,7 +5,8 @@
  */
 import type { BackendChoice } from '../backend.ts';
 import type { Network } from '../model/network.ts';
-import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
+import { makeGloroHead } from '../heads/gloro-head.ts';
+import { headSpec } from '../heads/head-spec.ts';
 import { Adam } from '../train/adam.ts';
 import { predictLogits } from '../train/epoch-metrics.ts';
 import type { Split } from '../../data/types.ts';
