@@ -25,7 +25,8 @@ interface Choice {
   i: Int32Array;
 }
 
-export function makeGloroHead(spec: HeadSpec): GloroHead {
+/** The head's forward pass over plain arrays, with scratch space reused between batches. */
+function makeForward(spec: HeadSpec) {
   const { numClasses: c, kMax } = spec;
   const sets = spec.sets ?? [];
   const setOf = sets.map((s) => {
@@ -37,7 +38,34 @@ export function makeGloroHead(spec: HeadSpec): GloroHead {
   const inTop = new Uint8Array(c);
   const count = new Int32Array(sets.length);
 
-  function forward(f: Float32Array, k: Float32Array, n: number, eps: number) {
+  /** m^k = min over j in F^k of f_j − max_{i ∉ F^k} (f_i + ε K_ji), with its arg-extrema. */
+  function margin(f: Float32Array, k: Float32Array, row: number, kk: number, eps: number) {
+    let mk = Infinity;
+    let mkJ = order[0];
+    let mkI = -1;
+    for (let r = 0; r < kk; r++) {
+      const j = order[r];
+      let outside = -Infinity;
+      let arg = -1;
+      for (let i = 0; i < c; i++) {
+        if (inTop[i]) continue;
+        const v = f[row + i] + eps * k[j * c + i];
+        if (v > outside) {
+          outside = v;
+          arg = i;
+        }
+      }
+      const mj = arg < 0 ? f[row + j] + BIG : f[row + j] - outside;
+      if (mj < mk) {
+        mk = mj;
+        mkJ = j;
+        mkI = arg;
+      }
+    }
+    return { mk, mkJ, mkI };
+  }
+
+  return function forward(f: Float32Array, k: Float32Array, n: number, eps: number) {
     const bottom = new Float32Array(n);
     const choice: Choice = { top: new Int32Array(n), j: new Int32Array(n), i: new Int32Array(n) };
     for (let b = 0; b < n; b++) {
@@ -57,29 +85,7 @@ export function makeGloroHead(spec: HeadSpec): GloroHead {
           if (count[s] === kk) allowed = true;
         }
         if (!allowed) continue;
-        // m^k = min over j in F^k of f_j − max_{i ∉ F^k} (f_i + ε K_ji).
-        let mk = Infinity;
-        let mkJ = order[0];
-        let mkI = -1;
-        for (let r = 0; r < kk; r++) {
-          const j = order[r];
-          let outside = -Infinity;
-          let arg = -1;
-          for (let i = 0; i < c; i++) {
-            if (inTop[i]) continue;
-            const v = f[row + i] + eps * k[j * c + i];
-            if (v > outside) {
-              outside = v;
-              arg = i;
-            }
-          }
-          const mj = arg < 0 ? f[row + j] + BIG : f[row + j] - outside;
-          if (mj < mk) {
-            mk = mj;
-            mkJ = j;
-            mkI = arg;
-          }
-        }
+        const { mk, mkJ, mkI } = margin(f, k, row, kk, eps);
         if (mk > best) {
           best = mk;
           bestJ = mkJ;
@@ -93,8 +99,31 @@ export function makeGloroHead(spec: HeadSpec): GloroHead {
       choice.i[b] = bestI;
     }
     return { bottom, choice };
-  }
+  };
+}
 
+/** Routes each point's ⊥-gradient to the four entries its margin came from. */
+function backward(d: Float32Array, choice: Choice, n: number, c: number, epsilon: number) {
+  const df = new Float32Array(n * c);
+  const dk = new Float32Array(c * c);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < c; i++) df[b * c + i] = d[b * (c + 1) + i];
+    const g = d[b * (c + 1) + c];
+    if (g === 0) continue;
+    df[b * c + choice.top[b]] += g;
+    df[b * c + choice.j[b]] -= g;
+    const i = choice.i[b];
+    if (i >= 0) {
+      df[b * c + i] += g;
+      dk[choice.j[b] * c + i] += g * epsilon;
+    }
+  }
+  return [tf.tensor2d(df, [n, c]), tf.tensor2d(dk, [c, c])];
+}
+
+export function makeGloroHead(spec: HeadSpec): GloroHead {
+  const c = spec.numClasses;
+  const forward = makeForward(spec);
   return {
     spec,
     apply(f, k, epsilon) {
@@ -109,24 +138,8 @@ export function makeGloroHead(spec: HeadSpec): GloroHead {
         const value = tf.concat([fT, tf.tensor2d(bottom, [n, 1])], 1);
         return {
           value,
-          gradFunc: (dy: tf.Tensor) => {
-            const d = dy.dataSync() as Float32Array;
-            const df = new Float32Array(n * c);
-            const dk = new Float32Array(c * c);
-            for (let b = 0; b < n; b++) {
-              for (let i = 0; i < c; i++) df[b * c + i] = d[b * (c + 1) + i];
-              const g = d[b * (c + 1) + c];
-              if (g === 0) continue;
-              df[b * c + choice.top[b]] += g;
-              df[b * c + choice.j[b]] -= g;
-              const i = choice.i[b];
-              if (i >= 0) {
-                df[b * c + i] += g;
-                dk[choice.j[b] * c + i] += g * epsilon;
-              }
-            }
-            return [tf.tensor2d(df, [n, c]), tf.tensor2d(dk, [c, c])];
-          },
+          gradFunc: (dy: tf.Tensor) =>
+            backward(dy.dataSync() as Float32Array, choice, n, c, epsilon),
         };
       });
       return op(f, k) as tf.Tensor2D;

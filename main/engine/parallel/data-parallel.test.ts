@@ -105,7 +105,7 @@ describe('data-parallel training (two WASM replicas)', () => {
         seed: 9,
       },
     };
-    const runOnce = async (dir: string, resume: boolean, stopAfterEpochs?: number) => {
+    const runOnce = async (dir: string, resume: boolean, interruptBefore?: number) => {
       const epochs: EpochMetrics[] = [];
       const result = await train(
         {
@@ -114,7 +114,6 @@ describe('data-parallel training (two WASM replicas)', () => {
           config,
           dataset,
           resume,
-          stopAfterEpochs,
           replicas: 2,
           backend: 'wasm',
         },
@@ -123,6 +122,7 @@ describe('data-parallel training (two WASM replicas)', () => {
           epoch: (e) => epochs.push(e),
           log: () => {},
           isCancelled: () => false,
+          interruptBeforeEpoch: (e) => interruptBefore !== undefined && e >= interruptBefore,
         },
       );
       const arrays = result.net ? await result.net.exportArrays() : [];
