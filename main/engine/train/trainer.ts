@@ -142,7 +142,7 @@ type BatchStep = (
   lambda?: number,
 ) => number;
 
-/** Everything a run needs between its steps: the model, optimiser, schedules and buffers. */
+/** Everything a run carries between its steps: model, optimiser, head, RNG, schedules, replicas. */
 interface Session {
   req: TrainRequest;
   hooks: TrainHooks;
