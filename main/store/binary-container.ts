@@ -29,7 +29,7 @@ const ELEMENT_BYTES: Record<SectionType, number> = { float64: 8, float32: 4, int
 const ALIGN = 8;
 /** Magic, version and head length. */
 export const CONTAINER_PREFIX_BYTES = 12;
-/** A head larger than this is damage, not data (the largest real one, a checkpoint's, is ~10 kB). */
+/** A head larger than this is damage, not data (a checkpoint's, the largest, is ~10 kB). */
 const MAX_HEAD_BYTES = 16 * 1024 * 1024;
 
 /** What kind of file a container is: its magic, its version and how errors name it. */

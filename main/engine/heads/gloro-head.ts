@@ -1,7 +1,8 @@
 /**
  * The GloRo head the engine trains and predicts with (spec and interface: head-spec.ts), the
- * per-point work done in plain JavaScript inside one custom-gradient op. The head is a handful of maxima and minima
- * over at most kMax × C numbers per point, which tfjs spreads over a few hundred tiny kernels
+ * per-point work done in plain JavaScript inside one custom-gradient op. The head is a handful
+ * of maxima and minima over at most kMax × C numbers per point, which tfjs spreads over a few
+ * hundred tiny kernels
  * (~15 ms per batch of dense-3x1000 training on WASM, mostly per-kernel overhead); here it is
  * one download of f and K, one loop, one upload, and the backward pass routes each point's
  * ⊥-gradient to the four entries its margin came from:
