@@ -2,10 +2,9 @@
  * The GloRo head the engine trains and predicts with (spec and interface: head-spec.ts), the
  * per-point work done in plain JavaScript inside one custom-gradient op. The head is a handful
  * of maxima and minima over at most kMax × C numbers per point, which tfjs spreads over a few
- * hundred tiny kernels
- * (~15 ms per batch of dense-3x1000 training on WASM, mostly per-kernel overhead); here it is
- * one download of f and K, one loop, one upload, and the backward pass routes each point's
- * ⊥-gradient to the four entries its margin came from:
+ * hundred tiny kernels (~15 ms per batch of dense-3x1000 training on WASM, mostly per-kernel
+ * overhead); here it is one download of f and K, one loop, one upload, and the backward pass
+ * routes each point's ⊥-gradient to the four entries its margin came from:
  *   g_⊥ = f_top − m,  m = f_{j*} − f_{i*} − ε K_{j* i*}  ⇒  ∂g_⊥/∂f_top = 1, ∂/∂f_{j*} = −1,
  *   ∂/∂f_{i*} = +1, ∂/∂K_{j* i*} = ε.
  * When k = C is allowed there is no class outside F^k: m = f_{j*} + BIG (certified, as in the
