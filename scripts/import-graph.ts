@@ -121,7 +121,7 @@ export function findCycles(edges: readonly ImportEdge[]): string[][] {
     if (e.external) continue;
     next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
   }
-  // Tarjan's algorithm, iterative-free for clarity: the graph has a few hundred files.
+  // Tarjan's algorithm, recursive: the graph has a few hundred files, far from the stack limit.
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
