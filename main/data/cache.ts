@@ -5,19 +5,31 @@
  * written with writeFileAtomic: a crash leaves the old entry or none, never half of one; an entry
  * that does not parse or has the wrong length is ignored and rebuilt.
  *
- * Layout (little-endian):
- *   "RCCACHE1", uint32 H, H bytes JSON header (space-padded to an 8-byte boundary),
- *   count × (height × width × channels) pixel bytes, padding to 4 bytes,
- *   count int32 labels, count uint8 parts (0 train, 1 test, 2 not yet split).
+ * Layout: the shared container (main/store/binary-container.ts, magic "RCCA"): a JSON header
+ * (CacheHeader) and three sections, "pixels" (uint8, count × height × width × channels),
+ * "labels" (int32, count) and "parts" (uint8, count: 0 train, 1 test, 2 not yet split).
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { workbenchHome } from '../store/home.ts';
+import {
+  CONTAINER_PREFIX_BYTES,
+  allocateContainer,
+  containerHeadBytes,
+  parseContainerHead,
+  sectionBytes,
+} from '../store/binary-container.ts';
+import type { ContainerFormat, SectionEntry } from '../store/binary-container.ts';
 
-export const CACHE_MAGIC = 'RCCACHE1';
-const CACHE_VERSION = 1;
+/** Version 2: the shared container layout ("RCCACHE1" entries are rebuilt). */
+const CACHE_VERSION = 2;
+const FORMAT: ContainerFormat = {
+  magic: 'RCCA',
+  version: CACHE_VERSION,
+  what: 'RelaxCert cache entry',
+};
 
 export interface CacheSource {
   path: string;
@@ -25,8 +37,8 @@ export interface CacheSource {
   mtimeMs: number;
 }
 
+/** The JSON header of an entry (the format's version is the container's). */
 export interface CacheHeader {
-  version: number;
   key: string;
   count: number;
   height: number;
@@ -34,8 +46,9 @@ export interface CacheHeader {
   channels: number;
 }
 
-export function defaultCacheDir(): string {
-  return join(process.env.RELAXCERT_HOME || join(homedir(), '.relaxcert'), 'cache');
+/** `<home>/cache`, beside the runs (README, "Data sets"). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(workbenchHome(env), 'cache');
 }
 
 export function cacheKey(kind: string, extra: string, sources: readonly CacheSource[]): string {
@@ -49,45 +62,22 @@ export function cachePath(dir: string, kind: string, key: string): string {
   return join(dir, `${kind}-${key.slice(0, 40)}.bin`);
 }
 
-/** Byte offsets of the sections of an entry. */
-export function cacheLayout(
-  headerBytes: number,
-  h: Pick<CacheHeader, 'count' | 'height' | 'width' | 'channels'>,
-) {
-  const pixels = 12 + headerBytes;
-  const imageSize = h.height * h.width * h.channels;
-  const labels = pixels + Math.ceil((h.count * imageSize) / 4) * 4;
-  const parts = labels + h.count * 4;
-  return { pixels, imageSize, labels, parts, total: parts + h.count };
-}
-
-function encodeHeader(header: CacheHeader): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const pad = (8 - ((12 + json.length) % 8)) % 8;
-  return Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-}
-
 /**
  * Allocates a whole entry in memory; decoders write pixels, labels and parts into it in place
  * (no second copy), then `commitCacheEntry` writes it atomically.
  */
 export function allocateCacheEntry(header: CacheHeader) {
-  const json = encodeHeader(header);
-  const layout = cacheLayout(json.length, header);
-  const buffer = Buffer.alloc(layout.total);
-  buffer.write(CACHE_MAGIC, 0, 'latin1');
-  buffer.writeUInt32LE(json.length, 8);
-  json.copy(buffer, 12);
+  const imageSize = header.height * header.width * header.channels;
+  const { bytes, sections } = allocateContainer(FORMAT, header, [
+    { name: 'pixels', type: 'uint8', length: header.count * imageSize },
+    { name: 'labels', type: 'int32', length: header.count },
+    { name: 'parts', type: 'uint8', length: header.count },
+  ]);
   return {
-    buffer,
-    layout,
-    pixels: new Uint8Array(
-      buffer.buffer,
-      buffer.byteOffset + layout.pixels,
-      header.count * layout.imageSize,
-    ),
-    labels: new Int32Array(buffer.buffer, buffer.byteOffset + layout.labels, header.count),
-    parts: new Uint8Array(buffer.buffer, buffer.byteOffset + layout.parts, header.count),
+    buffer: bytes,
+    pixels: sections.get('pixels') as Uint8Array,
+    labels: sections.get('labels') as Int32Array,
+    parts: sections.get('parts') as Uint8Array,
   };
 }
 
@@ -110,58 +100,64 @@ export interface OpenCacheEntry {
   close(): void;
 }
 
+/** Reads `length` bytes at `position`, or throws when the file ends first. */
+function readExactly(fd: number, into: Uint8Array, position: number, file: string): void {
+  let done = 0;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got <= 0) throw new Error(`cache entry ${file} ended early`);
+    done += got;
+  }
+}
+
+function isCacheHeader(h: unknown, key: string): h is CacheHeader {
+  const c = h as Partial<CacheHeader> | null;
+  return (
+    c?.key === key &&
+    [c.count, c.height, c.width, c.channels].every((n) => Number.isInteger(n) && (n as number) >= 0)
+  );
+}
+
 /** Opens an entry, or returns undefined when it is missing, for another key, or damaged. */
 export function openCacheEntry(file: string, key: string): OpenCacheEntry | undefined {
   if (!existsSync(file)) return undefined;
   const fd = openSync(file, 'r');
-  const fail = () => {
-    closeSync(fd);
-    return undefined;
-  };
   try {
     const size = fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    if (
-      size < 12 ||
-      readSync(fd, head, 0, 12, 0) !== 12 ||
-      head.toString('latin1', 0, 8) !== CACHE_MAGIC
-    )
-      return fail();
-    const h = head.readUInt32LE(8);
-    if (12 + h > size) return fail();
-    const json = Buffer.alloc(h);
-    readSync(fd, json, 0, h, 12);
-    const header = JSON.parse(json.toString('utf8')) as CacheHeader;
-    if (header.version !== CACHE_VERSION || header.key !== key) return fail();
-    const layout = cacheLayout(h, header);
-    if (layout.total !== size) return fail();
-    const labelBytes = Buffer.alloc(header.count * 4);
-    readSync(fd, labelBytes, 0, labelBytes.length, layout.labels);
-    const labels = new Int32Array(labelBytes.buffer, labelBytes.byteOffset, header.count);
-    const parts = Buffer.alloc(header.count);
-    readSync(fd, parts, 0, parts.length, layout.parts);
+    const prefix = new Uint8Array(CONTAINER_PREFIX_BYTES);
+    readExactly(fd, prefix, 0, file);
+    const head = new Uint8Array(containerHeadBytes(prefix, FORMAT, file));
+    readExactly(fd, head, 0, file);
+    const { header, sections, total } = parseContainerHead(head, FORMAT, file, size);
+    if (!isCacheHeader(header, key) || total !== size) throw new Error('another entry');
+    const imageSize = header.height * header.width * header.channels;
+    const byName = new Map(sections.map((s) => [s.name, s]));
+    const want = (name: string, type: SectionEntry['type'], length: number) => {
+      const s = byName.get(name);
+      if (s === undefined || s.type !== type || s.length !== length)
+        throw new Error(`section ${name} does not match the header`);
+      return sectionBytes(s).start;
+    };
+    const pixelStart = want('pixels', 'uint8', header.count * imageSize);
+    const labelStart = want('labels', 'int32', header.count);
+    const partStart = want('parts', 'uint8', header.count);
+    const labels = new Int32Array(header.count);
+    readExactly(fd, new Uint8Array(labels.buffer), labelStart, file);
+    const parts = new Uint8Array(header.count);
+    readExactly(fd, parts, partStart, file);
     return {
       header,
       labels,
-      parts: new Uint8Array(parts.buffer, parts.byteOffset, parts.length),
+      parts,
       readPixels(first, count, into) {
-        const bytes = count * layout.imageSize;
-        let done = 0;
-        while (done < bytes) {
-          const got = readSync(
-            fd,
-            into,
-            done,
-            bytes - done,
-            layout.pixels + first * layout.imageSize + done,
-          );
-          if (got <= 0) throw new Error(`cache entry ${file} ended early`);
-          done += got;
-        }
+        const at = pixelStart + first * imageSize;
+        readExactly(fd, into.subarray(0, count * imageSize), at, file);
       },
       close: () => closeSync(fd),
     };
   } catch {
-    return fail();
+    // Missing, damaged, for another key or another version: the caller decodes afresh.
+    closeSync(fd);
+    return undefined;
   }
 }

@@ -104,7 +104,6 @@ export async function loadImageCollection(
   const first = decodeImage(readFileSync(entries[0].file), entries[0].file);
   const channels = 3;
   const entry = allocateCacheEntry({
-    version: 1,
     key,
     count: entries.length,
     height: first.height,

@@ -59,6 +59,6 @@ export interface LoadProgress {
 
 export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
-  /** Folder for the binary cache of decoded sets (default: $RELAXCERT_HOME/cache). */
+  /** Folder for the binary cache of decoded sets (default: `<home>/cache`, see defaultCacheDir). */
   cacheDir?: string;
 }

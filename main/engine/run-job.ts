@@ -3,7 +3,7 @@
  * or evaluates a stored checkpoint. Events go out through `emit`; the worker adds the final
  * done / cancelled / failed event.
  */
-import type { JobEvent, JobSpec } from '../jobs/protocol.ts';
+import type { JobEvent, JobSpec } from './job-messages.ts';
 import { loadDataset } from '../data/load-dataset.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';

@@ -1,5 +1,5 @@
 /**
- * Everything the host services use, injected: the real wiring is in default-deps.ts; tests pass
+ * Everything the host services use, injected: the real wiring is in create-host.ts; tests pass
  * fakes (a crashing job runner, a tiny data set).
  */
 import type {

@@ -2,7 +2,7 @@
  * Exports a run's trained network in the TensorFlow.js artefact layout: `model.json` (topology +
  * weights manifest) and `weights.bin` (float32, little-endian, in manifest order). The network
  * is a Lipschitz-bounded stack (dense/conv layers each followed by MinMax, a final dense layer,
- * see main/engine/model/layer-plan.ts) that has no stock tf.layers equivalent, so the topology
+ * see shared/config/layer-plan.ts) that has no stock tf.layers equivalent, so the topology
  * is RelaxCert's layer plan; `tf.io.decodeWeights` / `tf.io.loadWeights` read the weights.
  */
 import { join } from 'node:path';

@@ -1,25 +1,13 @@
 /**
  * Messages between the host (main thread) and the engine workers. The main thread only relays
- * these; all tfjs work happens in the worker.
+ * these; all tfjs work happens in the worker. Type-only imports: nothing of the engine loads
+ * on the main thread.
  */
-import type { ExperimentConfig } from '../../shared/config/experiment.ts';
-import type { BatchProgress, EpochMetrics } from '../../shared/api/run-types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
+import type { JobEvent, JobSpec } from '../engine/job-messages.ts';
 
-export type JobSpec =
-  /** Train (or resume from `${runDir}/checkpoints/`) and evaluate at the end. */
-  | { type: 'train'; runId: string; runDir: string; config: ExperimentConfig; resume: boolean }
-  /** Converge sound bounds, write `${runDir}/eval/` (logits, labels, K matrix). */
-  | { type: 'evaluate'; runId: string; runDir: string; config: ExperimentConfig };
-
-export type JobEvent =
-  | { type: 'backend'; jobId: string; backend: string }
-  | { type: 'progress'; jobId: string; progress: BatchProgress }
-  | { type: 'epoch'; jobId: string; metrics: EpochMetrics }
-  | { type: 'log'; jobId: string; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'done'; jobId: string }
-  | { type: 'cancelled'; jobId: string }
-  | { type: 'failed'; jobId: string; error: ErrorInfo };
+/** Jobs and their events are the engine's (engine/job-messages.ts); the host reads them here. */
+export type { JobEvent, JobSpec };
 
 /** Host → worker. */
 export type WorkerRequest =

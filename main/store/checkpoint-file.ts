@@ -1,7 +1,7 @@
 /**
  * Training checkpoints: one binary file `${runDir}/checkpoints/latest.ckpt`, written atomically
- * at the end of every epoch. Layout: "RCCK", u32 version, u32 header length, JSON header
- * (epoch, Adam step, RNG state, array table), padding to 4 bytes, then the float32 arrays.
+ * at the end of every epoch, in the shared container layout (binary-container.ts, magic "RCCK"):
+ * a JSON header (epoch, Adam step, RNG state, plan key, shapes) and one float32 section per array.
  * Holds everything a resumed run needs to continue bit for bit: weights, Adam moments, the
  * power-iteration iterates, the epoch and the shuffling RNG state.
  */
@@ -10,6 +10,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
+import {
+  CONTAINER_PREFIX_BYTES,
+  containerHeadBytes,
+  decodeContainer,
+  encodeContainer,
+  parseContainerHead,
+} from './binary-container.ts';
+import type { ContainerFormat } from './binary-container.ts';
 
 /** A named float32 array (weights, optimiser moments, power-iteration iterates). */
 export interface NamedArray {
@@ -33,71 +41,55 @@ interface Header {
   adamStep: number;
   rngState: number[];
   planKey: string;
-  arrays: Array<{ name: string; shape: number[]; offset: number; length: number }>;
+  /** Shape of each array, by name; the arrays are the container's float32 sections. */
+  shapes: Record<string, number[]>;
 }
 
-const MAGIC = 0x4b434352; // "RCCK" little-endian
-const VERSION = 1;
+/** Version 2: the shared container layout (version 1 had its own). */
+const FORMAT: ContainerFormat = { magic: 'RCCK', version: 2, what: 'RelaxCert checkpoint' };
 
 export function checkpointPath(runDir: string): string {
   return join(runDir, 'checkpoints', 'latest.ckpt');
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
-  let offset = 0;
-  const table = c.arrays.map((a) => {
-    const entry = { name: a.name, shape: a.shape, offset, length: a.data.length };
-    offset += a.data.length;
-    return entry;
-  });
   const header: Header = {
     epoch: c.epoch,
     adamStep: c.adamStep,
     rngState: c.rngState,
     planKey: c.planKey,
-    arrays: table,
+    shapes: Object.fromEntries(c.arrays.map((a) => [a.name, a.shape])),
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((12 + json.length) / 4) * 4;
-  const bytes = new Uint8Array(dataStart + offset * 4);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
-  view.setUint32(8, json.length, true);
-  bytes.set(json, 12);
-  const floats = new Float32Array(bytes.buffer, dataStart, offset);
-  c.arrays.forEach((a, i) => floats.set(a.data, table[i].offset));
-  return bytes;
+  return encodeContainer(FORMAT, header, c.arrays);
+}
+
+function checkHeader(header: unknown, file: string): Header {
+  const h = header as Partial<Header> | null;
+  const ok =
+    Number.isInteger(h?.epoch) &&
+    Number.isInteger(h?.adamStep) &&
+    Array.isArray(h?.rngState) &&
+    typeof h?.planKey === 'string' &&
+    typeof h?.shapes === 'object' &&
+    h.shapes !== null;
+  if (!ok) {
+    throw new RelaxCertError('DATA_FORMAT', `${file}: checkpoint header lacks a field`, { file });
+  }
+  return h as Header;
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkpoint {
-  const fail = (why: string): never => {
-    throw new RelaxCertError('DATA_FORMAT', `${file}: ${why}`, { file });
-  };
-  if (bytes.length < 12) fail('file too short');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) fail('not a RelaxCert checkpoint');
-  if (view.getUint32(4, true) !== VERSION) fail(`unsupported version ${view.getUint32(4, true)}`);
-  const jsonLength = view.getUint32(8, true);
-  if (12 + jsonLength > bytes.length) fail('truncated header');
-  const header = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength)),
-  ) as Header;
-  const dataStart = Math.ceil((12 + jsonLength) / 4) * 4;
-  // Copy into an aligned buffer: the file's bytes may sit at any offset of a Node Buffer.
-  const total = header.arrays.reduce((s, a) => s + a.length, 0);
-  if (dataStart + total * 4 > bytes.length) fail('truncated data');
-  const aligned = new Float32Array(total);
-  new Uint8Array(aligned.buffer).set(bytes.subarray(dataStart, dataStart + total * 4));
+  const decoded = decodeContainer(bytes, FORMAT, file);
+  const header = checkHeader(decoded.header, file);
   return {
     epoch: header.epoch,
     adamStep: header.adamStep,
     rngState: header.rngState,
     planKey: header.planKey,
-    arrays: header.arrays.map((a) => ({
-      name: a.name,
-      shape: a.shape,
-      data: aligned.subarray(a.offset, a.offset + a.length),
+    arrays: [...decoded.sections.keys()].map((name) => ({
+      name,
+      shape: header.shapes[name] ?? [],
+      data: decoded.section(name, 'float32'),
     })),
   };
 }
@@ -114,15 +106,11 @@ export async function checkpointEpoch(runDir: string): Promise<number | undefine
     return undefined;
   }
   try {
-    const head = new Uint8Array(12);
-    if ((await handle.read(head, 0, 12, 0)).bytesRead < 12) return undefined;
-    const view = new DataView(head.buffer);
-    if (view.getUint32(0, true) !== MAGIC) return undefined;
-    const jsonLength = view.getUint32(8, true);
-    if (jsonLength > 16 * 1024 * 1024) return undefined;
-    const json = new Uint8Array(jsonLength);
-    if ((await handle.read(json, 0, jsonLength, 12)).bytesRead < jsonLength) return undefined;
-    const { epoch } = JSON.parse(new TextDecoder().decode(json)) as { epoch?: unknown };
+    const prefix = new Uint8Array(CONTAINER_PREFIX_BYTES);
+    await handle.read(prefix, 0, prefix.length, 0);
+    const head = new Uint8Array(containerHeadBytes(prefix, FORMAT, 'checkpoint'));
+    await handle.read(head, 0, head.length, 0);
+    const { epoch } = parseContainerHead(head, FORMAT, 'checkpoint').header as { epoch?: unknown };
     return typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? epoch : undefined;
   } catch {
     return undefined;

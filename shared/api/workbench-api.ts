@@ -12,8 +12,12 @@ import type {
   ExperimentConfig,
   Guarantee,
 } from '../config/experiment.ts';
+import type { PresetInfo } from '../config/presets.ts';
 import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
+
+/** Presets are config data (shared/config/presets.ts); the API lists them. */
+export type { PresetInfo };
 
 export interface WorkbenchInfo {
   version: string;
@@ -40,17 +44,6 @@ export interface DatasetInfo {
   classCounts: number[];
   affinityPresets: AffinityPresetInfo[];
   hasThumbnails: boolean;
-}
-
-export interface PresetInfo {
-  id: string;
-  title: string;
-  description: string;
-  /** Paper row this preset reproduces, e.g. "Table F1: EuroSAT, RT3". */
-  source?: string;
-  /** What data the user must supply (empty for built-in demos). */
-  needsData?: string;
-  config: ExperimentConfig;
 }
 
 /** Stored certification inputs of an evaluated run: certification is pure arithmetic on these. */

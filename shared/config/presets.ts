@@ -2,9 +2,19 @@
  * Built-in experiment presets: quick demos on generated data (no files needed) and one preset per
  * row of PAPER.md's Table F1 (the user supplies the data set named in `needsData`).
  */
-import type { PresetInfo } from '../api/workbench-api.ts';
 import { RelaxCertError } from '../errors.ts';
 import type { ExperimentConfig, Guarantee, TrainingSpec } from './experiment.ts';
+
+export interface PresetInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** Paper row this preset reproduces, e.g. "Table F1: EuroSAT, RT3". */
+  source?: string;
+  /** What data the user must supply (empty for built-in demos). */
+  needsData?: string;
+  config: ExperimentConfig;
+}
 
 /** Paper learning rate for EuroSAT and CIFAR-100: constant 1e-3, then geometric decay. */
 const PAPER_LR = '1e-3 -> 1e-6 after half';

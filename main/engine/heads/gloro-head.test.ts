@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { certify, toCertGuarantee } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
-import { headSpec, makeGloroHeadTf } from './gloro-head.ts';
-import { makeGloroHeadJs } from './gloro-head-js.ts';
+import { makeGloroHead } from './gloro-head.ts';
+import { headSpec } from './head-spec.ts';
+import { makeGloroHeadTf } from '../testing/gloro-head-tf.ts';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing/use-backend.ts';
 
@@ -36,7 +37,7 @@ function randomCase(seed: number, n: number): { f: Float32Array; k: Float32Array
 
 const impls = [
   ['tfjs', makeGloroHeadTf],
-  ['js', makeGloroHeadJs],
+  ['js', makeGloroHead],
 ] as const;
 
 describe.each([
@@ -136,7 +137,7 @@ describe('the two head implementations', () => {
       Float32Array.from({ length: n * (C + 1) }, () => rng.normal()),
       [n, C + 1],
     );
-    const results = [makeGloroHeadTf(spec), makeGloroHeadJs(spec)].map((head) => {
+    const results = [makeGloroHeadTf(spec), makeGloroHead(spec)].map((head) => {
       const loss = (ft: tf.Tensor, kt: tf.Tensor): tf.Scalar =>
         tf.sum(tf.mul(head.apply(ft as tf.Tensor2D, kt as tf.Tensor2D, 0.3), wts)) as tf.Scalar;
       const ft = tf.tensor2d(f, [n, C]);

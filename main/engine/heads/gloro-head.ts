@@ -1,157 +1,148 @@
 /**
- * GloRo heads as differentiable tfjs functions (PAPER.md, "Certification and training in one"):
- * from logits f [n, C] and the Lipschitz matrix K (K[j, i] bounds f_j − f_i) they return the
- * C + 1 outputs of g: the logits and g_⊥ = max_i f_i − m, with
- *   m^k = min_{j ∈ F^k} ( f_j − max_{i ∉ F^k} (f_i + ε K_ji) ),  m = max over allowed k ≤ kMax.
- * Standard GloRo is kMax = 1, RTK(K) allows every k ≤ K, affinity(S) allows k when F^k fits in
- * a set (k = 1 always). Which classes are in F^k is a discrete choice: the masks are built
- * behind a zero gradient, and the margins stay differentiable in f and K.
+ * The GloRo head the engine trains and predicts with (spec and interface: head-spec.ts), the
+ * per-point work done in plain JavaScript inside one custom-gradient op. The head is a handful
+ * of maxima and minima over at most kMax × C numbers per point, which tfjs spreads over a few
+ * hundred tiny kernels (~15 ms per batch of dense-3x1000 training on WASM, mostly per-kernel
+ * overhead); here it is one download of f and K, one loop, one upload, and the backward pass
+ * routes each point's ⊥-gradient to the four entries its margin came from:
+ *   g_⊥ = f_top − m,  m = f_{j*} − f_{i*} − ε K_{j* i*}  ⇒  ∂g_⊥/∂f_top = 1, ∂/∂f_{j*} = −1,
+ *   ∂/∂f_{i*} = +1, ∂/∂K_{j* i*} = ε.
+ * When k = C is allowed there is no class outside F^k: m = f_{j*} + BIG (certified, as in the
+ * shared core where m = +∞). The all-tfjs reference it is tested against is
+ * main/engine/testing/gloro-head-tf.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from '../ops/custom-grad.ts';
-import { oneHotFloat } from '../ops/one-hot.ts';
-import type { Guarantee } from '../../../shared/config/experiment.ts';
-import { makeGloroHeadJs } from './gloro-head-js.ts';
+import { selectTopK } from '../../../shared/certify/index.ts';
+import type { GloroHead, HeadSpec } from './head-spec.ts';
 
-export interface HeadSpec {
-  numClasses: number;
-  /** Largest k considered. */
-  kMax: number;
-  /** Affinity sets (class ids); absent: every k ≤ kMax is allowed. */
-  sets?: number[][];
-}
-
-export function headSpec(guarantee: Guarantee, numClasses: number): HeadSpec {
-  switch (guarantee.kind) {
-    case 'standard':
-      return { numClasses, kMax: 1 };
-    case 'rtk':
-      return { numClasses, kMax: Math.max(1, Math.min(guarantee.k, numClasses)) };
-    case 'affinity': {
-      const largest = guarantee.sets.reduce((m, s) => Math.max(m, s.length), 1);
-      return { numClasses, kMax: Math.min(largest, numClasses), sets: guarantee.sets };
-    }
-  }
-}
-
-/** Large enough to mask any logit or margin; small enough to stay exact in float32 sums. */
 const BIG = 1e9;
 
-/**
- * Packed masks [n, 2·kMax + 1, C]: rows 0..kMax−1 one-hot of the a-th largest class, rows
- * kMax..2kMax−1 membership in F^k for k = 1..kMax, last row (first kMax entries) whether k is
- * allowed. Built without gradient (topk and comparisons have none in tfjs).
- */
-function maskBuilder(spec: HeadSpec): (f: tf.Tensor2D) => tf.Tensor3D {
+interface Choice {
+  top: Int32Array;
+  j: Int32Array;
+  /** −1 when the margin has no outside class (k = C). */
+  i: Int32Array;
+}
+
+/** The head's forward pass over plain arrays, with scratch space reused between batches. */
+function makeForward(spec: HeadSpec) {
   const { numClasses: c, kMax } = spec;
-  let setMatrix: Float32Array | undefined;
-  let numSets = 0;
-  if (spec.sets !== undefined) {
-    numSets = spec.sets.length;
-    setMatrix = new Float32Array(c * numSets);
-    spec.sets.forEach((set, s) => {
-      for (const cls of set) setMatrix![cls * numSets + s] = 1;
-    });
-  }
-  const op = customGrad(([f]) => {
-    const n = f.shape[0];
-    const { indices } = tf.topk(f as tf.Tensor2D, kMax, true);
-    const p = oneHotFloat(indices, c) as tf.Tensor3D; // [n, kMax, C]
-    const inTop = tf.cumsum(p, 1); // [n, kMax, C]
-    let allowed: tf.Tensor2D;
-    if (setMatrix === undefined) {
-      allowed = tf.ones([n, kMax]);
-    } else {
-      const memb = tf.reshape(
-        tf.matMul(tf.reshape(p, [n * kMax, c]), tf.tensor2d(setMatrix, [c, numSets])),
-        [n, kMax, numSets],
-      );
-      const count = tf.cumsum(memb, 1);
-      const ks = tf.reshape(tf.range(1, kMax + 1, 1, 'float32'), [1, kMax, 1]);
-      const fits = tf.max(tf.cast(tf.equal(count, ks), 'float32'), 2) as tf.Tensor2D;
-      const firstAlways = tf.reshape(oneHotFloat(tf.tensor1d([0], 'int32'), kMax), [1, kMax]);
-      allowed = tf.maximum(fits, firstAlways);
-    }
-    const allowedRow = tf.reshape(
-      tf.pad(allowed, [
-        [0, 0],
-        [0, c - kMax],
-      ]),
-      [n, 1, c],
-    );
-    return {
-      value: tf.concat([p, inTop, allowedRow], 1),
-      gradFunc: (dy: tf.Tensor) => tf.zeros([dy.shape[0], c]),
-    };
+  const sets = spec.sets ?? [];
+  const setOf = sets.map((s) => {
+    const member = new Uint8Array(c);
+    for (const cls of s) member[cls] = 1;
+    return member;
   });
-  return (f) => op(f) as tf.Tensor3D;
+  const order = new Int32Array(kMax);
+  const inTop = new Uint8Array(c);
+  const count = new Int32Array(sets.length);
+
+  /** m^k = min over j in F^k of f_j − max_{i ∉ F^k} (f_i + ε K_ji), with its arg-extrema. */
+  function margin(f: Float32Array, k: Float32Array, row: number, kk: number, eps: number) {
+    let mk = Infinity;
+    let mkJ = order[0];
+    let mkI = -1;
+    for (let r = 0; r < kk; r++) {
+      const j = order[r];
+      let outside = -Infinity;
+      let arg = -1;
+      for (let i = 0; i < c; i++) {
+        if (inTop[i]) continue;
+        const v = f[row + i] + eps * k[j * c + i];
+        if (v > outside) {
+          outside = v;
+          arg = i;
+        }
+      }
+      const mj = arg < 0 ? f[row + j] + BIG : f[row + j] - outside;
+      if (mj < mk) {
+        mk = mj;
+        mkJ = j;
+        mkI = arg;
+      }
+    }
+    return { mk, mkJ, mkI };
+  }
+
+  return function forward(f: Float32Array, k: Float32Array, n: number, eps: number) {
+    const bottom = new Float32Array(n);
+    const choice: Choice = { top: new Int32Array(n), j: new Int32Array(n), i: new Int32Array(n) };
+    for (let b = 0; b < n; b++) {
+      const row = b * c;
+      // Top kMax classes, ties to the lower id: the shared core's selection.
+      selectTopK(f, row, c, kMax, order, 0);
+      count.fill(0);
+      let best = -Infinity;
+      let bestJ = order[0];
+      let bestI = -1;
+      for (let kk = 1; kk <= kMax; kk++) {
+        const added = order[kk - 1];
+        inTop[added] = 1;
+        let allowed = kk === 1 || sets.length === 0;
+        for (let s = 0; s < sets.length; s++) {
+          if (setOf[s][added]) count[s]++;
+          if (count[s] === kk) allowed = true;
+        }
+        if (!allowed) continue;
+        const { mk, mkJ, mkI } = margin(f, k, row, kk, eps);
+        if (mk > best) {
+          best = mk;
+          bestJ = mkJ;
+          bestI = mkI;
+        }
+      }
+      for (let r = 0; r < kMax; r++) inTop[order[r]] = 0;
+      bottom[b] = f[row + order[0]] - best;
+      choice.top[b] = order[0];
+      choice.j[b] = bestJ;
+      choice.i[b] = bestI;
+    }
+    return { bottom, choice };
+  };
 }
 
-/**
- * max / min over the last axis whose gradient goes to one arg-extremum. tf.max gives the full
- * gradient to every tied entry, and the head has structural ties (m^1 = m^2 whenever the
- * class beating the top-1 in m^1 also ranks outside F^2), which would double-count.
- */
-function selectMax(x: tf.Tensor): tf.Tensor {
-  const axis = x.rank - 1;
-  if (x.shape[axis] === 1) return tf.squeeze(x, [axis]);
-  return tf.sum(tf.mul(x, oneHotFloat(tf.argMax(x, axis), x.shape[axis])), axis);
+/** Routes each point's ⊥-gradient to the four entries its margin came from. */
+function backward(d: Float32Array, choice: Choice, n: number, c: number, epsilon: number) {
+  const df = new Float32Array(n * c);
+  const dk = new Float32Array(c * c);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < c; i++) df[b * c + i] = d[b * (c + 1) + i];
+    const g = d[b * (c + 1) + c];
+    if (g === 0) continue;
+    df[b * c + choice.top[b]] += g;
+    df[b * c + choice.j[b]] -= g;
+    const i = choice.i[b];
+    if (i >= 0) {
+      df[b * c + i] += g;
+      dk[choice.j[b] * c + i] += g * epsilon;
+    }
+  }
+  return [tf.tensor2d(df, [n, c]), tf.tensor2d(dk, [c, c])];
 }
 
-function selectMin(x: tf.Tensor): tf.Tensor {
-  const axis = x.rank - 1;
-  if (x.shape[axis] === 1) return tf.squeeze(x, [axis]);
-  return tf.sum(tf.mul(x, oneHotFloat(tf.argMin(x, axis), x.shape[axis])), axis);
-}
-
-export interface GloroHead {
-  spec: HeadSpec;
-  /** g: [n, C + 1]; the last column is ⊥. */
-  apply(f: tf.Tensor2D, k: tf.Tensor2D, epsilon: number): tf.Tensor2D;
-}
-
-/**
- * The heads the engine trains with: the JavaScript implementation (gloro-head-js.ts), which
- * is much cheaper on small C; makeGloroHeadTf below is the all-tfjs reference it is tested
- * against.
- */
 export function makeGloroHead(spec: HeadSpec): GloroHead {
-  return makeGloroHeadJs(spec);
-}
-
-/** The head written with tfjs ops only (reference implementation; see makeGloroHead). */
-export function makeGloroHeadTf(spec: HeadSpec): GloroHead {
-  const masks = maskBuilder(spec);
-  const { numClasses: c, kMax } = spec;
+  const c = spec.numClasses;
+  const forward = makeForward(spec);
   return {
     spec,
     apply(f, k, epsilon) {
-      return tf.tidy(() => {
-        const n = f.shape[0];
-        const packed = masks(f);
-        const p = tf.slice(packed, [0, 0, 0], [n, kMax, c]);
-        const inTop = tf.slice(packed, [0, kMax, 0], [n, kMax, c]);
-        const allowed = tf.reshape(tf.slice(packed, [0, 2 * kMax, 0], [n, 1, kMax]), [n, kMax]);
-        const f3 = tf.reshape(f, [n, 1, c]);
-        const fTop = tf.sum(tf.mul(p, f3), 2); // [n, kMax]: f of the a-th largest class
-        const kTop = tf.reshape(tf.matMul(tf.reshape(p, [n * kMax, c]), k), [n, kMax, c]);
-        const z = tf.add(f3, tf.mul(kTop, epsilon)); // z[b, a, i] = f_i + ε K_{j(a), i}
-        const margins: tf.Tensor[] = [];
-        for (let kk = 1; kk <= kMax; kk++) {
-          const inside = tf.slice(inTop, [0, kk - 1, 0], [n, 1, c]);
-          const outsideMax = selectMax(tf.sub(z, tf.mul(inside, BIG))); // [n, kMax]
-          const mj = tf.sub(fTop, outsideMax);
-          const notInK = tf.tensor2d(
-            Array.from({ length: kMax }, (_, a) => (a < kk ? 0 : BIG)),
-            [1, kMax],
-          );
-          margins.push(selectMin(tf.add(mj, notInK)));
-        }
-        const mk = tf.stack(margins, 1); // [n, kMax]
-        const m = selectMax(tf.sub(mk, tf.mul(tf.sub(1, allowed), BIG)));
-        const bottom = tf.sub(selectMax(f), m);
-        return tf.concat([f, tf.reshape(bottom, [n, 1])], 1) as tf.Tensor2D;
+      const op = customGrad(([fT, kT]) => {
+        const n = fT.shape[0];
+        const { bottom, choice } = forward(
+          fT.dataSync() as Float32Array,
+          kT.dataSync() as Float32Array,
+          n,
+          epsilon,
+        );
+        const value = tf.concat([fT, tf.tensor2d(bottom, [n, 1])], 1);
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor) =>
+            backward(dy.dataSync() as Float32Array, choice, n, c, epsilon),
+        };
       });
+      return op(f, k) as tf.Tensor2D;
     },
   };
 }

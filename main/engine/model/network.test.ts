@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Network } from './network.ts';
 import { buildLayerPlan } from '../../../shared/config/layer-plan.ts';
 import type { ArchitectureSpec, Guarantee } from '../../../shared/config/experiment.ts';
-import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
+import { makeGloroHead } from '../heads/gloro-head.ts';
+import { headSpec } from '../heads/head-spec.ts';
 import { gloroCrossEntropy, tradesLoss } from '../train/losses.ts';
 import { conv2dSpectralUpperBound, denseSpectralUpperBound } from '../bounds/index.ts';
 import { soundLipschitz } from '../evaluate.ts';
@@ -130,6 +131,21 @@ describe('network state', () => {
     expect(wa).toEqual(wb);
     expect(wa[0].data).not.toEqual(wc[0].data);
     [a, b, c].forEach((n) => n.dispose());
+  });
+
+  it('refuses arrays of another model with a RelaxCertError naming the file', async () => {
+    await useBackend('cpu');
+    const small = new Network(buildLayerPlan({ name: 'dense-small', width: 6 }, [3], 3), 1);
+    const wide = new Network(buildLayerPlan({ name: 'dense-small', width: 8 }, [3], 3), 1);
+    const arrays = await small.exportArrays();
+    const file = '/runs/r1/checkpoints/latest.ckpt';
+    expect(() => wide.importArrays(arrays, file)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', file, message: expect.stringContaining(file) }),
+    );
+    expect(() => wide.importArrays(arrays.slice(1), file)).toThrow(/lacks L0\.w/);
+    small.importArrays(arrays, file);
+    expect(await small.exportArrays()).toEqual(arrays);
+    [small, wide].forEach((n) => n.dispose());
   });
 
   it('power iteration approaches the proven dense bound from below', async () => {

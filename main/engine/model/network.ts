@@ -13,6 +13,10 @@ import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
+import { RelaxCertError } from '../../../shared/errors.ts';
+import type { NamedArray } from '../../store/checkpoint-file.ts';
+
+export type { NamedArray };
 
 interface LinearParams {
   index: number;
@@ -24,9 +28,6 @@ interface LinearParams {
   /** Power-iteration iterate: [1, in] for dense, [1, h, w, cin] for conv; unit norm. */
   u: tf.Variable;
 }
-
-import type { NamedArray } from '../../store/checkpoint-file.ts';
-export type { NamedArray };
 
 function geometry(spec: Extract<LayerSpec, { kind: 'conv' }>): ConvGeometry {
   return { kh: spec.kernel, kw: spec.kernel, stride: spec.stride, padding: spec.padding };
@@ -259,15 +260,22 @@ export class Network {
     return out;
   }
 
-  importArrays(arrays: NamedArray[]): void {
+  /**
+   * Loads weights, biases and iterates by name; `file` (the checkpoint they came from) is named
+   * in the error when they do not fit this network.
+   */
+  importArrays(arrays: NamedArray[], file = 'checkpoint'): void {
     const byName = new Map(arrays.map((a) => [a.name, a]));
+    const misfit = (why: string): never => {
+      throw new RelaxCertError('CONFLICT', `${file}: ${why}`, { file });
+    };
     for (const p of this.linear) {
       for (const [i, v] of [p.w, p.b, p.u].entries()) {
         const key = p.keys[i];
         const a = byName.get(key);
-        if (a === undefined) throw new Error(`checkpoint lacks ${key}`);
+        if (a === undefined) return misfit(`lacks ${key}, which the model needs`);
         if (a.shape.join('x') !== v.shape.join('x')) {
-          throw new Error(`checkpoint ${key} has shape [${a.shape}], model [${v.shape}]`);
+          misfit(`${key} has shape [${a.shape}], the model [${v.shape}]`);
         }
         tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
       }

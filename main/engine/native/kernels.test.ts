@@ -8,10 +8,12 @@ import config, { NATIVE_ADDON } from '../../../electron.config.ts';
 import { Rng } from '../rng.ts';
 import { findAddon, nativeKernels, nativeUnavailableReason } from './load.ts';
 import type { NativeKernels } from './load.ts';
+import { nativeRequired, requireNativeUnderCi } from '../testing/native-required.ts';
 
 const savedEnv = process.env.RELAXCERT_NATIVE;
 delete process.env.RELAXCERT_NATIVE;
 const kernels = nativeKernels();
+const missingWhy = nativeUnavailableReason();
 if (savedEnv !== undefined) process.env.RELAXCERT_NATIVE = savedEnv;
 if (kernels === undefined) {
   console.warn(
@@ -260,6 +262,15 @@ describe.skipIf(kernels === undefined)('native convolution', () => {
 });
 
 describe('native kernels: loading and packaging', () => {
+  requireNativeUnderCi(kernels !== undefined, missingWhy);
+
+  it('are required exactly when CI is set', () => {
+    expect(nativeRequired({ CI: 'true' })).toBe(true);
+    expect(nativeRequired({ CI: '1' })).toBe(true);
+    expect(nativeRequired({ CI: 'false' })).toBe(false);
+    expect(nativeRequired({})).toBe(false);
+  });
+
   it('RELAXCERT_NATIVE=0 turns them off', () => {
     const saved = process.env.RELAXCERT_NATIVE;
     process.env.RELAXCERT_NATIVE = '0';

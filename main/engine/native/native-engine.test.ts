@@ -23,12 +23,18 @@ import { Network } from '../model/network.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import { activeNative } from './matmul.ts';
-import { nativeKernels } from './load.ts';
+import { nativeKernels, nativeUnavailableReason } from './load.ts';
+import { requireNativeUnderCi } from '../testing/native-required.ts';
 
 const saved = process.env.RELAXCERT_NATIVE;
 delete process.env.RELAXCERT_NATIVE;
 const built = nativeKernels() !== undefined;
+const missingWhy = nativeUnavailableReason();
 if (!built) console.warn('SKIPPED native engine tests: the native addon is not built');
+
+describe('native engine tests', () => {
+  requireNativeUnderCi(built, missingWhy);
+});
 
 function setNative(on: boolean): void {
   if (on) delete process.env.RELAXCERT_NATIVE;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { DataParallel } from './data-parallel.ts';
 import { Network } from '../model/network.ts';
 import { buildLayerPlan } from '../../../shared/config/layer-plan.ts';
-import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
+import { makeGloroHead } from '../heads/gloro-head.ts';
+import { headSpec } from '../heads/head-spec.ts';
 import { Adam } from '../train/adam.ts';
 import { makeTrainStep, train } from '../train/trainer.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
@@ -104,7 +105,7 @@ describe('data-parallel training (two WASM replicas)', () => {
         seed: 9,
       },
     };
-    const runOnce = async (dir: string, resume: boolean, stopAfterEpochs?: number) => {
+    const runOnce = async (dir: string, resume: boolean, interruptBefore?: number) => {
       const epochs: EpochMetrics[] = [];
       const result = await train(
         {
@@ -113,7 +114,6 @@ describe('data-parallel training (two WASM replicas)', () => {
           config,
           dataset,
           resume,
-          stopAfterEpochs,
           replicas: 2,
           backend: 'wasm',
         },
@@ -122,6 +122,7 @@ describe('data-parallel training (two WASM replicas)', () => {
           epoch: (e) => epochs.push(e),
           log: () => {},
           isCancelled: () => false,
+          interruptBeforeEpoch: (e) => interruptBefore !== undefined && e >= interruptBefore,
         },
       );
       const arrays = result.net ? await result.net.exportArrays() : [];

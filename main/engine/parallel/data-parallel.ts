@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { RelaxCertError, fromErrorInfo } from '../../../shared/errors.ts';
 import type { BackendChoice } from '../backend.ts';
-import type { GloroHead } from '../heads/gloro-head.ts';
+import type { GloroHead } from '../heads/head-spec.ts';
 import type { Network, NamedArray } from '../model/network.ts';
 import type { Adam } from '../train/adam.ts';
 import { lossGradients } from './half-step.ts';

@@ -1,7 +1,7 @@
 /** The gradient of the GloRo loss on a (part of a) batch: shared by every replica. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Network } from '../model/network.ts';
-import type { GloroHead } from '../heads/gloro-head.ts';
+import type { GloroHead } from '../heads/head-spec.ts';
 import { gloroCrossEntropy, tradesLoss } from '../train/losses.ts';
 
 /** Loss (mean over the m points) and its gradients in `net.trainableVariables()` order. */

@@ -8,7 +8,7 @@
  * stay bit-identical. Only set-up and state transfer use messages.
  */
 import type { BackendChoice } from '../backend.ts';
-import type { HeadSpec } from '../heads/gloro-head.ts';
+import type { HeadSpec } from '../heads/head-spec.ts';
 import type { LayerPlan } from '../../../shared/config/layer-plan.ts';
 import type { NamedArray } from '../model/network.ts';
 import type { AdamBuffers } from '../train/adam.ts';

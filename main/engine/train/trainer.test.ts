@@ -54,10 +54,14 @@ function hooks(epochs: EpochMetrics[], tensors: number[]): TrainHooks {
   };
 }
 
-async function run(req: Omit<TrainRequest, 'dataset' | 'runId'>, data = dataset) {
+type RunRequest = Omit<TrainRequest, 'dataset' | 'runId'> & { interruptBefore?: number };
+
+async function run({ interruptBefore, ...req }: RunRequest, data = dataset) {
   const epochs: EpochMetrics[] = [];
   const tensors: number[] = [];
-  const result = await train({ ...req, runId: 'r', dataset: data }, hooks(epochs, tensors));
+  const injected = hooks(epochs, tensors);
+  if (interruptBefore !== undefined) injected.interruptBeforeEpoch = (e) => e >= interruptBefore;
+  const result = await train({ ...req, runId: 'r', dataset: data }, injected);
   const arrays = result.net ? await result.net.exportArrays() : [];
   result.net?.dispose();
   return { result, epochs, tensors, arrays };
@@ -112,6 +116,17 @@ describe('image bytes', () => {
 });
 
 describe('configuration errors', () => {
+  it('checks the config with the shared validator, naming the field', async () => {
+    await useBackend('cpu');
+    const before = tf.memory().numTensors;
+    const bad = config(1);
+    bad.training.powerIterations = 0;
+    await expect(run({ runDir: await runDir(), config: bad, resume: false })).rejects.toMatchObject(
+      { code: 'INVALID_CONFIG', field: 'training.powerIterations' },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects affinity sets that do not fit the data before training', async () => {
     await useBackend('cpu');
     const epochs: EpochMetrics[] = [];
@@ -149,7 +164,7 @@ describe('checkpoints', () => {
       runDir: dir,
       config: config(3, guarantee),
       resume: false,
-      stopAfterEpochs: 1,
+      interruptBefore: 1,
     });
     expect(first.result.status).toBe('stopped');
     expect(first.epochs).toHaveLength(1);

@@ -8,20 +8,26 @@ import { availableParallelism } from 'node:os';
 import type { BackendChoice } from '../backend.ts';
 import { DataParallel } from '../parallel/data-parallel.ts';
 import { nativeKernels } from '../native/load.ts';
-import type { ArchitectureSpec, ExperimentConfig } from '../../../shared/config/experiment.ts';
+import type {
+  ArchitectureSpec,
+  ExperimentConfig,
+  TrainingSpec,
+} from '../../../shared/config/experiment.ts';
+import { validateExperimentConfig } from '../../../shared/config/validate-experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { gatherRows } from '../../data/inputs.ts';
 import type { LoadedDataset } from '../../data/types.ts';
 import { buildLayerPlan, isConvolutional } from '../../../shared/config/layer-plan.ts';
 import { Network } from '../model/network.ts';
-import { headSpec, makeGloroHead } from '../heads/gloro-head.ts';
-import type { GloroHead } from '../heads/gloro-head.ts';
+import { makeGloroHead } from '../heads/gloro-head.ts';
+import { headSpec } from '../heads/head-spec.ts';
+import type { GloroHead } from '../heads/head-spec.ts';
 import { gloroCrossEntropy, tradesLoss } from './losses.ts';
 import { Adam } from './adam.ts';
 import { Rng } from '../rng.ts';
 import { makeSchedule } from './schedules.ts';
-import { loadCheckpoint, saveCheckpoint } from '../../store/checkpoint-file.ts';
+import { checkpointPath, loadCheckpoint, saveCheckpoint } from '../../store/checkpoint-file.ts';
 import { testMetrics } from './epoch-metrics.ts';
 import { toCertGuarantee } from '../../../shared/certify/index.ts';
 import { PARALLEL_PREDICT_MIN_WORK, predictWork } from '../parallel/parallel-predict.ts';
@@ -32,6 +38,11 @@ export interface TrainHooks {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Polled after every batch; true stops the run (the last checkpoint stays). */
   isCancelled(): boolean;
+  /**
+   * Polled before each epoch (0-based); true interrupts the run there as a killed process
+   * would, the network kept (status 'stopped'). Tests inject it to check resumption.
+   */
+  interruptBeforeEpoch?(epoch: number): boolean;
 }
 
 export interface TrainRequest {
@@ -40,8 +51,6 @@ export interface TrainRequest {
   config: ExperimentConfig;
   dataset: LoadedDataset;
   resume: boolean;
-  /** Test hook: stop (as if interrupted) after this many epochs in total. */
-  stopAfterEpochs?: number;
   /**
    * Data-parallel replicas (1 or 2) and the backend they load; default from
    * RELAXCERT_REPLICAS, else defaultReplicas(). Results depend on the replica count
@@ -84,23 +93,6 @@ export function planKey(config: ExperimentConfig, dataset: LoadedDataset): strin
   });
 }
 
-export function validateTraining(config: ExperimentConfig): void {
-  const t = config.training;
-  const bad = (field: string, message: string): never => {
-    throw new RelaxCertError('INVALID_CONFIG', message, { field: `training.${field}` });
-  };
-  if (!Number.isInteger(t.epochs) || t.epochs < 1)
-    bad('epochs', `epochs must be ≥ 1 (got ${t.epochs})`);
-  if (!Number.isInteger(t.batchSize) || t.batchSize < 1)
-    bad('batchSize', `batch size must be ≥ 1 (got ${t.batchSize})`);
-  if (!(t.epsilon >= 0)) bad('epsilon', `ε must be ≥ 0 (got ${t.epsilon})`);
-  if (!Number.isInteger(t.powerIterations) || t.powerIterations < 0) {
-    bad('powerIterations', `power iterations must be ≥ 0 (got ${t.powerIterations})`);
-  }
-  if (t.loss === 'trades' && t.tradesLambda === undefined)
-    bad('tradesLambda', 'TRADES needs a λ schedule');
-}
-
 /**
  * One optimisation step: power iterations, forward, GloRo head, loss, gradients, Adam. Returns
  * the loss tensor (caller reads and disposes it). Shared by the trainer and the benchmarks.
@@ -140,24 +132,59 @@ export function makeTrainStep(
   };
 }
 
-export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainResult> {
-  const { config, dataset } = req;
-  validateTraining(config);
+/** One batch step of the session: on the replicas when there are two, else on this thread. */
+type BatchStep = (
+  xs: Float32Array,
+  ys: Int32Array,
+  m: number,
+  lr: number,
+  eps: number,
+  lambda?: number,
+) => number;
+
+/** Everything a run carries between its steps: model, optimiser, head, RNG, schedules, replicas. */
+interface Session {
+  req: TrainRequest;
+  hooks: TrainHooks;
+  training: TrainingSpec;
+  key: string;
+  net: Network;
+  adam: Adam;
+  head: GloroHead;
+  /** Shuffling RNG; replaced by the checkpoint's on resume. */
+  rng: Rng;
+  /** Whether the batches are split over two replicas (started by startReplicas). */
+  parallel: boolean;
+  dp?: DataParallel;
+  single: ReturnType<typeof makeTrainStep>;
+  lrOf: (epoch: number, epochs: number) => number;
+  lambdaOf?: (epoch: number, epochs: number) => number;
+  epsOf: (epoch: number, epochs: number) => number;
+  startEpoch: number;
+}
+
+/** The numbers one epoch's batch loop produced. */
+interface EpochRun {
+  lr: number;
+  eps: number;
+  lambda?: number;
+  lossSum: number;
+  seen: number;
+  seconds: number;
+}
+
+/**
+ * Checks the request and builds the untrained model, optimiser, head and schedules. Fails before
+ * any tensor exists on a config that does not fit the data.
+ */
+function prepare(req: TrainRequest, hooks: TrainHooks): Session {
+  const { dataset } = req;
+  const config = validateExperimentConfig(req.config);
   const t = config.training;
   const c = dataset.classNames.length;
   // Fail before training, not after the first epoch, on sets that do not fit the data.
   toCertGuarantee(config.guarantee, c);
   const plan = buildLayerPlan(config.architecture, dataset.inputShape, c);
-  const key = planKey(config, dataset);
-  const net = new Network(plan, t.seed);
-  const vars = net.trainableVariables();
-  const replicas = req.replicas ?? defaultReplicas(req.backend, config.architecture);
-  const parallel =
-    replicas > 1 && req.backend !== undefined && Math.min(t.batchSize, dataset.train.n) > 1;
-  const adam = new Adam(vars, net.trainableKeys(), parallel);
-  let rng = new Rng((t.seed ^ 0x5bd1e995) >>> 0);
-  const head = makeGloroHead(headSpec(config.guarantee, c));
-  const single = makeTrainStep(net, head, adam, t.powerIterations);
   const lrOf = makeSchedule(t.learningRate, 'training.learningRate');
   const lambdaOf =
     t.loss === 'trades' ? makeSchedule(t.tradesLambda ?? '', 'training.tradesLambda') : undefined;
@@ -165,157 +192,198 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     t.epsilonSchedule !== undefined
       ? makeSchedule(t.epsilonSchedule, 'training.epsilonSchedule')
       : () => t.epsilon;
+  const net = new Network(plan, t.seed);
+  const replicas = req.replicas ?? defaultReplicas(req.backend, config.architecture);
+  const parallel =
+    replicas > 1 && req.backend !== undefined && Math.min(t.batchSize, dataset.train.n) > 1;
+  const adam = new Adam(net.trainableVariables(), net.trainableKeys(), parallel);
+  const head = makeGloroHead(headSpec(config.guarantee, c));
+  return {
+    req,
+    hooks,
+    training: t,
+    key: planKey(config, dataset),
+    net,
+    adam,
+    head,
+    rng: new Rng((t.seed ^ 0x5bd1e995) >>> 0),
+    parallel,
+    single: makeTrainStep(net, head, adam, t.powerIterations),
+    lrOf,
+    lambdaOf,
+    epsOf,
+    startEpoch: 0,
+  };
+}
 
-  let dp: DataParallel | undefined;
-  try {
-    let startEpoch = 0;
-    if (req.resume) {
-      const ck = await loadCheckpoint(req.runDir);
-      if (ck !== undefined) {
-        if (ck.planKey !== key) {
-          throw new RelaxCertError(
-            'CONFLICT',
-            'the checkpoint belongs to another architecture or dataset',
-            {
-              file: `${req.runDir}/checkpoints/latest.ckpt`,
-            },
-          );
-        }
-        net.importArrays(ck.arrays);
-        adam.importArrays(ck.arrays, ck.adamStep);
-        rng = new Rng(Uint32Array.from(ck.rngState));
-        startEpoch = ck.epoch;
-        hooks.log('info', `resumed from the checkpoint after epoch ${ck.epoch}`);
-      }
-    }
+/** Continues from the run's checkpoint, if asked to and there is one. */
+async function resume(s: Session): Promise<void> {
+  if (!s.req.resume) return;
+  const ck = await loadCheckpoint(s.req.runDir);
+  if (ck === undefined) return;
+  const file = checkpointPath(s.req.runDir);
+  if (ck.planKey !== s.key) {
+    throw new RelaxCertError(
+      'CONFLICT',
+      'the checkpoint belongs to another architecture or dataset',
+      { file },
+    );
+  }
+  s.net.importArrays(ck.arrays, file);
+  s.adam.importArrays(ck.arrays, ck.adamStep);
+  s.rng = new Rng(Uint32Array.from(ck.rngState));
+  s.startEpoch = ck.epoch;
+  s.hooks.log('info', `resumed from the checkpoint after epoch ${ck.epoch}`);
+}
 
-    const train = dataset.train;
-    if (parallel && req.backend !== undefined) {
-      dp = await DataParallel.start({
-        backend: req.backend,
-        net,
-        adam,
-        head,
-        seed: t.seed,
-        powerIterations: t.powerIterations,
-        maxBatch: Math.min(t.batchSize, train.n),
-      });
-      await dp.sync(net, adam);
-      hooks.log('info', 'data-parallel training on 2 replicas');
-    }
-    const step = (
-      xs: Float32Array,
-      ys: Int32Array,
-      m: number,
-      lr: number,
-      eps: number,
-      lambda?: number,
-    ): number => {
-      if (dp !== undefined) return dp.step(net, head, adam, xs, ys, m, lr, eps, lambda);
-      const value = single(xs, ys, m, lr, eps, lambda);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      return loss;
-    };
-    const size = plan.inputShape.reduce((a, b) => a * b, 1);
-    const bs = Math.min(t.batchSize, train.n);
-    const batches = Math.ceil(train.n / bs);
-    const order = new Int32Array(train.n);
-    const xBuf = new Float32Array(bs * size);
-    const yBuf = new Int32Array(bs);
+/** Starts the helper replica (after resume, so it starts from the same weights). */
+async function startReplicas(s: Session): Promise<void> {
+  const backend = s.req.backend;
+  if (!s.parallel || backend === undefined) return;
+  s.dp = await DataParallel.start({
+    backend,
+    net: s.net,
+    adam: s.adam,
+    head: s.head,
+    seed: s.training.seed,
+    powerIterations: s.training.powerIterations,
+    maxBatch: Math.min(s.training.batchSize, s.req.dataset.train.n),
+  });
+  await s.dp.sync(s.net, s.adam);
+  s.hooks.log('info', 'data-parallel training on 2 replicas');
+}
 
-    const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
-      await dp?.close();
-      adam.dispose();
-      if (status === 'cancelled') {
-        net.dispose();
-        return { status };
-      }
-      return { status, net };
-    };
+function batchStep(s: Session): BatchStep {
+  return (xs, ys, m, lr, eps, lambda) => {
+    if (s.dp !== undefined) return s.dp.step(s.net, s.head, s.adam, xs, ys, m, lr, eps, lambda);
+    const value = s.single(xs, ys, m, lr, eps, lambda);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return loss;
+  };
+}
 
-    for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-      if (req.stopAfterEpochs !== undefined && epoch >= req.stopAfterEpochs)
-        return await finish('stopped');
-      const lr = lrOf(epoch, t.epochs);
-      const lambda = lambdaOf?.(epoch, t.epochs);
-      const eps = epsOf(epoch, t.epochs);
-      for (let i = 0; i < train.n; i++) order[i] = i;
-      rng.shuffle(order);
-      const epochStart = performance.now();
-      let lossSum = 0;
-      let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        const batchStart = performance.now();
-        const start = b * bs;
-        const m = Math.min(bs, train.n - start);
-        gatherRows(train, order, start, m, size, xBuf);
-        for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
-        const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
-        if (!Number.isFinite(loss)) {
-          throw new RelaxCertError(
-            'INVALID_INPUT',
-            `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
-            {
-              field: 'training.learningRate',
-            },
-          );
-        }
-        lossSum += loss * m;
-        seen += m;
-        hooks.progress({
-          runId: req.runId,
-          epoch,
-          batch: b,
-          batchesPerEpoch: batches,
-          loss,
-          samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
-        });
-        await yieldToEventLoop();
-        if (hooks.isCancelled()) return await finish('cancelled');
-      }
-      const seconds = (performance.now() - epochStart) / 1000;
-      const helper = dp;
-      const { metrics, maxK } = await testMetrics(
-        net,
-        dataset.test,
-        config.guarantee,
-        eps,
-        helper === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
-          ? undefined
-          : (s) => helper.predict(net, s),
+/** One pass over the shuffled training split; 'cancelled' when the hooks ask to stop. */
+async function runEpoch(s: Session, epoch: number): Promise<EpochRun | 'cancelled'> {
+  const t = s.training;
+  const train = s.req.dataset.train;
+  const step = batchStep(s);
+  const lr = s.lrOf(epoch, t.epochs);
+  const lambda = s.lambdaOf?.(epoch, t.epochs);
+  const eps = s.epsOf(epoch, t.epochs);
+  const size = s.net.plan.inputShape.reduce((a, b) => a * b, 1);
+  const bs = Math.min(t.batchSize, train.n);
+  const batches = Math.ceil(train.n / bs);
+  const order = new Int32Array(train.n);
+  const xBuf = new Float32Array(bs * size);
+  const yBuf = new Int32Array(bs);
+  for (let i = 0; i < train.n; i++) order[i] = i;
+  s.rng.shuffle(order);
+  const epochStart = performance.now();
+  let lossSum = 0;
+  let seen = 0;
+  for (let b = 0; b < batches; b++) {
+    const batchStart = performance.now();
+    const start = b * bs;
+    const m = Math.min(bs, train.n - start);
+    gatherRows(train, order, start, m, size, xBuf);
+    for (let r = 0; r < m; r++) yBuf[r] = train.y[order[start + r]];
+    const loss = step(xBuf.subarray(0, m * size), yBuf.subarray(0, m), m, lr, eps, lambda);
+    if (!Number.isFinite(loss)) {
+      throw new RelaxCertError(
+        'INVALID_INPUT',
+        `training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1}`,
+        { field: 'training.learningRate' },
       );
-      const em: EpochMetrics = {
-        epoch: epoch + 1,
-        trainLoss: lossSum / Math.max(1, seen),
-        cleanAccuracy: metrics.cleanAccuracy,
-        vra: metrics.vra,
-        rejectionRate: metrics.rejectionRate,
-        lipschitz: maxK,
-        learningRate: lr,
-        epsilon: eps,
-        seconds,
-        samplesPerSecond: train.n / seconds,
-      };
-      if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
-      if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
-      if (lambda !== undefined) em.lambda = lambda;
-      await saveCheckpoint(req.runDir, {
-        epoch: epoch + 1,
-        adamStep: adam.step,
-        rngState: Array.from(rng.state()),
-        planKey: key,
-        arrays: [...(await net.exportArrays()), ...(await adam.exportArrays())],
-      });
-      hooks.epoch(em);
     }
-    return await finish('done');
+    lossSum += loss * m;
+    seen += m;
+    s.hooks.progress({
+      runId: s.req.runId,
+      epoch,
+      batch: b,
+      batchesPerEpoch: batches,
+      loss,
+      samplesPerSecond: m / ((performance.now() - batchStart) / 1000),
+    });
+    await yieldToEventLoop();
+    if (s.hooks.isCancelled()) return 'cancelled';
+  }
+  return { lr, eps, lambda, lossSum, seen, seconds: (performance.now() - epochStart) / 1000 };
+}
+
+/** The epoch's test-set metrics (on the helper too when the prediction is large enough). */
+async function measureEpoch(s: Session, epoch: number, run: EpochRun): Promise<EpochMetrics> {
+  const { net, dp } = s;
+  const { dataset, config } = s.req;
+  const { metrics, maxK } = await testMetrics(
+    net,
+    dataset.test,
+    config.guarantee,
+    run.eps,
+    dp === undefined || predictWork(net, dataset.test.n) < PARALLEL_PREDICT_MIN_WORK
+      ? undefined
+      : (x) => dp.predict(net, x),
+  );
+  const em: EpochMetrics = {
+    epoch: epoch + 1,
+    trainLoss: run.lossSum / Math.max(1, run.seen),
+    cleanAccuracy: metrics.cleanAccuracy,
+    vra: metrics.vra,
+    rejectionRate: metrics.rejectionRate,
+    lipschitz: maxK,
+    learningRate: run.lr,
+    epsilon: run.eps,
+    seconds: run.seconds,
+    samplesPerSecond: dataset.train.n / run.seconds,
+  };
+  if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
+  if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
+  if (run.lambda !== undefined) em.lambda = run.lambda;
+  return em;
+}
+
+/** Checkpoints the state after `epoch` (0-based), atomically. */
+async function saveEpoch(s: Session, epoch: number): Promise<void> {
+  await saveCheckpoint(s.req.runDir, {
+    epoch: epoch + 1,
+    adamStep: s.adam.step,
+    rngState: Array.from(s.rng.state()),
+    planKey: s.key,
+    arrays: [...(await s.net.exportArrays()), ...(await s.adam.exportArrays())],
+  });
+}
+
+async function finish(s: Session, status: TrainResult['status']): Promise<TrainResult> {
+  await s.dp?.close();
+  s.adam.dispose();
+  if (status === 'cancelled') {
+    s.net.dispose();
+    return { status };
+  }
+  return { status, net: s.net };
+}
+
+export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainResult> {
+  const s = prepare(req, hooks);
+  try {
+    await resume(s);
+    await startReplicas(s);
+    for (let epoch = s.startEpoch; epoch < s.training.epochs; epoch++) {
+      if (hooks.interruptBeforeEpoch?.(epoch) === true) return await finish(s, 'stopped');
+      const run = await runEpoch(s, epoch);
+      if (run === 'cancelled') return await finish(s, 'cancelled');
+      const metrics = await measureEpoch(s, epoch, run);
+      await saveEpoch(s, epoch);
+      hooks.epoch(metrics);
+    }
+    return await finish(s, 'done');
   } catch (error) {
     // Whatever failed (a checkpoint of another model, the helper, divergence), leave nothing
     // behind in this long-lived worker: no helper thread, no variables.
-    await dp?.close().catch(() => {});
-    adam.dispose();
-    net.dispose();
+    await s.dp?.close().catch(() => {});
+    s.adam.dispose();
+    s.net.dispose();
     throw error;
   }
 }
