@@ -4,8 +4,8 @@
  * continued from its checkpoint, the last one started) and reports mean ± std of the figures
  * each run's sound certification gives.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,41 @@ describe('relaxcert sweep', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('Ctrl-C stops the CLI sweep resumably; --resume finishes it and prints JSON', async () => {
+    const configFile = join(home, 'tiny.json');
+    await writeFile(configFile, JSON.stringify(tinyConfig()));
+    const env = { ...process.env, RELAXCERT_HOME: home };
+    const child = spawn(process.execPath, [bin, 'sweep', '--config', configFile, '--seeds', '2'], {
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Interrupt as soon as the second run starts training.
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (/\[2\/2\][^\n]*training run/.test(stdout)) child.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(status).toBe(1);
+    const id = /sweep (sweep-\S+): 2 runs/.exec(stdout)?.[1] as string;
+    expect(stderr).toContain(`relaxcert sweep --resume ${id}`);
+    const r = spawnSync(process.execPath, [bin, 'sweep', '--resume', id, '--json'], {
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as {
+      sweepId: string;
+      groups: Array<{ seeds: number[] }>;
+    };
+    expect(out.sweepId).toBe(id);
+    expect(out.groups[0].seeds).toEqual([0, 1]);
+    const state = await loadSweep(home, id);
+    expect(state.cells.every((c) => c.figures !== undefined)).toBe(true);
   });
 
   it('exits 1 with one line on user errors', () => {
