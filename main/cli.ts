@@ -18,6 +18,7 @@ Commands:
   export RUN        write a run's model, K matrix and certification report
   serve             serve the workbench to a browser on this machine
   presets           list the experiment presets
+  sweep             train an experiment over several seeds: mean ± std of the sound metrics
   reproduce acasxu  reproduce the paper's ACAS Xu experiment (Table E1)
   data inspect PATH     show a data set's format, classes, sizes and presets
   data make-acasxu      make the synthetic ACAS Xu set from a .nnet network
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./cli/serve.ts')).serveCommand,
   presets: async () => (await import('./cli/presets.ts')).presetsCommand,
   reproduce: async () => (await import('./cli/reproduce.ts')).reproduceCommand,
+  sweep: async () => (await import('./cli/sweep.ts')).sweepCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

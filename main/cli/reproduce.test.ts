@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certify, computeMetrics, toCertGuarantee } from '../../shared/certify/index.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
-import { PAPER_TABLE_E1 } from './reproduce.ts';
+import { meanStd } from '../../shared/sweep/aggregate.ts';
+import { PAPER_TABLE_E1, PAPER_TABLE_E1_STD } from './reproduce.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'relaxcert-repro-'));
@@ -92,5 +93,58 @@ describe('relaxcert reproduce acasxu', () => {
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('--seeds N: Table E1 as mean ± std of N sound certifications on one sample', async () => {
+    const nnet = join(home, 'small-seeds.nnet');
+    writeFileSync(nnet, smallAcasNet());
+    const r = cli([
+      'reproduce',
+      'acasxu',
+      '--nnet',
+      nnet,
+      '--quick',
+      '--n',
+      '300',
+      '--epochs',
+      '2',
+      '--seed',
+      '5',
+      '--seeds',
+      '2',
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(out).toMatchObject({ experiment: 'acasxu', n: 300, seeds: [5, 6], dataSeed: 5 });
+    expect(out.paper).toEqual(PAPER_TABLE_E1);
+    expect(out.paperStd).toEqual(PAPER_TABLE_E1_STD);
+    const figures = { clean: [] as number[], vra: [] as number[], rejected: [] as number[] };
+    const labels: Int32Array[] = [];
+    for (const runId of out.runIds as string[]) {
+      const a = await readEvalArtifacts(join(home, 'runs', runId));
+      const g = toCertGuarantee(a.guarantee, a.c);
+      const cert = certify(
+        {
+          logits: a.logits,
+          n: a.n,
+          c: a.c,
+          lipschitz: a.lipschitz,
+          epsilon: 0.01,
+          errorBound: a.errorBound,
+        },
+        g,
+      );
+      const m = computeMetrics(cert, a.labels, g);
+      figures.clean.push(m.cleanAccuracy);
+      figures.vra.push(m.affinityVra ?? Number.NaN);
+      figures.rejected.push(m.rejectionRate);
+      labels.push(a.labels);
+    }
+    // One sample of points for every seed; the seeds differ in the training only.
+    expect(Array.from(labels[1])).toEqual(Array.from(labels[0]));
+    expect(out.table.cleanAccuracy).toEqual(meanStd(figures.clean));
+    expect(out.table.affinityVra).toEqual(meanStd(figures.vra));
+    expect(out.table.rejectionRate).toEqual(meanStd(figures.rejected));
   });
 });

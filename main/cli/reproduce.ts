@@ -8,9 +8,16 @@ import { resolve } from 'node:path';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { numberOption, parseCommand } from './args.ts';
-import { pct } from './format.ts';
+import { pct, table as formatTable } from './format.ts';
 import { withHost } from './open-host.ts';
 import { trainRun } from './train-run.ts';
+import type { ExperimentConfig } from '../../shared/config/experiment.ts';
+import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
+import { formatMeanStd } from '../../shared/sweep/aggregate.ts';
+import { seedRange } from '../../shared/sweep/grid.ts';
+import type { WorkbenchHost } from '../host/workbench-host.ts';
+import { newSweep } from '../store/sweep-state.ts';
+import { driveSweep } from './sweep.ts';
 
 export const REPRODUCE_HELP = `Usage: relaxcert reproduce acasxu --nnet FILE [options]
 
@@ -24,6 +31,9 @@ Options:
   --nnet FILE      an ACAS Xu network in .nnet format (e.g. ACASXU_run2a_1_1_batch_2000.nnet)
   --n N            points in all, 80% train and 20% test (default 20000)
   --seed S         seed of the samples, the split and the training (default 0)
+  --seeds N        train N nets (training seeds S, ..., S+N-1) on the same samples and print
+                   Table E1 as mean ± std, as the paper does over 10 runs (a resumable sweep:
+                   relaxcert sweep --resume ID continues it after a stop)
   --epochs N       override the 100 epochs
   --quick          a few epochs on 2,000 points (a smoke test, not a reproduction)
   --json           print one JSON object at the end
@@ -32,6 +42,12 @@ Options:
 
 /** Table E1 (10 runs): mean figures of the paper. */
 export const PAPER_TABLE_E1 = { cleanAccuracy: 0.858, affinityVra: 0.749, rejectionRate: 0.195 };
+/** Table E1: the ± of each figure. */
+export const PAPER_TABLE_E1_STD = {
+  cleanAccuracy: 0.002,
+  affinityVra: 0.001,
+  rejectionRate: 0.001,
+};
 
 export async function reproduceCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -41,6 +57,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       nnet: { type: 'string' },
       n: { type: 'string' },
       seed: { type: 'string' },
+      seeds: { type: 'string' },
       epochs: { type: 'string' },
       quick: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -71,6 +88,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     numberOption('reproduce', 'n', values.n, { integer: true, min: 10 }) ?? (quick ? 2000 : 20000);
   const seed = numberOption('reproduce', 'seed', values.seed, { integer: true, min: 0 }) ?? 0;
   const epochs = numberOption('reproduce', 'epochs', values.epochs, { integer: true, min: 1 });
+  const seeds = numberOption('reproduce', 'seeds', values.seeds, { integer: true, min: 1 });
 
   const config = getPreset('paper-acasxu-affinity').config;
   const testSize = Math.max(1, Math.round(n * 0.2));
@@ -81,6 +99,12 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
 
   const json = values.json === true;
   const started = Date.now();
+  if (seeds !== undefined) {
+    config.name = `ACAS Xu reproduction (${n} points, data seed ${seed}${quick ? ', quick' : ''})`;
+    return withHost((host) =>
+      reproduceOverSeeds(host, config, { nnet, n, seed, seeds, quick, json, started }),
+    );
+  }
   return withHost(async (host) => {
     const { final, report } = await trainRun(host, config, { json });
     const artifacts = await host.getEvalArtifacts(final.id);
@@ -123,4 +147,79 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     );
     return 0;
   });
+}
+
+/** Table E1 as the paper gives it: mean ± std over `seeds` trainings on one sample of points. */
+async function reproduceOverSeeds(
+  host: WorkbenchHost,
+  config: ExperimentConfig,
+  o: {
+    nnet: string;
+    n: number;
+    seed: number;
+    seeds: number;
+    quick: boolean;
+    json: boolean;
+    started: number;
+  },
+): Promise<number> {
+  const state = newSweep(validateExperimentConfig(config), {
+    seeds: seedRange(o.seed, o.seeds),
+    epsilons: [config.training.epsilon],
+    guarantees: [config.guarantee],
+  });
+  const result = await driveSweep(host, state, o.json);
+  const [group] = result.groups;
+  const first = await host.getEvalArtifacts(state.cells[0].runId as string);
+  let coc = 0;
+  for (const y of first.labels) if (y === 0) coc++;
+  const table = {
+    cleanAccuracy: group.metrics.cleanAccuracy,
+    affinityVra: group.metrics.affinityVra,
+    rejectionRate: group.metrics.rejectionRate,
+    standardVra: group.metrics.standardVra,
+    trainSeconds: group.metrics.trainSeconds,
+  };
+  const summary = {
+    experiment: 'acasxu',
+    sweepId: state.id,
+    runIds: group.runIds,
+    nnet: o.nnet,
+    n: o.n,
+    dataSeed: o.seed,
+    seeds: group.seeds,
+    epochs: config.training.epochs,
+    epsilon: config.training.epsilon,
+    table,
+    majorityBaseline: first.labels.length > 0 ? coc / first.labels.length : 0,
+    paper: PAPER_TABLE_E1,
+    paperStd: PAPER_TABLE_E1_STD,
+    seconds: (Date.now() - o.started) / 1000,
+    files: result.files,
+  };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return 0;
+  }
+  const paper = (k: keyof typeof PAPER_TABLE_E1) =>
+    `${PAPER_TABLE_E1[k].toFixed(3)} ± ${PAPER_TABLE_E1_STD[k].toFixed(3)}`;
+  process.stdout.write(
+    `\nTable E1: ACAS Xu, adjacent-advisory affinity, ε = ${summary.epsilon}, ` +
+      `${summary.epochs} epochs, ${o.n} points (data seed ${o.seed}), ` +
+      `${o.seeds} training seeds${o.quick ? ' — quick runs, not a reproduction' : ''}\n` +
+      formatTable(
+        ['metric', 'RelaxCert (mean ± std)', 'paper, Table E1'],
+        [
+          ['VRA (affinity)', formatMeanStd(table.affinityVra), paper('affinityVra')],
+          ['rejection rate', formatMeanStd(table.rejectionRate), paper('rejectionRate')],
+          ['clean accuracy', formatMeanStd(table.cleanAccuracy), paper('cleanAccuracy')],
+          ['standard VRA', formatMeanStd(table.standardVra), '—'],
+          ['always COC', summary.majorityBaseline.toFixed(3), '≈ 0.85'],
+        ],
+      ) +
+      `training time per run ${formatMeanStd(table.trainSeconds, 0)} s; ` +
+      `${summary.seconds.toFixed(0)} s in all; sweep ${state.id}\n` +
+      `written: ${result.files.join(', ')}\n`,
+  );
+  return 0;
 }

@@ -17,7 +17,9 @@ import {
 } from '../../shared/certify/index.ts';
 import type { Guarantee } from '../../shared/config/experiment.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import * as ort from 'onnxruntime-web';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
+import { evaluateNnet, parseNnet } from '../data/nnet.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 
@@ -257,6 +259,56 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(artifacts.errorBound.base.every((v) => v > 0)).toBe(true);
   });
 
+  it('export --format onnx / nnet: ONNX Runtime and the .nnet reader give the stored logits', async () => {
+    const onnxDir = join(home, 'export-onnx');
+    const r = cli(home, ['export', 'latest', '--out', onnxDir, '--format', 'onnx', '--gloro-head']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const { n, c } = artifacts;
+    const inputs = artifacts.inputs as Float32Array;
+    const features = artifacts.inputShape[0];
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(await readFile(join(onnxDir, 'model.onnx')));
+    const out = await session.run({ input: new ort.Tensor('float32', inputs, [n, features]) });
+    await session.release();
+    const gloro = out.gloro.data as Float32Array;
+    const oracleOut = oracle(artifacts, artifacts.trainedEpsilon, artifacts.guarantee).out;
+    let worst = 0;
+    for (let p = 0; p < n; p++) {
+      const row = gloro.subarray(p * (c + 1), (p + 1) * (c + 1));
+      for (let j = 0; j < c; j++)
+        worst = Math.max(worst, Math.abs(row[j] - artifacts.logits[p * c + j]));
+      // The ⊥ logit of the trained guarantee, as the shared core computes it.
+      expect(Math.abs(row[c] - oracleOut.bottom[p])).toBeLessThan(1e-4);
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // The K matrix and report are written beside it, as for the tfjs export.
+    await readFile(join(onnxDir, 'k-matrix.json'));
+
+    const nnetDir = join(home, 'export-nnet');
+    expect(cli(home, ['export', 'latest', '--out', nnetDir, '--format', 'nnet']).status).toBe(0);
+    const net = parseNnet(await readFile(join(nnetDir, 'model.nnet'), 'utf8'), 'model.nnet');
+    worst = 0;
+    for (let p = 0; p < n; p++) {
+      const got = evaluateNnet(net, inputs.subarray(p * features, (p + 1) * features));
+      for (let j = 0; j < c; j++)
+        worst = Math.max(worst, Math.abs(got[j] - artifacts.logits[p * c + j]));
+    }
+    expect(worst).toBeLessThan(1e-5);
+
+    const bad = cli(home, [
+      'export',
+      'latest',
+      '--out',
+      nnetDir,
+      '--format',
+      'nnet',
+      '--gloro-head',
+    ]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/ONNX exports only/);
+  });
+
   it('exits 1 with one line on user errors, and every command has --help', () => {
     for (const args of [
       ['certify', 'no-such-run'],
@@ -266,6 +318,7 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['train', '--preset', 'no-such-preset'],
       ['train'],
       ['export', 'latest'],
+      ['export', 'latest', '--out', 'x', '--format', 'pdf'],
     ]) {
       const r = cli(home, args);
       expect(r.status, args.join(' ')).toBe(1);

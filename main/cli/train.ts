@@ -29,7 +29,7 @@ Options:
 Ctrl-C cancels the run; resume it later from the workbench.
 `;
 
-async function readConfig(file: string): Promise<unknown> {
+export async function readConfig(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

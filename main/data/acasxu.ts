@@ -267,3 +267,57 @@ export async function loadAcasxu(
     isImage: false,
   };
 }
+
+/** The input box and normalisation of the network behind an ACAS Xu set (see the .nnet header). */
+export interface AcasxuInputSpace {
+  inputMins: number[];
+  inputMaxs: number[];
+  /** inputSize values each: the output's mean and range are left out. */
+  means: number[];
+  ranges: number[];
+}
+
+/**
+ * The input space of the original network of an ACAS Xu data set: read from the .nnet itself,
+ * or from the header of a set file written by `data make-acasxu`.
+ */
+export async function readAcasxuInputSpace(path: string): Promise<AcasxuInputSpace> {
+  let source: {
+    inputSize: number;
+    inputMins: ArrayLike<number>;
+    inputMaxs: ArrayLike<number>;
+    means: ArrayLike<number>;
+    ranges: ArrayLike<number>;
+  };
+  if (path.toLowerCase().endsWith('.nnet')) {
+    source = await readNnetFile(path);
+  } else {
+    const bytes = await readFile(path);
+    decodeAcasxuFile(bytes, path); // checks the magic, header and sizes
+    const header = JSON.parse(bytes.toString('utf8', 12, 12 + bytes.readUInt32LE(8))) as Record<
+      string,
+      unknown
+    >;
+    const d = header.inputSize as number;
+    const numbers = (key: string, length: number): number[] => {
+      const v = header[key];
+      if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number'))
+        throw dataError(path, { offset: 12 }, `header: ${key} must be ${length} numbers`);
+      return v as number[];
+    };
+    source = {
+      inputSize: d,
+      inputMins: numbers('inputMins', d),
+      inputMaxs: numbers('inputMaxs', d),
+      means: numbers('means', d + 1),
+      ranges: numbers('ranges', d + 1),
+    };
+  }
+  const d = source.inputSize;
+  return {
+    inputMins: Array.from(source.inputMins).slice(0, d),
+    inputMaxs: Array.from(source.inputMaxs).slice(0, d),
+    means: Array.from(source.means).slice(0, d),
+    ranges: Array.from(source.ranges).slice(0, d),
+  };
+}

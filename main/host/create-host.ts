@@ -4,7 +4,7 @@
  * browser server, Electron) starts here.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import { PRESETS } from '../../shared/config/presets.ts';
@@ -20,7 +20,7 @@ import { EVAL_MARKER } from '../store/run-store.ts';
 import { certifyArtifacts } from './certification.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
-import { exportModel } from './model-export.ts';
+import { exportModel } from '../export/tfjs-model.ts';
 import { WorkbenchHost } from './workbench-host.ts';
 import { existsSync } from 'node:fs';
 
@@ -99,14 +99,27 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
     readEvalArtifacts,
     certifier: { summarize: (a, epsilon, g) => certifyArtifacts(a, epsilon, g).summary },
     exporter: {
-      async exportModel(runDir, outDir) {
+      async exportModel(runDir, outDir, request) {
         const config = JSON.parse(
           await readFile(join(runDir, 'config.json'), 'utf8'),
         ) as ExperimentConfig;
-        return exportModel(runDir, outDir, config, async () =>
+        const shape = async () =>
           existsSync(join(runDir, 'eval', EVAL_MARKER))
             ? readEvalArtifacts(runDir)
-            : inspectDataset(config.dataset),
+            : inspectDataset(config.dataset);
+        if (request.format === 'tfjs') return exportModel(runDir, outDir, config, shape);
+        // Loaded on demand: the ONNX schema and the .nnet rewrite are not needed to start.
+        const { exportInterop } = await import('../export/run-export.ts');
+        return exportInterop(
+          runDir,
+          outDir,
+          {
+            format: request.format,
+            config,
+            runId: basename(runDir),
+            ...(request.head ? { head: request.head } : {}),
+          },
+          shape,
         );
       },
     },

@@ -6,8 +6,10 @@ import type {
   CertificationSummary,
   DatasetInfo,
   EvalArtifacts,
+  ExportFormat,
   PresetInfo,
 } from '../../shared/api/workbench-api.ts';
+import type { GloroHead } from '../export/onnx.ts';
 import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { JobRunner } from './job-runner.ts';
@@ -23,8 +25,14 @@ export interface HostCertifier {
 }
 
 export interface HostExporter {
-  /** Writes the model of a run into outDir in the tfjs format; returns the files written. */
-  exportModel(runDir: string, outDir: string): Promise<string[]>;
+  /** Writes the model of a run into outDir in the format asked; returns the files written. */
+  exportModel(runDir: string, outDir: string, request: ModelExportRequest): Promise<string[]>;
+}
+
+export interface ModelExportRequest {
+  format: ExportFormat;
+  /** ONNX: add the GloRo ⊥ output for the run's trained ε, guarantee and sound K. */
+  head?: GloroHead;
 }
 
 export interface HostDeps {

@@ -11,6 +11,7 @@ import type {
   CertifyRequest,
   DatasetInfo,
   EvalArtifacts,
+  ExportOptions,
   PresetInfo,
   Unsubscribe,
   WorkbenchApi,
@@ -28,6 +29,7 @@ import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
 import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
+import { checkExportOptions, gloroHeadOf } from '../export/export-options.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -206,13 +208,30 @@ export class WorkbenchHost implements WorkbenchApi {
     );
   }
 
-  async exportRun(runId: string, outDir: string): Promise<{ files: string[] }> {
+  async exportRun(
+    runId: string,
+    outDir: string,
+    options: ExportOptions = {},
+  ): Promise<{ files: string[] }> {
     checkOutDir(outDir);
+    const format = checkExportOptions(options);
     const run = await this.deps.store.get(checked(runId));
+    const artifacts = run.evaluated ? await this.getEvalArtifacts(runId) : undefined;
+    if (options.gloroHead === true && artifacts === undefined) {
+      throw new RelaxCertError(
+        'NOT_FOUND',
+        `run '${runId}' has no sound K matrix yet (it is ${run.state}): the ⊥ head needs one`,
+        { field: 'gloroHead' },
+      );
+    }
     await mkdir(outDir, { recursive: true });
-    const files = await this.deps.exporter.exportModel(this.deps.store.runDir(runId), outDir);
-    if (run.evaluated) {
-      const artifacts = await this.getEvalArtifacts(runId);
+    const files = await this.deps.exporter.exportModel(this.deps.store.runDir(runId), outDir, {
+      format,
+      ...(options.gloroHead === true && artifacts !== undefined
+        ? { head: gloroHeadOf(artifacts) }
+        : {}),
+    });
+    if (artifacts !== undefined) {
       const kFile = join(outDir, 'k-matrix.json');
       await writeFileAtomic(kFile, kMatrixJson(artifacts));
       files.push(kFile);

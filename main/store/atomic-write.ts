@@ -25,11 +25,16 @@ function fsyncDir(dir: string): void {
   }
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+/** `data` may be chunks of text, for files too large to hold as one string (.nnet exports). */
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array | Iterable<string>,
+): Promise<void> {
   const tmp = tempPath(target);
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const chunk of data) await handle.write(chunk);
     await handle.sync();
   } catch (error) {
     await handle.close();

@@ -72,6 +72,17 @@ export interface EvalArtifacts {
   errorBound: ErrorBound;
 }
 
+/** Model formats of exportRun: RelaxCert's tfjs layout, ONNX, or .nnet (dense networks). */
+export const EXPORT_FORMATS = ['tfjs', 'onnx', 'nnet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  /** Default 'tfjs'. */
+  format?: ExportFormat;
+  /** ONNX only: a second output `gloro` with the ⊥ logit (needs the run's certification). */
+  gloroHead?: boolean;
+}
+
 export interface CertifyRequest {
   epsilon?: number; // default: the trained ε
   guarantee?: Guarantee; // default: the trained guarantee
@@ -117,8 +128,11 @@ export interface WorkbenchApi {
   getMetrics(runId: string): Promise<EpochMetrics[]>;
   getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
   certifyRun(runId: string, request: CertifyRequest): Promise<CertificationSummary>;
-  /** Writes the tfjs model, K matrix and certification report into `outDir` (host-side path). */
-  exportRun(runId: string, outDir: string): Promise<{ files: string[] }>;
+  /**
+   * Writes the model (tfjs layout, ONNX or .nnet), K matrix and certification report into
+   * `outDir` (host-side path).
+   */
+  exportRun(runId: string, outDir: string, options?: ExportOptions): Promise<{ files: string[] }>;
 
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe;
 }

@@ -273,8 +273,11 @@ export function fakeDeps(store: RunStore, runner: JobRunner = new ScriptedRunner
     readEvalArtifacts: readFakeEval,
     certifier: { summarize: (a, eps, g) => certifyArtifacts(a, eps, g).summary },
     exporter: {
-      exportModel: async (_runDir, outDir) => {
-        const file = join(outDir, 'model.json');
+      exportModel: async (_runDir, outDir, request) => {
+        const file = join(
+          outDir,
+          { tfjs: 'model.json', onnx: 'model.onnx', nnet: 'model.nnet' }[request.format],
+        );
         await writeFile(file, '{}');
         return [file];
       },

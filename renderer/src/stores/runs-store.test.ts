@@ -70,4 +70,35 @@ describe('runs store', () => {
     expect(store.error).toMatch(/empty/);
     expect(api.calls.map((c) => c.method)).toEqual(['listRuns']);
   });
+
+  it('exports a run in the chosen format and keeps the written files, or the error', async () => {
+    const api = fakeApi({
+      listRuns: () => [makeRun('a')],
+      exportRun: (_id, outDir, options) => {
+        if ((options as { format?: string }).format === 'nnet') {
+          throw new RelaxCertError('INVALID_INPUT', '.nnet holds dense networks only');
+        }
+        return { files: [`${String(outDir)}/model.onnx`, `${String(outDir)}/k-matrix.json`] };
+      },
+    });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    expect(await store.exportRun('a', '  /tmp/out ', { format: 'onnx', gloroHead: true })).toBe(
+      true,
+    );
+    expect(api.calls.at(-1)).toEqual({
+      method: 'exportRun',
+      args: ['a', '/tmp/out', { format: 'onnx', gloroHead: true }],
+    });
+    expect(store.exported).toEqual({
+      runId: 'a',
+      files: ['/tmp/out/model.onnx', '/tmp/out/k-matrix.json'],
+    });
+    expect(await store.exportRun('a', '/tmp/out', { format: 'nnet' })).toBe(false);
+    expect(store.error).toBe('.nnet holds dense networks only');
+    expect(store.exported).toBeUndefined();
+    expect(await store.exportRun('a', ' ', { format: 'tfjs' })).toBe(false);
+    expect(store.error).toMatch(/folder/);
+  });
 });

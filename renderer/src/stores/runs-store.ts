@@ -1,11 +1,11 @@
 /**
  * The list of runs: loading, sort, text filter, selection for comparison, and the run actions
- * (rename, delete, resume, cancel). Run-state events from the host keep the list current.
+ * (rename, delete, resume, cancel, export). Run-state events from the host keep the list current.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { RunSummary } from '../../../shared/api/run-types.ts';
-import type { Unsubscribe } from '../../../shared/api/workbench-api.ts';
+import type { ExportOptions, Unsubscribe } from '../../../shared/api/workbench-api.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
 import { filterRuns, sortRuns, type RunColumnKey } from '../logic/run-columns.ts';
@@ -19,6 +19,8 @@ export const useRunsStore = defineStore('runs', () => {
   const sortDir = ref<'asc' | 'desc'>('desc');
   const filterText = ref('');
   const selected = ref<string[]>([]);
+  /** The files the last export wrote (paths on the workbench's machine). */
+  const exported = ref<{ runId: string; files: string[] } | undefined>();
   let unsubscribe: Unsubscribe | undefined;
 
   const visible = computed(() =>
@@ -134,6 +136,19 @@ export const useRunsStore = defineStore('runs', () => {
     if (run) upsert(run);
   }
 
+  /** Writes the run's model (tfjs, ONNX or .nnet), K matrix and report into `outDir`. */
+  async function exportRun(id: string, outDir: string, options: ExportOptions): Promise<boolean> {
+    const folder = outDir.trim();
+    if (!folder) {
+      error.value = 'Give the folder to export into.';
+      return false;
+    }
+    exported.value = undefined;
+    const result = await act(() => useWorkbenchApi().exportRun(id, folder, options));
+    if (result) exported.value = { runId: id, files: result.files };
+    return result !== undefined;
+  }
+
   return {
     runs,
     loading,
@@ -155,5 +170,7 @@ export const useRunsStore = defineStore('runs', () => {
     remove,
     resume,
     cancel,
+    exported,
+    exportRun,
   };
 });
