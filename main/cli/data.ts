@@ -3,8 +3,13 @@
  * ACAS Xu set. Errors are RelaxCertErrors; main/cli.ts prints them on one line and exits 1.
  */
 import { basename } from 'node:path';
-import type { DatasetKind, DatasetSpec } from '../../shared/config/experiment.ts';
-import { DATASET_KINDS } from '../../shared/config/validate-experiment.ts';
+import {
+  DATASET_KINDS,
+  GENERATOR_KINDS,
+  isDatasetKind,
+  isGeneratorKind,
+} from '../../shared/config/dataset-kinds.ts';
+import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { makeAcasxuSet, readNnetFile, summariseAcasxu, writeAcasxuFile } from '../data/acasxu.ts';
@@ -25,7 +30,7 @@ const INSPECT_HELP = `Usage: relaxcert data inspect PATH [--kind KIND] [--option
 
 PATH is a file or folder: a .nnet network or a make-acasxu set, CIFAR-10/100 binaries (the folder
 or one .bin file), a Tiny-ImageNet folder, a folder of class folders, a .csv or a .npy file; or a
-built-in name: blobs-2d, shapes-32.
+built-in name: ${GENERATOR_KINDS.join(', ')}.
 
 Options:
   --kind KIND          force the format: ${DATASET_KINDS.join(', ')}
@@ -151,13 +156,13 @@ async function inspect(argv: string[]): Promise<number> {
     );
   const [path] = p.positional;
   const forced = p.flags.get('--kind')?.at(-1);
-  if (forced !== undefined && !(DATASET_KINDS as readonly string[]).includes(forced))
+  if (forced !== undefined && !isDatasetKind(forced))
     throw new RelaxCertError(
       'INVALID_INPUT',
       `--kind must be one of ${DATASET_KINDS.join(', ')}, not '${forced}'`,
       { field: '--kind' },
     );
-  const kind = (forced as DatasetKind | undefined) ?? detectKind(path);
+  const kind = forced ?? detectKind(path);
   const options: Record<string, string | number | boolean> = {};
   for (const kv of p.flags.get('--option') ?? []) {
     const eq = kv.indexOf('=');
@@ -170,7 +175,7 @@ async function inspect(argv: string[]): Promise<number> {
       value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
   const spec: DatasetSpec = { kind, seed: integerFlag(p, '--seed', 0, 0) };
-  if (kind !== 'blobs-2d' && kind !== 'shapes-32') spec.path = path;
+  if (!isGeneratorKind(kind)) spec.path = path;
   if (Object.keys(options).length > 0) spec.options = options;
   const info = await inspectDataset(spec, { onProgress: progressReporter() });
   process.stdout.write(

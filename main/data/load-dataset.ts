@@ -12,6 +12,7 @@ import { BLOBS_DEFAULT_TEST, BLOBS_DEFAULT_TRAIN, makeBlobs2d } from './blobs-2d
 import { detectCifar, loadCifar } from './cifar.ts';
 import { loadCsv } from './csv.ts';
 import { encodePng } from './image-codec.ts';
+import { loadIdx } from './idx.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { isByteImages } from './inputs.ts';
 import { applyStats, computeStats, type NormStats } from './normalize.ts';
@@ -94,6 +95,8 @@ async function loadRaw(spec: DatasetSpec, options: LoadOptions): Promise<RawData
       return loadCsv(requirePath(spec), seed, spec.options, options);
     case 'npy':
       return loadNpy(requirePath(spec), seed, spec.options, options);
+    case 'idx':
+      return loadIdx(requirePath(spec), seed, spec.options, options);
     default: {
       const kind: never = spec.kind;
       throw new RelaxCertError('INVALID_CONFIG', `unknown data set kind '${String(kind)}'`, {

@@ -2,6 +2,7 @@
  * Messages between the host (main thread) and the engine workers. The main thread only relays
  * these; all tfjs work happens in the worker.
  */
+import type { BackendChoice } from '../../shared/config/backends.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import type { BatchProgress, EpochMetrics } from '../../shared/api/run-types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
@@ -28,7 +29,7 @@ export type WorkerRequest =
 /** Given to a worker at spawn (workerData). */
 export interface WorkerInit {
   /** Forced backend; absent: RELAXCERT_BACKEND, else gpu → wasm → cpu. */
-  backend?: 'gpu' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
 }
 
 /** Worker → host: job events, plus the worker's own start-up result. */

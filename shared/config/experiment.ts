@@ -4,17 +4,11 @@
  * form, the CLI and the engine all use these types.
  */
 
-/** Built-in generators and readers of published formats. */
-export type DatasetKind =
-  | 'blobs-2d'
-  | 'shapes-32'
-  | 'acasxu' // a synthetic set written by `relaxcert data make-acasxu` (or made on the fly from a .nnet)
-  | 'cifar10'
-  | 'cifar100'
-  | 'image-folder' // one folder per class (EuroSAT RGB)
-  | 'tiny-imagenet'
-  | 'csv'
-  | 'npy';
+import type { ArchitectureName } from './architectures.ts';
+import type { DatasetKind } from './dataset-kinds.ts';
+
+// The kinds and names are catalogued with what each one is (dataset-kinds.ts, architectures.ts).
+export type { ArchitectureName, DatasetKind };
 
 export interface DatasetSpec {
   kind: DatasetKind;
@@ -30,8 +24,6 @@ export interface DatasetSpec {
   /** Reader-specific options (CSV label column, CIFAR-100 label kind, ...). */
   options?: Record<string, string | number | boolean>;
 }
-
-export type ArchitectureName = 'dense-small' | 'dense-3x1000' | 'cnn-c2f2' | 'cnn-6c2f';
 
 export interface ArchitectureSpec {
   name: ArchitectureName;

@@ -7,7 +7,9 @@
  */
 import { RelaxCertError } from '../errors.ts';
 import { parseSchedule } from '../schedule/schedule.ts';
-import type { ArchitectureName, DatasetKind, ExperimentConfig, LossKind } from './experiment.ts';
+import { ARCHITECTURE_NAMES } from './architectures.ts';
+import { DATASET_KINDS } from './dataset-kinds.ts';
+import type { ExperimentConfig, LossKind } from './experiment.ts';
 
 export interface ConfigProblem {
   /** JSON path, e.g. "training.epochs" or "guarantee.sets[2][0]". */
@@ -15,23 +17,6 @@ export interface ConfigProblem {
   message: string;
 }
 
-export const DATASET_KINDS: readonly DatasetKind[] = [
-  'blobs-2d',
-  'shapes-32',
-  'acasxu',
-  'cifar10',
-  'cifar100',
-  'image-folder',
-  'tiny-imagenet',
-  'csv',
-  'npy',
-];
-export const ARCHITECTURE_NAMES: readonly ArchitectureName[] = [
-  'dense-small',
-  'dense-3x1000',
-  'cnn-c2f2',
-  'cnn-6c2f',
-];
 export const LOSS_KINDS: readonly LossKind[] = ['crossentropy', 'trades'];
 const NORMALIZE = ['none', 'unit', 'standardize'] as const;
 const GUARANTEE_KINDS = ['standard', 'rtk', 'affinity'] as const;

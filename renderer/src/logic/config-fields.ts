@@ -3,6 +3,15 @@
  * choices and when it applies. The New-experiment form is generated from this list, and
  * validation messages (keyed by the same dotted paths) are shown beside the fields.
  */
+import {
+  ARCHITECTURE_CATALOGUE,
+  ARCHITECTURE_NAMES,
+} from '../../../shared/config/architectures.ts';
+import {
+  DATASET_KIND_CATALOGUE,
+  DATASET_KINDS,
+  isGeneratorKind,
+} from '../../../shared/config/dataset-kinds.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 
 export type FieldKind = 'text' | 'integer' | 'number' | 'select' | 'schedule' | 'affinity';
@@ -21,20 +30,17 @@ export interface FieldSpec {
   when?(c: ExperimentConfig): boolean;
 }
 
-const GENERATORS = new Set(['blobs-2d', 'shapes-32']);
-const isGenerator = (c: ExperimentConfig): boolean => GENERATORS.has(c.dataset.kind);
+const isGenerator = (c: ExperimentConfig): boolean => isGeneratorKind(c.dataset.kind);
 
-export const DATASET_KINDS = [
-  { value: 'blobs-2d', label: 'blobs-2d (built in, 2-D)' },
-  { value: 'shapes-32', label: 'shapes-32 (built in, images)' },
-  { value: 'acasxu', label: 'ACAS Xu (from a .nnet)' },
-  { value: 'cifar10', label: 'CIFAR-10 (binary files)' },
-  { value: 'cifar100', label: 'CIFAR-100 (binary files)' },
-  { value: 'image-folder', label: 'Image folder (EuroSAT…)' },
-  { value: 'tiny-imagenet', label: 'Tiny-ImageNet' },
-  { value: 'csv', label: 'CSV table' },
-  { value: 'npy', label: 'NumPy .npy arrays' },
-] as const;
+export const DATASET_KIND_OPTIONS = DATASET_KINDS.map((value) => ({
+  value,
+  label: DATASET_KIND_CATALOGUE[value].label,
+}));
+
+const ARCHITECTURE_OPTIONS = ARCHITECTURE_NAMES.map((value) => ({
+  value,
+  label: ARCHITECTURE_CATALOGUE[value].label,
+}));
 
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { path: 'name', label: 'Run name', kind: 'text', group: 'Run' },
@@ -43,7 +49,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Data set',
     kind: 'select',
     group: 'Data',
-    options: DATASET_KINDS,
+    options: DATASET_KIND_OPTIONS,
   },
   {
     path: 'dataset.path',
@@ -89,12 +95,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Architecture',
     kind: 'select',
     group: 'Model',
-    options: [
-      { value: 'dense-small', label: 'dense-small (MLP)' },
-      { value: 'dense-3x1000', label: 'dense-3x1000 (ACAS Xu)' },
-      { value: 'cnn-c2f2', label: 'cnn-c2f2 (CIFAR, EuroSAT)' },
-      { value: 'cnn-6c2f', label: 'cnn-6c2f (Tiny-ImageNet)' },
-    ],
+    options: ARCHITECTURE_OPTIONS,
   },
   {
     path: 'architecture.width',
