@@ -14,6 +14,7 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { ACAS_MAGIC } from './acasxu.ts';
 import { detectCifar } from './cifar.ts';
 import { findIdxFiles } from './idx.ts';
+import { npyFolderPairs } from './npy.ts';
 import { isTinyImagenet } from './tiny-imagenet.ts';
 
 function startsWithMagic(file: string): boolean {
@@ -55,7 +56,8 @@ export function detectKind(path: string): DatasetKind {
   if (isTinyImagenet(path)) return 'tiny-imagenet';
   if (findIdxFiles(path)) return 'idx';
   const names = readdirSync(path);
-  if (names.some((n) => n.toLowerCase() === 'x_train.npy')) return 'npy';
+  // Any .npy arrays: the reader then names the layouts it knows if none fits.
+  if (npyFolderPairs(path) || names.some((n) => n.toLowerCase().endsWith('.npy'))) return 'npy';
   if (names.some((n) => !n.startsWith('.') && statSync(join(path, n)).isDirectory()))
     return 'image-folder';
   throw new RelaxCertError(
