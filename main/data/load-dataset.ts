@@ -164,6 +164,7 @@ export function datasetInfo(dataset: LoadedDataset): DatasetInfo {
     trainSize: dataset.train.n,
     testSize: dataset.test.n,
     classCounts: classCounts(dataset.train.y, dataset.classNames.length),
+    testClassCounts: classCounts(dataset.test.y, dataset.classNames.length),
     affinityPresets: dataset.affinityPresets.map((p) => ({
       name: p.name,
       sets: p.sets,
