@@ -36,7 +36,8 @@ built-in name: ${GENERATOR_KINDS.join(', ')}.
 
 Options:
   --kind KIND          force the format: ${DATASET_KINDS.join(', ')}
-  --option KEY=VALUE   a reader option, e.g. labels=coarse (CIFAR-100), label=species (CSV)
+  --option KEY=VALUE   a reader option, e.g. labels=coarse (CIFAR-100), label=species (CSV),
+                       names=fashion-mnist or classNames=a,b,c (IDX); see docs/DATA.md
   --seed N             seed of generated sets and seeded splits (default 0)
   --json               print one JSON object instead of text
 `;

@@ -149,6 +149,10 @@ describe('loadDataset', () => {
       code: 'INVALID_CONFIG',
       field: 'dataset.path',
     });
+    // The message says what the path of that kind holds (from the kind catalogue).
+    await expect(loadDataset({ kind: 'idx' })).rejects.toThrow(
+      /dataset\.path is required for data set kind 'idx': the folder of train-images-idx3-ubyte/,
+    );
     await expect(loadDataset({ kind: 'npy', path: '/no/such/file.npy' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

@@ -4,6 +4,7 @@
  * training split) and attaches PNG thumbnails for image sets.
  */
 import { existsSync } from 'node:fs';
+import { DATASET_KIND_CATALOGUE } from '../../shared/config/dataset-kinds.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -42,7 +43,7 @@ function requirePath(spec: DatasetSpec): string {
   if (!spec.path)
     throw new RelaxCertError(
       'INVALID_CONFIG',
-      `dataset.path is required for data set kind '${spec.kind}'`,
+      `dataset.path is required for data set kind '${spec.kind}': ${DATASET_KIND_CATALOGUE[spec.kind].pathHint}`,
       { field: 'dataset.path' },
     );
   if (!existsSync(spec.path))
