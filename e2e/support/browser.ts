@@ -8,7 +8,7 @@
  *      `npm install` alone provides a browser on a machine without one).
  * When none starts, the caller skips with the one line `reason` gives.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,13 +60,43 @@ export interface LookupOptions {
   packaged?: boolean;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `unpack` while holding a lock folder in the temporary folder. @sparticuz/chromium unpacks
+ * its binary straight to <tmp>/chromium and takes an existing file as done, so two test files
+ * starting at once could launch a half-written binary; with the lock the second one waits.
+ */
+async function underUnpackLock<T>(unpack: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), 'relaxcert-chromium-unpack.lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A lock older than the deadline was left by a process that died while unpacking.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 180_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error('another process is still unpacking it');
+      else await sleep(250);
+    }
+  }
+  try {
+    return await unpack();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 async function packagedChromium(): Promise<ChromiumCandidate> {
   const name = '@sparticuz/chromium';
   const mod = (await import(name)) as {
     default: { executablePath(): Promise<string>; args: string[] };
   };
   // Unpacks the brotli-compressed binary into the temporary folder once, then reuses it.
-  const executablePath = await mod.default.executablePath();
+  const executablePath = await underUnpackLock(() => mod.default.executablePath());
   const args = mod.default.args.filter((a) => !UNSAFE_FLAGS.includes(a));
   return { source: name, executablePath, args: [...args, ...QUIET_FLAGS] };
 }
