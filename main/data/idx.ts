@@ -268,6 +268,8 @@ async function decode(files: IdxFiles, options: LoadOptions): Promise<Decoded> {
   }
   const count = train.n + (test?.n ?? 0);
   const [height, width, channels] = train.shape;
+  // The set is assembled in a cache entry's buffer either way; only a gzipped set is worth
+  // writing out (a raw IDX file is already one sequential read).
   const entry = allocateCacheEntry({ version: 1, key, count, height, width, channels });
   entry.pixels.set(train.images, 0);
   if (test) entry.pixels.set(test.images, train.images.length);
