@@ -3,7 +3,7 @@
  * generator or a reader, applies the normalisation the spec asks for (statistics from the
  * training split) and attaches PNG thumbnails for image sets.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { DATASET_KIND_CATALOGUE } from '../../shared/config/dataset-kinds.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
@@ -51,6 +51,15 @@ function requirePath(spec: DatasetSpec): string {
       file: spec.path,
       field: 'dataset.path',
     });
+  // A file where the kind reads a folder (or the reverse) is named before any reader looks.
+  const { source, pathHint } = DATASET_KIND_CATALOGUE[spec.kind];
+  const isFolder = statSync(spec.path).isDirectory();
+  if ((source === 'folder' && !isFolder) || (source === 'file' && isFolder))
+    throw new RelaxCertError(
+      'INVALID_CONFIG',
+      `${spec.path}: data set kind '${spec.kind}' reads ${pathHint}, not a ${isFolder ? 'folder' : 'file'}`,
+      { file: spec.path, field: 'dataset.path' },
+    );
   return spec.path;
 }
 
