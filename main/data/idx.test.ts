@@ -211,4 +211,33 @@ describe('IDX folders', () => {
     const mean = x.reduce((a, b) => a + b, 0) / x.length;
     expect(Math.abs(mean)).toBeLessThan(1e-5);
   });
+
+  it('turns EMNIST images upright and names its classes from the mapping file', async () => {
+    const dir = writeIdxSet(tempDir(), {
+      prefix: 'emnist-letters-',
+      gzip: true,
+      trainLabels: [1, 2, 3, 1],
+      testLabels: [2, 3],
+    });
+    writeFile(join(dir, 'emnist-letters-mapping.txt'), '1 65 97\n2 66 98\n3 67 99\n');
+    const ds = await loadIdx(dir, 0, {}, { cacheDir: tempDir() });
+    expect(ds.classNames).toEqual(['class 0', 'A/a', 'B/b', 'C/c']);
+    // Stored 4 rows × 3 columns, column by column: read as 3 × 4, pixel (r, c) from (c, r).
+    expect(ds.inputShape).toEqual([3, 4, 1]);
+    const stored = images(4, 4, 3);
+    const x = allInputs(ds.train);
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < 4; c++)
+        expect(Math.round(x[12 + r * 4 + c] * 255)).toBe(stored[12 + c * 3 + r]);
+    const asStored = await loadIdx(dir, 0, { transpose: false }, { cacheDir: tempDir() });
+    expect(asStored.inputShape).toEqual([4, 3, 1]);
+    expect(Math.round(allInputs(asStored.train)[12 + 5] * 255)).toBe(stored[12 + 5]);
+    await expect(loadIdx(dir, 0, { transpose: 'sideways' })).rejects.toThrow(
+      /option transpose must be true or false/,
+    );
+    writeFile(join(dir, 'emnist-letters-mapping.txt'), '1 65 97\nB 66\n');
+    await expect(loadIdx(dir, 0, {}, { cacheDir: tempDir() })).rejects.toThrow(
+      /emnist-letters-mapping\.txt: line 2: expected "label code \[code…\]", found 'B 66'/,
+    );
+  });
 });

@@ -10,7 +10,9 @@
  * CIFAR. Gzipped sets are decompressed once into the binary cache (cache.ts).
  *
  * Class names: `options.classNames` ("a,b,c") wins; then `options.names` (`fashion-mnist`,
- * `mnist`, `kmnist`), then a folder name that says which set it is; otherwise "class i".
+ * `mnist`, `kmnist`), then a folder name that says which set it is, then EMNIST's
+ * `<prefix>mapping.txt`; otherwise "class i". EMNIST images are turned upright (see
+ * `transposeOption`).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -111,6 +113,8 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
 
 /** The four (or two) files of an IDX folder. */
 export interface IdxFiles {
+  /** The shared prefix of the names, lower case ("" for MNIST, "emnist-balanced-" for EMNIST). */
+  prefix: string;
   trainImages: string;
   trainLabels: string;
   testImages?: string;
@@ -137,7 +141,7 @@ export function findIdxFiles(dir: string): IdxFiles | undefined {
     const trainImages = get('train', 'images');
     const trainLabels = get('train', 'labels');
     if (trainImages === undefined || trainLabels === undefined) continue;
-    const files: IdxFiles = { trainImages, trainLabels };
+    const files: IdxFiles = { prefix, trainImages, trainLabels };
     const testImages = get('test', 'images');
     const testLabels = get('test', 'labels');
     if (testImages !== undefined && testLabels !== undefined) {
@@ -314,6 +318,7 @@ function checkRange(d: Decoded, classes: number, hint: string): void {
 
 function classNamesFor(
   dir: string,
+  prefix: string,
   d: Decoded,
   opts: Record<string, string | number | boolean>,
 ): { names: string[]; variant?: IdxVariant } {
@@ -330,26 +335,80 @@ function classNamesFor(
   }
   let max = 0;
   for (let i = 0; i < d.labels.length; i++) if (d.labels[i] > max) max = d.labels[i];
-  return { names: classNamesFromOption(undefined, max + 1) };
+  return {
+    names: mappingNames(dir, prefix, max + 1) ?? classNamesFromOption(undefined, max + 1),
+  };
 }
 
-function takeSplit(
-  d: Decoded,
-  resolved: Uint8Array,
-  which: 0 | 1,
-  imageSize: number,
-  channels: number,
-): Split {
+/** Copies image `i` of `src` into slot `k` of `dst`, swapping rows and columns if asked. */
+function copyImage(
+  src: Uint8Array,
+  dst: Uint8Array,
+  i: number,
+  k: number,
+  shape: [number, number, number],
+  transpose: boolean,
+): void {
+  const [rows, cols, channels] = shape;
+  const size = rows * cols * channels;
+  if (!transpose) {
+    dst.set(src.subarray(i * size, (i + 1) * size), k * size);
+    return;
+  }
+  // Stored pixel (r, c) becomes pixel (c, r) of a cols × rows image.
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++)
+      for (let ch = 0; ch < channels; ch++)
+        dst[k * size + (c * rows + r) * channels + ch] =
+          src[i * size + (r * cols + c) * channels + ch];
+}
+
+function takeSplit(d: Decoded, resolved: Uint8Array, which: 0 | 1, transpose: boolean): Split {
+  const [rows, cols, channels] = d.shape;
   let n = 0;
   for (let i = 0; i < resolved.length; i++) if (resolved[i] === which) n++;
-  const bytes = new Uint8Array(n * imageSize);
+  const bytes = new Uint8Array(n * rows * cols * channels);
   const y = new Int32Array(n);
   for (let i = 0, k = 0; i < resolved.length; i++) {
     if (resolved[i] !== which) continue;
-    bytes.set(d.pixels.subarray(i * imageSize, (i + 1) * imageSize), k * imageSize);
+    copyImage(d.pixels, bytes, i, k, d.shape, transpose);
     y[k++] = d.labels[i];
   }
   return { n, x: byteImages(bytes, channels), y };
+}
+
+/**
+ * EMNIST stores its images transposed (column by column); they are turned upright unless
+ * `options.transpose` says otherwise. Other sets are read as stored unless it says so.
+ */
+function transposeOption(files: IdxFiles, value: unknown, dir: string): boolean {
+  if (value === undefined) return files.prefix.startsWith('emnist');
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw dataError(dir, {}, `option transpose must be true or false, not '${String(value)}'`);
+}
+
+/**
+ * EMNIST's `<prefix>mapping.txt`: one line per class, "label code [code…]" with character
+ * codes (the letters splits map one label to upper and lower case: "1 65 97" → "A/a").
+ */
+function mappingNames(dir: string, prefix: string, classes: number): string[] | undefined {
+  const name = readdirSync(dir).find((f) => f.toLowerCase() === `${prefix}mapping.txt`);
+  if (name === undefined) return undefined;
+  const file = join(dir, name);
+  const names = classNamesFromOption(undefined, classes);
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((text, k) => {
+      if (text.trim() === '') return;
+      const values = text.trim().split(/\s+/).map(Number);
+      if (values.length < 2 || values.some((v) => !Number.isInteger(v) || v < 0))
+        throw dataError(file, { line: k + 1 }, `expected "label code [code…]", found '${text}'`);
+      const [label, ...codes] = values;
+      if (label < classes)
+        names[label] = [...new Set(codes.map((c) => String.fromCodePoint(c)))].join('/');
+    });
+  return names;
 }
 
 export async function loadIdx(
@@ -366,9 +425,9 @@ export async function loadIdx(
       'no IDX files: expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (and t10k-… for the test split), optionally with a prefix such as emnist-balanced-',
     );
   const d = await decode(files, options);
-  const { names, variant } = classNamesFor(path, d, opts);
-  const [, , channels] = d.shape;
-  const imageSize = d.shape[0] * d.shape[1] * channels;
+  const { names, variant } = classNamesFor(path, files.prefix, d, opts);
+  const transpose = transposeOption(files, opts.transpose, path);
+  const [rows, cols, channels] = d.shape;
   const resolved = Uint8Array.from(d.parts);
   const unsplit: number[] = [];
   for (let i = 0; i < resolved.length; i++) if (resolved[i] === 2) unsplit.push(i);
@@ -385,9 +444,9 @@ export async function loadIdx(
     name: variant ? VARIANT_TITLES[variant] : `IDX images (${basename(resolve(path))})`,
     kind: 'idx',
     classNames: names,
-    inputShape: [...d.shape],
-    train: takeSplit(d, resolved, 0, imageSize, channels),
-    test: takeSplit(d, resolved, 1, imageSize, channels),
+    inputShape: transpose ? [cols, rows, channels] : [rows, cols, channels],
+    train: takeSplit(d, resolved, 0, transpose),
+    test: takeSplit(d, resolved, 1, transpose),
     affinityPresets: variant === 'fashion-mnist' ? [structuredClone(FASHION_MNIST_AFFINITY)] : [],
     isImage: true,
   };
