@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ARCHITECTURE_CATALOGUE, ARCHITECTURE_NAMES } from './architectures.ts';
 import { BACKEND_CHOICES, isBackendChoice } from './backends.ts';
 import { DATASET_KINDS, GENERATOR_KINDS, isDatasetKind, isGeneratorKind } from './dataset-kinds.ts';
+import {
+  GUARANTEE_KINDS,
+  LOSS_CATALOGUE,
+  LOSS_KINDS,
+  NORMALIZATIONS,
+  choiceOptions,
+} from './experiment-choices.ts';
 import { isConvolutional } from './layer-plan.ts';
 import { collectConfigErrors, defaultExperimentConfig } from './validate-experiment.ts';
 
@@ -39,5 +46,28 @@ describe('catalogues', () => {
     expect(BACKEND_CHOICES).toEqual(['gpu', 'wasm', 'cpu']);
     expect(isBackendChoice('wasm')).toBe(true);
     expect(isBackendChoice('tpu')).toBe(false);
+  });
+
+  it('normalisations, losses and guarantee kinds: the validator names exactly the catalogued ones', () => {
+    const config = defaultExperimentConfig();
+    const messages = (value: unknown) =>
+      collectConfigErrors(value)
+        .map((p) => p.message)
+        .join('; ');
+    expect(messages({ ...config, dataset: { ...config.dataset, normalize: 'zscore' } })).toContain(
+      NORMALIZATIONS.join(', '),
+    );
+    expect(messages({ ...config, training: { ...config.training, loss: 'hinge' } })).toContain(
+      LOSS_KINDS.join(', '),
+    );
+    expect(messages({ ...config, guarantee: { kind: 'topk' } })).toContain(
+      GUARANTEE_KINDS.join(', '),
+    );
+    for (const normalize of NORMALIZATIONS)
+      expect(messages({ ...config, dataset: { ...config.dataset, normalize } })).toBe('');
+    expect(choiceOptions(LOSS_CATALOGUE)).toEqual([
+      { value: 'crossentropy', label: 'GloRo cross-entropy' },
+      { value: 'trades', label: 'TRADES' },
+    ]);
   });
 });

@@ -6,9 +6,11 @@
 
 import type { ArchitectureName } from './architectures.ts';
 import type { DatasetKind } from './dataset-kinds.ts';
+import type { GuaranteeKind, LossKind, Normalization } from './experiment-choices.ts';
 
-// The kinds and names are catalogued with what each one is (dataset-kinds.ts, architectures.ts).
-export type { ArchitectureName, DatasetKind };
+// The kinds and names are catalogued with what each one is (dataset-kinds.ts, architectures.ts,
+// experiment-choices.ts).
+export type { ArchitectureName, DatasetKind, GuaranteeKind, LossKind, Normalization };
 
 export interface DatasetSpec {
   kind: DatasetKind;
@@ -20,7 +22,7 @@ export interface DatasetSpec {
   /** Seed of generators and of seeded splits (defaults to the training seed). */
   seed?: number;
   /** Input normalisation. */
-  normalize?: 'none' | 'unit' | 'standardize';
+  normalize?: Normalization;
   /** Reader-specific options (CSV label column, CIFAR-100 label kind, ...). */
   options?: Record<string, string | number | boolean>;
 }
@@ -44,8 +46,6 @@ export type Guarantee =
       /** Optional display names of the sets, same order. */
       names?: string[];
     };
-
-export type LossKind = 'crossentropy' | 'trades';
 
 export interface TrainingSpec {
   epochs: number;

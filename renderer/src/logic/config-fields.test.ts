@@ -9,6 +9,11 @@ import {
 import { makeConfig } from '../test-support/fixtures.ts';
 import { ARCHITECTURE_NAMES } from '../../../shared/config/architectures.ts';
 import { DATASET_KIND_CATALOGUE, DATASET_KINDS } from '../../../shared/config/dataset-kinds.ts';
+import {
+  GUARANTEE_KINDS,
+  LOSS_KINDS,
+  NORMALIZATIONS,
+} from '../../../shared/config/experiment-choices.ts';
 
 describe('config form schema', () => {
   it('reads and writes every field path of a config without mutating it', () => {
@@ -28,6 +33,9 @@ describe('config form schema', () => {
       DATASET_KIND_CATALOGUE.idx.label,
     );
     expect(options('architecture.name').map((o) => o.value)).toEqual([...ARCHITECTURE_NAMES]);
+    expect(options('training.loss').map((o) => o.value)).toEqual([...LOSS_KINDS]);
+    expect(options('guarantee.kind').map((o) => o.value)).toEqual([...GUARANTEE_KINDS]);
+    expect(options('dataset.normalize').map((o) => o.value)).toEqual(['', ...NORMALIZATIONS]);
   });
 
   it('shows fields only where they apply', () => {

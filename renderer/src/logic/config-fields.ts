@@ -3,15 +3,14 @@
  * choices and when it applies. The New-experiment form is generated from this list, and
  * validation messages (keyed by the same dotted paths) are shown beside the fields.
  */
+import { ARCHITECTURE_CATALOGUE } from '../../../shared/config/architectures.ts';
+import { DATASET_KIND_CATALOGUE, isGeneratorKind } from '../../../shared/config/dataset-kinds.ts';
 import {
-  ARCHITECTURE_CATALOGUE,
-  ARCHITECTURE_NAMES,
-} from '../../../shared/config/architectures.ts';
-import {
-  DATASET_KIND_CATALOGUE,
-  DATASET_KINDS,
-  isGeneratorKind,
-} from '../../../shared/config/dataset-kinds.ts';
+  GUARANTEE_CATALOGUE,
+  LOSS_CATALOGUE,
+  NORMALIZATION_CATALOGUE,
+  choiceOptions,
+} from '../../../shared/config/experiment-choices.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 
 export type FieldKind = 'text' | 'integer' | 'number' | 'select' | 'schedule' | 'affinity';
@@ -32,15 +31,8 @@ export interface FieldSpec {
 
 const isGenerator = (c: ExperimentConfig): boolean => isGeneratorKind(c.dataset.kind);
 
-export const DATASET_KIND_OPTIONS = DATASET_KINDS.map((value) => ({
-  value,
-  label: DATASET_KIND_CATALOGUE[value].label,
-}));
-
-const ARCHITECTURE_OPTIONS = ARCHITECTURE_NAMES.map((value) => ({
-  value,
-  label: ARCHITECTURE_CATALOGUE[value].label,
-}));
+export const DATASET_KIND_OPTIONS = choiceOptions(DATASET_KIND_CATALOGUE);
+const ARCHITECTURE_OPTIONS = choiceOptions(ARCHITECTURE_CATALOGUE);
 
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { path: 'name', label: 'Run name', kind: 'text', group: 'Run' },
@@ -83,12 +75,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     kind: 'select',
     group: 'Data',
     optional: true,
-    options: [
-      { value: '', label: 'default' },
-      { value: 'none', label: 'none' },
-      { value: 'unit', label: 'unit (scale to [0, 1])' },
-      { value: 'standardize', label: 'standardize (zero mean, unit variance)' },
-    ],
+    options: [{ value: '', label: 'default' }, ...choiceOptions(NORMALIZATION_CATALOGUE)],
   },
   {
     path: 'architecture.name',
@@ -118,11 +105,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Guarantee',
     kind: 'select',
     group: 'Guarantee',
-    options: [
-      { value: 'standard', label: 'standard (top-1)' },
-      { value: 'rtk', label: 'RTK — relaxed top-K' },
-      { value: 'affinity', label: 'affinity sets' },
-    ],
+    options: choiceOptions(GUARANTEE_CATALOGUE),
   },
   {
     path: 'guarantee.k',
@@ -162,10 +145,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Loss',
     kind: 'select',
     group: 'Training',
-    options: [
-      { value: 'crossentropy', label: 'GloRo cross-entropy' },
-      { value: 'trades', label: 'TRADES' },
-    ],
+    options: choiceOptions(LOSS_CATALOGUE),
   },
   {
     path: 'training.tradesLambda',
