@@ -143,7 +143,7 @@ describe('IDX folders', () => {
     expect(digits.classNames[2]).toBe('2');
     const named = await loadIdx(plain, 0, { classNames: 'a, b, c' }, { cacheDir: tempDir() });
     expect(named.classNames).toEqual(['a', 'b', 'c']);
-    await expect(loadIdx(plain, 0, { names: 'cifar' })).rejects.toThrow(
+    await expect(loadIdx(plain, 0, { names: 'cifar' }, { cacheDir: tempDir() })).rejects.toThrow(
       /option names must be one of fashion-mnist, mnist, kmnist/,
     );
   });
@@ -195,7 +195,9 @@ describe('IDX folders', () => {
     expect((error as Error).message).toMatch(
       /t10k-labels-idx1-ubyte: record 1 \(byte offset 9\): label 10 out of range \[0, 10\) for Fashion-MNIST/,
     );
-    await expect(loadIdx(tempDir(), 0)).rejects.toThrow(/no IDX files: expected train-images/);
+    await expect(loadIdx(tempDir(), 0, {}, { cacheDir })).rejects.toThrow(
+      /no IDX files: expected train-images/,
+    );
     expect(readdirSync(cacheDir)).toEqual([]);
   });
 
@@ -232,9 +234,15 @@ describe('IDX folders', () => {
     const asStored = await loadIdx(dir, 0, { transpose: false }, { cacheDir: tempDir() });
     expect(asStored.inputShape).toEqual([4, 3, 1]);
     expect(Math.round(allInputs(asStored.train)[12 + 5] * 255)).toBe(stored[12 + 5]);
-    await expect(loadIdx(dir, 0, { transpose: 'sideways' })).rejects.toThrow(
+    // A bad option is answered before anything is decoded or cached.
+    const cacheDir = tempDir();
+    await expect(loadIdx(dir, 0, { transpose: 'sideways' }, { cacheDir })).rejects.toThrow(
       /option transpose must be true or false/,
     );
+    await expect(loadIdx(dir, 0, { names: 'emnist' }, { cacheDir })).rejects.toThrow(
+      /option names must be one of/,
+    );
+    expect(readdirSync(cacheDir)).toEqual([]);
     writeFile(join(dir, 'emnist-letters-mapping.txt'), '1 65 97\nB 66\n');
     await expect(loadIdx(dir, 0, {}, { cacheDir: tempDir() })).rejects.toThrow(
       /emnist-letters-mapping\.txt: line 2: expected "label code \[code…\]", found 'B 66'/,

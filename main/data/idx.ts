@@ -424,9 +424,11 @@ export async function loadIdx(
       {},
       'no IDX files: expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (and t10k-… for the test split), optionally with a prefix such as emnist-balanced-',
     );
+  // Options are checked before any file is read or cached.
+  const transpose = transposeOption(files, opts.transpose, path);
+  if (opts.classNames === undefined) idxVariant(path, opts.names);
   const d = await decode(files, options);
   const { names, variant } = classNamesFor(path, files.prefix, d, opts);
-  const transpose = transposeOption(files, opts.transpose, path);
   const [rows, cols, channels] = d.shape;
   const resolved = Uint8Array.from(d.parts);
   const unsplit: number[] = [];
