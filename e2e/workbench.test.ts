@@ -1,11 +1,11 @@
 /**
- * End-to-end: the built renderer in Debian's Chromium against `relaxcert serve`. One journey:
- * design a blobs-2d experiment with affinity sets, watch it train, edit the sets, browse the
+ * End-to-end: the built renderer in Chromium (support/browser.ts finds one) against
+ * `relaxcert serve`. One journey: design a blobs-2d experiment with affinity sets, watch it train, edit the sets, browse the
  * points, move ε. Screenshots of every view go to e2e/output/, and to docs/screenshots/ when
  * RELAXCERT_UPDATE_SCREENSHOTS=1 (so a plain test run leaves the checkout unchanged).
  *
- * The test skips (with the reason printed) only when the server cannot start; a broken UI
- * fails it.
+ * The test skips (with the reason printed) only when the server or every Chromium it finds
+ * cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -65,7 +65,16 @@ beforeAll(async () => {
     console.warn(`\n[e2e] SKIPPED: the workbench server could not start.\n${skipReason}\n`);
     return;
   }
-  chromium = await launchChromium();
+  const launched = await launchChromium();
+  if ('reason' in launched) {
+    skipReason = launched.reason;
+    console.warn(`\n[e2e] SKIPPED: ${skipReason}\n`);
+    return;
+  }
+  chromium = launched;
+  console.info(
+    `[e2e] Chromium: ${launched.candidate.source} (${launched.candidate.executablePath})`,
+  );
   page = await chromium.context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);

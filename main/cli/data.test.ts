@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   cifarRecords,
+  idxBytes,
   pngBytes,
   rgbImage,
   tempDir,
@@ -116,6 +118,57 @@ describe('relaxcert data', () => {
     const m = run(['make-acasxu', '--nnet', bad, '--n', '10']);
     expect(m.status).toBe(1);
     expect(m.stderr).toMatch(/--out is required/);
+  });
+
+  it('inspects an IDX folder with per-split and total class counts', () => {
+    const dir = tempDir();
+    const mnist = join(dir, 'mnist');
+    const labels = (ys: number[]) => gzipSync(idxBytes([ys.length], ys));
+    const images = (n: number) => gzipSync(idxBytes([n, 2, 2], new Array(4 * n).fill(7)));
+    writeFile(join(mnist, 'train-images-idx3-ubyte.gz'), images(5));
+    writeFile(join(mnist, 'train-labels-idx1-ubyte.gz'), labels([0, 1, 1, 9, 9]));
+    writeFile(join(mnist, 't10k-images-idx3-ubyte.gz'), images(3));
+    writeFile(join(mnist, 't10k-labels-idx1-ubyte.gz'), labels([1, 9, 9]));
+    const r = run(['inspect', mnist]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/Data set:\s+MNIST/);
+    expect(r.stdout).toMatch(/Input:\s+2×2×1/);
+    expect(r.stdout).toMatch(/^\s+id\s+class\s+train\s+test\s+total\s+share$/m);
+    expect(r.stdout).toMatch(/^\s+9\s+9\s+2\s+2\s+4\s+50\.0 %$/m);
+    expect(r.stdout).toMatch(/^\s+all\s+5\s+3\s+8\s+100\.0 %$/m);
+    const j = JSON.parse(run(['inspect', mnist, '--json']).stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ kind: 'idx', trainSize: 5, testSize: 3 });
+    expect(j.classCounts).toEqual([1, 2, 0, 0, 0, 0, 0, 0, 0, 2]);
+    expect(j.testClassCounts).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 2]);
+  });
+
+  it('summarises a .nnet network instead of drawing a set, and rejects impossible sizes', () => {
+    const dir = tempDir();
+    const nnet = writeFile(join(dir, 'tiny.nnet'), TINY_NNET);
+    const text = run(['inspect', nnet]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/Layers:\s+2 → 3 → 3 \(1 hidden ReLU layer, linear output\)/);
+    expect(text.stdout).toMatch(/x0 {2}\[0, 10\]/);
+    expect(text.stdout).toMatch(/x1 {2}\[-1, 1\]/);
+    expect(text.stdout).toMatch(/Outputs:\s+3 /);
+    expect(text.stdout).not.toMatch(/train/);
+    const json = JSON.parse(run(['inspect', nnet, '--json']).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      kind: 'acasxu',
+      format: 'nnet',
+      layerSizes: [2, 3, 3],
+      inputMins: [0, -1],
+      inputMaxs: [10, 1],
+      outputSize: 3,
+    });
+    const huge = writeFile(
+      join(dir, 'huge.nnet'),
+      TINY_NNET.replace('\n2,2,3,3,\n2,3,3,\n', '\n2,2,3,2000000000,\n2,2000000000,3,\n'),
+    );
+    const bad = run(['inspect', huge]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain(`${huge}: line 4: layer sizes 2, 2000000000, 3 declare`);
   });
 
   it('prints help for data and each sub-command', () => {

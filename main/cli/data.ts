@@ -3,11 +3,17 @@
  * ACAS Xu set. Errors are RelaxCertErrors; main/cli.ts prints them on one line and exits 1.
  */
 import { basename } from 'node:path';
-import type { DatasetKind, DatasetSpec } from '../../shared/config/experiment.ts';
-import { DATASET_KINDS } from '../../shared/config/validate-experiment.ts';
+import {
+  DATASET_KINDS,
+  GENERATOR_KINDS,
+  isDatasetKind,
+  isGeneratorKind,
+} from '../../shared/config/dataset-kinds.ts';
+import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { makeAcasxuSet, readNnetFile, summariseAcasxu, writeAcasxuFile } from '../data/acasxu.ts';
+import { nnetClassNames, type NnetNetwork } from '../data/nnet.ts';
 import { detectKind } from '../data/detect-format.ts';
 import { inspectDataset } from '../data/load-dataset.ts';
 import type { LoadProgress } from '../data/types.ts';
@@ -23,13 +29,15 @@ Run 'relaxcert data <command> --help' for its options.
 
 const INSPECT_HELP = `Usage: relaxcert data inspect PATH [--kind KIND] [--option KEY=VALUE]... [--json]
 
-PATH is a file or folder: a .nnet network or a make-acasxu set, CIFAR-10/100 binaries (the folder
-or one .bin file), a Tiny-ImageNet folder, a folder of class folders, a .csv or a .npy file; or a
-built-in name: blobs-2d, shapes-32.
+PATH is a file or folder: a .nnet network (its layers and input box are shown) or a make-acasxu
+set, CIFAR-10/100 binaries (the folder or one .bin file), a folder of MNIST-family IDX files, a
+Tiny-ImageNet folder, a folder of class folders, a .csv file, a .npy file or folder; or a
+built-in name: ${GENERATOR_KINDS.join(', ')}.
 
 Options:
   --kind KIND          force the format: ${DATASET_KINDS.join(', ')}
-  --option KEY=VALUE   a reader option, e.g. labels=coarse (CIFAR-100), label=species (CSV)
+  --option KEY=VALUE   a reader option, e.g. labels=coarse (CIFAR-100), label=species (CSV),
+                       names=fashion-mnist or classNames=a,b,c (IDX); see docs/DATA.md
   --seed N             seed of generated sets and seeded splits (default 0)
   --json               print one JSON object instead of text
 `;
@@ -107,23 +115,29 @@ function progressReporter(): ((p: LoadProgress) => void) | undefined {
   };
 }
 
+/** 60000 → "60,000": sizes of real data sets are read at a glance. */
+const count = (n: number): string => n.toLocaleString('en-US');
+
 function formatInfo(info: DatasetInfo, path: string): string {
   const lines = [
     `Data set:  ${info.name}`,
     `Format:    ${info.kind}`,
     `Source:    ${path}`,
     `Input:     ${info.inputShape.join('×')}`,
-    `Sizes:     ${info.trainSize} train, ${info.testSize} test`,
-    `Classes:   ${info.classNames.length} (training frequencies)`,
+    `Sizes:     ${count(info.trainSize)} train, ${count(info.testSize)} test`,
+    `Classes:   ${info.classNames.length}`,
   ];
-  const width = Math.max(...info.classNames.map((n) => n.length));
-  info.classNames.forEach((name, c) => {
-    const count = info.classCounts[c];
-    const share = info.trainSize > 0 ? ((100 * count) / info.trainSize).toFixed(1) : '0.0';
-    lines.push(
-      `  ${String(c).padStart(3)}  ${name.padEnd(width)}  ${String(count).padStart(8)}  ${share.padStart(5)} %`,
-    );
-  });
+  const total = info.trainSize + info.testSize;
+  const width = Math.max(5, ...info.classNames.map((n) => n.length));
+  const row = (id: string, name: string, train: number, test: number) =>
+    `  ${id.padStart(3)}  ${name.padEnd(width)}  ${count(train).padStart(9)}  ${count(test).padStart(9)}  ${count(train + test).padStart(9)}  ${(total > 0 ? (100 * (train + test)) / total : 0).toFixed(1).padStart(5)} %`;
+  lines.push(
+    `  ${'id'.padStart(3)}  ${'class'.padEnd(width)}  ${'train'.padStart(9)}  ${'test'.padStart(9)}  ${'total'.padStart(9)}  share`,
+  );
+  info.classNames.forEach((name, c) =>
+    lines.push(row(String(c), name, info.classCounts[c], info.testClassCounts[c])),
+  );
+  lines.push(row('', 'all', info.trainSize, info.testSize));
   if (info.affinityPresets.length === 0) lines.push('Presets:   none');
   else {
     lines.push('Presets:');
@@ -135,6 +149,44 @@ function formatInfo(info: DatasetInfo, path: string): string {
       lines.push(`  ${p.name}: ${sets.join('; ')}`);
     }
   }
+  return `${lines.join('\n')}\n`;
+}
+
+interface NnetSummary {
+  format: 'nnet';
+  inputSize: number;
+  outputSize: number;
+  /** Input first, output last. */
+  layerSizes: number[];
+  inputMins: number[];
+  inputMaxs: number[];
+  classNames: string[];
+}
+
+function nnetSummary(net: NnetNetwork): NnetSummary {
+  return {
+    format: 'nnet',
+    inputSize: net.inputSize,
+    outputSize: net.outputSize,
+    layerSizes: net.layerSizes,
+    inputMins: [...net.inputMins],
+    inputMaxs: [...net.inputMaxs],
+    classNames: nnetClassNames(net),
+  };
+}
+
+function formatNnet(s: NnetSummary, path: string): string {
+  const hidden = s.layerSizes.slice(1, -1);
+  const lines = [
+    `Network:   ${basename(path)} (.nnet)`,
+    `Source:    ${path}`,
+    `Layers:    ${s.layerSizes.join(' → ')} (${hidden.length} hidden ReLU layer${hidden.length === 1 ? '' : 's'}, linear output)`,
+    `Inputs:    ${s.inputSize}, ranges:`,
+    ...s.inputMins.map((lo, i) => `  x${i}  [${lo}, ${s.inputMaxs[i]}]`),
+    `Outputs:   ${s.outputSize} (${s.classNames.join(', ')}; the advisory is the smallest)`,
+    'Data:      none stored; a run draws points uniformly from the input box and labels them by',
+    '           the network (relaxcert data make-acasxu writes such a set)',
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -151,13 +203,13 @@ async function inspect(argv: string[]): Promise<number> {
     );
   const [path] = p.positional;
   const forced = p.flags.get('--kind')?.at(-1);
-  if (forced !== undefined && !(DATASET_KINDS as readonly string[]).includes(forced))
+  if (forced !== undefined && !isDatasetKind(forced))
     throw new RelaxCertError(
       'INVALID_INPUT',
       `--kind must be one of ${DATASET_KINDS.join(', ')}, not '${forced}'`,
       { field: '--kind' },
     );
-  const kind = (forced as DatasetKind | undefined) ?? detectKind(path);
+  const kind = forced ?? detectKind(path);
   const options: Record<string, string | number | boolean> = {};
   for (const kv of p.flags.get('--option') ?? []) {
     const eq = kv.indexOf('=');
@@ -169,8 +221,18 @@ async function inspect(argv: string[]): Promise<number> {
     options[kv.slice(0, eq)] =
       value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
+  // A network is summarised as itself; `data make-acasxu` (or a run) draws a set from it.
+  if (kind === 'acasxu' && path.toLowerCase().endsWith('.nnet')) {
+    const summary = nnetSummary(await readNnetFile(path));
+    process.stdout.write(
+      p.flags.has('--json')
+        ? `${JSON.stringify({ path, kind, ...summary })}\n`
+        : formatNnet(summary, path),
+    );
+    return 0;
+  }
   const spec: DatasetSpec = { kind, seed: integerFlag(p, '--seed', 0, 0) };
-  if (kind !== 'blobs-2d' && kind !== 'shapes-32') spec.path = path;
+  if (!isGeneratorKind(kind)) spec.path = path;
   if (Object.keys(options).length > 0) spec.options = options;
   const info = await inspectDataset(spec, { onProgress: progressReporter() });
   process.stdout.write(

@@ -1,5 +1,6 @@
 /** `relaxcert train`: create a run from a preset or a config file, train it, report it. */
 import { readFile } from 'node:fs/promises';
+import { BACKEND_CHOICES, isBackendChoice } from '../../shared/config/backends.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -22,7 +23,7 @@ Options:
   --train-size N       override dataset.trainSize (generated data sets)
   --test-size N        override dataset.testSize (generated data sets)
   --name TEXT          name of the run
-  --backend B          gpu | wasm | cpu (default: the best available; RELAXCERT_BACKEND too)
+  --backend B          ${BACKEND_CHOICES.join(' | ')} (default: the best available; RELAXCERT_BACKEND too)
   --json               print one JSON object at the end instead of text
   -h, --help           show this help
 
@@ -82,10 +83,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     min: 1,
   });
   const backend = values.backend;
-  if (backend !== undefined && backend !== 'gpu' && backend !== 'wasm' && backend !== 'cpu') {
+  if (backend !== undefined && !isBackendChoice(backend)) {
     throw new RelaxCertError(
       'INVALID_INPUT',
-      `train: --backend must be gpu, wasm or cpu (got '${backend}')`,
+      `train: --backend must be one of ${BACKEND_CHOICES.join(', ')} (got '${backend}')`,
       {
         field: 'backend',
       },

@@ -122,6 +122,24 @@ describe('CIFAR binary reader', () => {
       () => loadCifar(dir2, 'cifar100', {}, {}),
       /train\.bin: record 0 \(byte offset 1\): label 100 out of range/,
     );
+    // Coarse labels are checked in test.bin as in train.bin, with fine labels read.
+    writeFile(join(dir2, 'train.bin'), cifarRecords([[0, 1]]));
+    writeFile(
+      join(dir2, 'test.bin'),
+      cifarRecords([
+        [0, 1],
+        [20, 2],
+      ]),
+    );
+    expectFormatError(
+      () => loadCifar(dir2, 'cifar100', {}, {}),
+      /test\.bin: record 1 \(byte offset 3074\): coarse label 20 out of range \[0, 20\)/,
+    );
+    writeFile(join(dir2, 'train.bin'), cifarRecords([[25, 1]]));
+    expectFormatError(
+      () => loadCifar(dir2, 'cifar100', {}, {}),
+      /train\.bin: record 0 \(byte offset 0\): coarse label 25 out of range/,
+    );
     writeFile(join(dir2, 'train.bin'), new Uint8Array(0));
     expectFormatError(
       () => loadCifar(dir2, 'cifar100', {}, {}),

@@ -174,18 +174,21 @@ export function loadCifar(
   const presets: AffinityPreset[] = [];
   if (variant === 'cifar100' && labelKind === 'fine') {
     // Superclasses from the data: every fine class belongs to the coarse class it is stored with.
+    // The test file's coarse labels are checked too, though only the training file's make the sets.
     const setOf: Array<Set<number>> = coarseNames.map(() => new Set<number>());
-    const file = trainFiles[0];
-    const { bytes, records } = parsed.get(file) as ParsedFile;
-    for (let r = 0; r < records; r++) {
-      const coarse = bytes[r * recordSize];
-      if (coarse >= coarseNames.length)
-        throw dataError(
-          file,
-          { record: r, offset: r * recordSize },
-          `coarse label ${coarse} out of range [0, ${coarseNames.length})`,
-        );
-      setOf[coarse].add(bytes[r * recordSize + 1]);
+    for (const file of [...trainFiles, ...testFiles]) {
+      const { bytes, records } = parsed.get(file) as ParsedFile;
+      const isTrain = trainFiles.includes(file);
+      for (let r = 0; r < records; r++) {
+        const coarse = bytes[r * recordSize];
+        if (coarse >= coarseNames.length)
+          throw dataError(
+            file,
+            { record: r, offset: r * recordSize },
+            `coarse label ${coarse} out of range [0, ${coarseNames.length})`,
+          );
+        if (isTrain) setOf[coarse].add(bytes[r * recordSize + 1]);
+      }
     }
     // Superclasses absent from the data (possible in small extracts) would be empty sets: drop them.
     const present = setOf.map((s, k) => [k, s] as const).filter(([, s]) => s.size > 0);

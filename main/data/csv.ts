@@ -1,12 +1,15 @@
 /**
  * CSV tables: numeric feature columns and one label column, chosen by `options.label` (a column
- * name from the header row, or a 0-based index; default: the last column). Labels that are all
+ * name from the header row, or a 0-based index; default: the header column named label, class,
+ * target or y in any case, else the last column). Tokenising (quotes, newlines in quoted fields,
+ * BOM, CRLF) is csv-parse's; the delimiter is `,`, `;` or tab, detected or `options.delimiter`. Labels that are all
  * non-negative integers are class ids; otherwise they are class names (classes in sorted order).
  * A header row is detected when the first row has a non-numeric feature cell (or forced with
  * `options.header`). `options.testPath` names a separate test table; otherwise a seeded,
  * stratified split keeps `1 − options.testFraction` (default 2/3) for training.
  */
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { basename } from 'node:path';
 import { dataError } from './data-error.ts';
 import { classNamesFromOption } from './labels.ts';
@@ -24,50 +27,79 @@ interface Table {
   lines: number[];
 }
 
-/** Splits one CSV line, honouring double quotes ("a, b" and "" escapes). */
-function splitLine(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell.trim());
-  return cells;
-}
-
 const isNumeric = (s: string) => s !== '' && Number.isFinite(Number(s));
 
+/**
+ * Header names that mean "the label", wherever the column stands, in order of precedence
+ * (a table with both `y` and `label` columns is labelled by `label`); compared case-insensitively.
+ */
+export const LABEL_HEADERS = ['label', 'class', 'target', 'y'];
+
+/** Index of the first of `names` (lower case) among the cells, by the names' order; else -1. */
+function findNamed(cells: readonly string[], names: readonly string[]): number {
+  const lower = cells.map((c) => c.toLowerCase());
+  for (const name of names) {
+    const i = lower.indexOf(name);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+const DELIMITERS = [',', ';', '\t'];
+
+/**
+ * The delimiter among `,`, `;` and tab that occurs most often outside quotes on the first
+ * non-blank line (a `;` table with decimal commas has more `;` than `,` in its header).
+ */
+export function detectDelimiter(text: string): string {
+  const counts = new Map(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      if ([...counts.values()].some((n) => n > 0)) break;
+    } else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > (counts.get(best) ?? 0)) best = d;
+  return best;
+}
+
+function delimiterOf(text: string, options: Options): string {
+  const o = options.delimiter;
+  if (o === undefined) return detectDelimiter(text);
+  // A tab typed on a command line (--option delimiter=\t) arrives as two characters.
+  return o === '\\t' || o === 'tab' ? '\t' : String(o);
+}
+
 function readTable(file: string, options: Options): Table {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // spreadsheet exports add a BOM
-  const raw = text.split(/\r?\n/);
-  const first = raw.find((l) => l.trim() !== '') ?? '';
-  const delimiter =
-    typeof options.delimiter === 'string'
-      ? options.delimiter
-      : first.includes(';') && !first.includes(',')
-        ? ';'
-        : first.includes('\t') && !first.includes(',')
-          ? '\t'
-          : ',';
+  const text = readFileSync(file, 'utf8');
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // Rows of any width come through, so that our own check can name the short one.
+    records = parse(text, {
+      bom: true,
+      delimiter: delimiterOf(text.replace(/^\uFEFF/, ''), options),
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      info: true,
+    }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw dataError(file, err.lines ? { line: err.lines } : {}, err.message);
+  }
   const rows: string[][] = [];
   const lines: number[] = [];
-  raw.forEach((l, k) => {
-    if (l.trim() === '') return;
-    rows.push(splitLine(l, delimiter));
-    lines.push(k + 1);
-  });
+  let nextLine = 1;
+  for (const { record, info } of records) {
+    // A record starts on the line after the previous one ended (quoted fields may span lines).
+    const line = nextLine;
+    nextLine = info.lines + 1;
+    if (record.length === 1 && record[0] === '') continue; // a blank line
+    rows.push(record);
+    lines.push(line);
+  }
   if (rows.length === 0) throw dataError(file, {}, 'the table is empty');
   let header: string[] | undefined;
   const forced = options.header;
@@ -88,14 +120,17 @@ function labelIndexGuess(firstRow: string[], options: Options): number {
   const o = options.label;
   if (typeof o === 'number') return o;
   if (typeof o === 'string' && /^\d+$/.test(o)) return Number(o);
-  if (typeof o === 'string')
-    return firstRow.indexOf(o) >= 0 ? firstRow.indexOf(o) : firstRow.length - 1;
-  return firstRow.length - 1;
+  const names = typeof o === 'string' ? [o.toLowerCase()] : LABEL_HEADERS;
+  const named = findNamed(firstRow, names);
+  return named >= 0 ? named : firstRow.length - 1;
 }
 
 function labelColumn(table: Table, options: Options, width: number): number {
   const o = options.label;
-  if (o === undefined) return width - 1;
+  if (o === undefined) {
+    const named = table.header ? findNamed(table.header, LABEL_HEADERS) : -1;
+    return named >= 0 ? named : width - 1;
+  }
   if (typeof o === 'number' || (typeof o === 'string' && /^\d+$/.test(o))) {
     const i = Number(o);
     if (i < 0 || i >= width)
@@ -107,7 +142,8 @@ function labelColumn(table: Table, options: Options, width: number): number {
     return i;
   }
   const name = String(o);
-  const i = table.header?.indexOf(name) ?? -1;
+  const exact = table.header?.indexOf(name) ?? -1;
+  const i = exact >= 0 ? exact : table.header ? findNamed(table.header, [name.toLowerCase()]) : -1;
   if (i < 0) throw dataError(table.file, { line: 1 }, `no column named '${name}' in the header`);
   return i;
 }

@@ -4,6 +4,7 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { detectKind } from './detect-format.ts';
 import {
   cifarRecords,
+  idxBytes,
   npyBytes,
   pngBytes,
   rgbImage,
@@ -33,6 +34,10 @@ describe('format detection', () => {
     expect(detectKind(join(dir, 'tiny'))).toBe('tiny-imagenet');
     writeFile(join(dir, 'folders', 'cat', 'a.png'), pngBytes(rgbImage(2, 2, [1, 1, 1]), 2, 2));
     expect(detectKind(join(dir, 'folders'))).toBe('image-folder');
+    // MNIST-family IDX files (gzipped or not) beside nothing else, as Debian installs them.
+    writeFile(join(dir, 'fashion', 'train-images-idx3-ubyte.gz'), idxBytes([1, 1, 1], [0]));
+    writeFile(join(dir, 'fashion', 'train-labels-idx1-ubyte.gz'), idxBytes([1], [0]));
+    expect(detectKind(join(dir, 'fashion'))).toBe('idx');
   });
 
   it('says when it cannot tell, or the path does not exist', () => {
@@ -41,6 +46,6 @@ describe('format detection', () => {
     expect(() => detectKind(odd)).toThrow(/cannot tell the format.*--kind/);
     expect(() => detectKind(join(dir, 'missing'))).toThrow(RelaxCertError);
     writeFile(join(dir, 'flat', 'readme.txt'), 'no data');
-    expect(() => detectKind(join(dir, 'flat'))).toThrow(/no class folders/);
+    expect(() => detectKind(join(dir, 'flat'))).toThrow(/no class folders, CIFAR or IDX files/);
   });
 });

@@ -5,13 +5,17 @@
  */
 import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetKind } from '../../shared/config/experiment.ts';
+import {
+  GENERATOR_KINDS,
+  isGeneratorKind,
+  type DatasetKind,
+} from '../../shared/config/dataset-kinds.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { ACAS_MAGIC } from './acasxu.ts';
 import { detectCifar } from './cifar.ts';
+import { findIdxFiles } from './idx.ts';
+import { npyFolderPairs } from './npy.ts';
 import { isTinyImagenet } from './tiny-imagenet.ts';
-
-const BUILTINS: DatasetKind[] = ['blobs-2d', 'shapes-32'];
 
 function startsWithMagic(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -24,11 +28,11 @@ function startsWithMagic(file: string): boolean {
 }
 
 export function detectKind(path: string): DatasetKind {
-  if ((BUILTINS as string[]).includes(path) && !existsSync(path)) return path as DatasetKind;
+  if (isGeneratorKind(path) && !existsSync(path)) return path as DatasetKind;
   if (!existsSync(path))
     throw new RelaxCertError(
       'NOT_FOUND',
-      `${path}: no such file or folder (nor a built-in data set: ${BUILTINS.join(', ')})`,
+      `${path}: no such file or folder (nor a built-in data set: ${GENERATOR_KINDS.join(', ')})`,
       { file: path },
     );
   const lower = path.toLowerCase();
@@ -50,13 +54,15 @@ export function detectKind(path: string): DatasetKind {
   const cifar = detectCifar(path);
   if (cifar) return cifar;
   if (isTinyImagenet(path)) return 'tiny-imagenet';
+  if (findIdxFiles(path)) return 'idx';
   const names = readdirSync(path);
-  if (names.some((n) => n.toLowerCase() === 'x_train.npy')) return 'npy';
+  // Any .npy arrays: the reader then names the layouts it knows if none fits.
+  if (npyFolderPairs(path) || names.some((n) => n.toLowerCase().endsWith('.npy'))) return 'npy';
   if (names.some((n) => !n.startsWith('.') && statSync(join(path, n)).isDirectory()))
     return 'image-folder';
   throw new RelaxCertError(
     'DATA_FORMAT',
-    `${path}: folder holds no class folders, CIFAR files or .npy arrays (use --kind)`,
+    `${path}: folder holds no class folders, CIFAR or IDX files or .npy arrays (use --kind)`,
     { file: path },
   );
 }

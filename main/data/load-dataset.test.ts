@@ -149,6 +149,18 @@ describe('loadDataset', () => {
       code: 'INVALID_CONFIG',
       field: 'dataset.path',
     });
+    // The message says what the path of that kind holds (from the kind catalogue).
+    await expect(loadDataset({ kind: 'idx' })).rejects.toThrow(
+      /dataset\.path is required for data set kind 'idx': the folder of train-images-idx3-ubyte/,
+    );
+    const dir = tempDir();
+    const gz = writeFile(join(dir, 'train-images-idx3-ubyte.gz'), 'x');
+    await expect(loadDataset({ kind: 'idx', path: gz })).rejects.toThrow(
+      /train-images-idx3-ubyte\.gz: data set kind 'idx' reads the folder of .*, not a file/,
+    );
+    await expect(loadDataset({ kind: 'csv', path: dir })).rejects.toThrow(
+      /data set kind 'csv' reads a \.csv file, not a folder/,
+    );
     await expect(loadDataset({ kind: 'npy', path: '/no/such/file.npy' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

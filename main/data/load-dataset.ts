@@ -3,7 +3,8 @@
  * generator or a reader, applies the normalisation the spec asks for (statistics from the
  * training split) and attaches PNG thumbnails for image sets.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { DATASET_KIND_CATALOGUE } from '../../shared/config/dataset-kinds.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -12,6 +13,7 @@ import { BLOBS_DEFAULT_TEST, BLOBS_DEFAULT_TRAIN, makeBlobs2d } from './blobs-2d
 import { detectCifar, loadCifar } from './cifar.ts';
 import { loadCsv } from './csv.ts';
 import { encodePng } from './image-codec.ts';
+import { loadIdx } from './idx.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { isByteImages } from './inputs.ts';
 import { applyStats, computeStats, type NormStats } from './normalize.ts';
@@ -41,7 +43,7 @@ function requirePath(spec: DatasetSpec): string {
   if (!spec.path)
     throw new RelaxCertError(
       'INVALID_CONFIG',
-      `dataset.path is required for data set kind '${spec.kind}'`,
+      `dataset.path is required for data set kind '${spec.kind}': ${DATASET_KIND_CATALOGUE[spec.kind].pathHint}`,
       { field: 'dataset.path' },
     );
   if (!existsSync(spec.path))
@@ -49,6 +51,15 @@ function requirePath(spec: DatasetSpec): string {
       file: spec.path,
       field: 'dataset.path',
     });
+  // A file where the kind reads a folder (or the reverse) is named before any reader looks.
+  const { source, pathHint } = DATASET_KIND_CATALOGUE[spec.kind];
+  const isFolder = statSync(spec.path).isDirectory();
+  if ((source === 'folder' && !isFolder) || (source === 'file' && isFolder))
+    throw new RelaxCertError(
+      'INVALID_CONFIG',
+      `${spec.path}: data set kind '${spec.kind}' reads ${pathHint}, not a ${isFolder ? 'folder' : 'file'}`,
+      { file: spec.path, field: 'dataset.path' },
+    );
   return spec.path;
 }
 
@@ -94,6 +105,8 @@ async function loadRaw(spec: DatasetSpec, options: LoadOptions): Promise<RawData
       return loadCsv(requirePath(spec), seed, spec.options, options);
     case 'npy':
       return loadNpy(requirePath(spec), seed, spec.options, options);
+    case 'idx':
+      return loadIdx(requirePath(spec), seed, spec.options, options);
     default: {
       const kind: never = spec.kind;
       throw new RelaxCertError('INVALID_CONFIG', `unknown data set kind '${String(kind)}'`, {
@@ -161,6 +174,7 @@ export function datasetInfo(dataset: LoadedDataset): DatasetInfo {
     trainSize: dataset.train.n,
     testSize: dataset.test.n,
     classCounts: classCounts(dataset.train.y, dataset.classNames.length),
+    testClassCounts: classCounts(dataset.test.y, dataset.classNames.length),
     affinityPresets: dataset.affinityPresets.map((p) => ({
       name: p.name,
       sets: p.sets,

@@ -71,6 +71,24 @@ describe('.nnet reader', () => {
     expect(e.message).toMatch(/maxLayerSize/);
   });
 
+  it('rejects layer sizes that would need an impossible allocation, naming file and line', () => {
+    const l = lines();
+    // 2 × 3e9 weights would be a RangeError from Float64Array; a few million would only waste
+    // memory before the file ends early. Both are answered from the sizes alone.
+    for (const big of [3_000_000_000, 3_000_000]) {
+      l[2] = `2,2,3,${big},`;
+      l[3] = `2,${big},3,`;
+      const e = parseError(l.join('\n'));
+      expect(e.code).toBe('DATA_FORMAT');
+      expect(e.line).toBe(4);
+      expect(e.message).toMatch(
+        new RegExp(
+          `^net\\.nnet: line 4: layer sizes 2, ${big}, 3 declare .* weights, more than a file of \\d+ characters can hold`,
+        ),
+      );
+    }
+  });
+
   it('rejects non-numbers, early ends and trailing data', () => {
     const l = lines();
     l[7] = '5.0,abc,1.0,';

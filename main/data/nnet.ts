@@ -99,6 +99,17 @@ export function parseNnet(text: string, file: string): NnetNetwork {
       { line: layerLine.line },
       `largest layer size ${Math.max(...layerSizes)} differs from maxLayerSize ${maxLayerSize}`,
     );
+  // Every weight takes at least two characters ("0,"): layer sizes that declare more weights than
+  // the file can hold are rejected here, before they are allocated (absurd sizes would otherwise
+  // end in a RangeError or an exhausted heap).
+  let declared = 0;
+  for (let k = 0; k < numLayers; k++) declared += layerSizes[k] * layerSizes[k + 1];
+  if (declared > text.length / 2)
+    throw dataError(
+      file,
+      { line: layerLine.line },
+      `layer sizes ${layerSizes.join(', ')} declare ${declared.toExponential(3)} weights, more than a file of ${text.length} characters can hold`,
+    );
   const symmetricLine = nextLine('symmetric flag', 1);
   const inputMins = Float64Array.from(
     nextLine(`input minimums (${inputSize} values)`, inputSize).values,

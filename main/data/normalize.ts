@@ -7,10 +7,9 @@
  * Statistics always come from the training split, so the test split sees no test information.
  * Image bytes (types.ts) are normalised by rewriting their byte → value table, not their pixels.
  */
+import type { Normalization } from '../../shared/config/experiment-choices.ts';
 import { isByteImages } from './inputs.ts';
 import type { ByteImages, Split } from './types.ts';
-
-export type NormalizeMode = 'none' | 'unit' | 'standardize';
 
 /** normalised = (raw − offset[c]) / scale[c] for channel c. */
 export interface NormStats {
@@ -23,7 +22,7 @@ export function identityStats(channels: number): NormStats {
 }
 
 export function computeStats(
-  mode: NormalizeMode,
+  mode: Normalization,
   train: Split,
   channels: number,
   isImage: boolean,

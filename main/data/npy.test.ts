@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectKind } from './detect-format.ts';
 import { allInputs } from './inputs.ts';
 import { loadNpy, parseNpy } from './npy.ts';
 import { npyBytes, tempDir, writeFile, formatError } from './test-fixtures.ts';
@@ -73,5 +74,53 @@ describe('.npy reader', () => {
     expect(formatError(() => loadNpy(join(dir, 'x.npy'), 0, {}, {})).message).toMatch(
       /labels must have shape \(3,\), found \(2\)/,
     );
+  });
+
+  it('reads the folder layouts x_train/y_train, features/labels and X/y, with given class names', async () => {
+    const x = (n: number) =>
+      npyBytes(
+        '<f4',
+        [n, 2],
+        Array.from({ length: 2 * n }, (_, i) => i),
+      );
+    const y = (n: number) =>
+      npyBytes(
+        '<i4',
+        [n],
+        Array.from({ length: n }, (_, i) => i % 2),
+      );
+    const a = tempDir();
+    writeFile(join(a, 'features.npy'), x(6));
+    writeFile(join(a, 'labels.npy'), y(6));
+    writeFile(join(a, 'test_features.npy'), x(2));
+    writeFile(join(a, 'test_labels.npy'), y(2));
+    expect(detectKind(a)).toBe('npy');
+    const fl = loadNpy(a, 0, { classNames: 'cat,dog' }, {});
+    expect([fl.train.n, fl.test.n]).toEqual([6, 2]);
+    expect(fl.classNames).toEqual(['cat', 'dog']);
+    const b = tempDir();
+    writeFile(join(b, 'X.npy'), x(9));
+    writeFile(join(b, 'y.npy'), y(9));
+    expect(detectKind(b)).toBe('npy');
+    const xy = loadNpy(b, 0, {}, {});
+    expect(xy.train.n + xy.test.n).toBe(9);
+    expect(xy.classNames).toEqual(['class 0', 'class 1']);
+    const c = tempDir();
+    writeFile(join(c, 'X_Train.npy'), x(3));
+    writeFile(join(c, 'Y_TRAIN.npy'), y(3));
+    writeFile(join(c, 'x_test.npy'), x(1));
+    writeFile(join(c, 'y_test.npy'), y(1));
+    expect(loadNpy(c, 0, {}, {}).test.n).toBe(1);
+  });
+
+  it('names the file names it looked for when no folder layout fits', () => {
+    const dir = tempDir();
+    writeFile(join(dir, 'data.npy'), npyBytes('<f4', [1], [1]));
+    writeFile(join(dir, 'targets.npy'), npyBytes('<i4', [1], [0]));
+    const message = formatError(() => loadNpy(dir, 0, {}, {})).message;
+    expect(message).toContain('x_train.npy + y_train.npy (test: x_test.npy + y_test.npy)');
+    expect(message).toContain('features.npy + labels.npy');
+    expect(message).toContain('x.npy + y.npy');
+    expect(message).toContain('found data.npy, targets.npy');
   });
 });

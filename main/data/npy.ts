@@ -7,7 +7,9 @@
  * Files: `path` is a features .npy whose labels are `options.labels`, else the sibling named with a
  * leading x/X swapped for y/Y (x_train.npy → y_train.npy), else `<stem>_labels.npy`. When the name
  * says `train` and the matching `test` files exist they form the test split; otherwise a seeded,
- * stratified 2/3–1/3 split. `path` may also be a folder holding x_train/y_train/x_test/y_test.npy.
+ * stratified 2/3–1/3 split. `path` may also be a folder in one of NPY_FOLDER_LAYOUTS
+ * (x_train/y_train[/x_test/y_test].npy, features/labels[/test_features/test_labels].npy, X/y.npy).
+ * Class names: `options.classNames` ("a,b,c"), else "class i".
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -170,24 +172,45 @@ interface Pair {
   labels: string;
 }
 
+/** The folder layouts a .npy folder may have, in the order they are tried (names in any case). */
+export const NPY_FOLDER_LAYOUTS = [
+  { train: ['x_train.npy', 'y_train.npy'], test: ['x_test.npy', 'y_test.npy'] },
+  { train: ['features.npy', 'labels.npy'], test: ['test_features.npy', 'test_labels.npy'] },
+  { train: ['x.npy', 'y.npy'], test: undefined },
+] as const;
+
+/** The arrays of a .npy folder, or undefined when none of the layouts fits. */
+export function npyFolderPairs(dir: string): { train: Pair; test?: Pair } | undefined {
+  const files = readdirSync(dir);
+  const find = (name: string) => {
+    const f = files.find((n) => n.toLowerCase() === name);
+    return f === undefined ? undefined : join(dir, f);
+  };
+  for (const layout of NPY_FOLDER_LAYOUTS) {
+    const [xf, yf] = layout.train.map(find);
+    if (!xf || !yf) continue;
+    const [xt, yt] = layout.test?.map(find) ?? [];
+    return {
+      train: { features: xf, labels: yf },
+      test: xt && yt ? { features: xt, labels: yt } : undefined,
+    };
+  }
+  return undefined;
+}
+
 function findPairs(path: string, labelsOption: string | undefined): { train: Pair; test?: Pair } {
   if (statSync(path).isDirectory()) {
-    const files = readdirSync(path);
-    const find = (name: string) => files.find((f) => f.toLowerCase() === name);
-    const xt = find('x_train.npy');
-    const yt = find('y_train.npy');
-    if (!xt || !yt)
-      throw dataError(
-        path,
-        {},
-        'a .npy folder needs x_train.npy and y_train.npy (and optionally x_test.npy, y_test.npy)',
-      );
-    const xs = find('x_test.npy');
-    const ys = find('y_test.npy');
-    return {
-      train: { features: join(path, xt), labels: join(path, yt) },
-      test: xs && ys ? { features: join(path, xs), labels: join(path, ys) } : undefined,
-    };
+    const pairs = npyFolderPairs(path);
+    if (pairs) return pairs;
+    const looked = NPY_FOLDER_LAYOUTS.map(
+      (l) => `${l.train.join(' + ')}${l.test ? ` (test: ${l.test.join(' + ')})` : ''}`,
+    ).join(', or ');
+    const found = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.npy'));
+    throw dataError(
+      path,
+      {},
+      `a .npy folder needs ${looked}; found ${found.length ? found.join(', ') : 'no .npy files'} (or give one features file and options.labels)`,
+    );
   }
   const dir = dirname(path);
   const name = basename(path);

@@ -160,3 +160,14 @@ export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
     Buffer.from(b.buffer, b.byteOffset, b.byteLength),
   );
 }
+
+/** An IDX file of unsigned bytes (MNIST format): 0, 0, 0x08, rank, big-endian dims, values. */
+export function idxBytes(dims: number[], values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + values.length);
+  out[2] = 0x08;
+  out[3] = dims.length;
+  const view = new DataView(out.buffer);
+  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d, false));
+  out.set(Array.from(values), 4 + 4 * dims.length);
+  return out;
+}

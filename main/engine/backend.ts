@@ -12,10 +12,16 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  BACKEND_CATALOGUE,
+  BACKEND_CHOICES,
+  isBackendChoice,
+  type BackendChoice,
+} from '../../shared/config/backends.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { describeNative } from './native/load.ts';
 
-export type BackendChoice = 'gpu' | 'wasm' | 'cpu';
+export type { BackendChoice };
 
 export interface BackendInfo {
   choice: BackendChoice;
@@ -62,8 +68,8 @@ const loaders: Record<BackendChoice, () => Promise<string>> = {
 };
 
 function describe(choice: BackendChoice): string {
-  if (choice === 'gpu') return 'tfjs-node-gpu (tensorflow)';
-  const base = choice === 'wasm' ? 'wasm (SIMD, 1 thread)' : 'cpu (pure JS)';
+  const base = BACKEND_CATALOGUE[choice].description;
+  if (choice === 'gpu') return base;
   // Dense products then run natively (main/engine/native), whatever the tfjs backend.
   const native = describeNative();
   return native === undefined ? base : `${base} + ${native}`;
@@ -71,10 +77,10 @@ function describe(choice: BackendChoice): string {
 
 function parseForced(value: string | undefined): BackendChoice | undefined {
   if (value === undefined || value === '' || value === 'auto') return undefined;
-  if (value === 'gpu' || value === 'wasm' || value === 'cpu') return value;
+  if (isBackendChoice(value)) return value;
   throw new RelaxCertError(
     'BACKEND_UNAVAILABLE',
-    `RELAXCERT_BACKEND=${value} is not a backend (use gpu, wasm or cpu)`,
+    `RELAXCERT_BACKEND=${value} is not a backend (use ${BACKEND_CHOICES.join(', ')})`,
     { field: 'RELAXCERT_BACKEND' },
   );
 }
@@ -85,7 +91,7 @@ function parseForced(value: string | undefined): BackendChoice | undefined {
  */
 export async function selectBackend(requested?: BackendChoice): Promise<BackendInfo> {
   const forced = requested ?? parseForced(process.env.RELAXCERT_BACKEND);
-  const order: BackendChoice[] = forced ? [forced] : ['gpu', 'wasm', 'cpu'];
+  const order: readonly BackendChoice[] = forced ? [forced] : BACKEND_CHOICES;
   const failures: string[] = [];
   for (const choice of order) {
     try {

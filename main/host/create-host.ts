@@ -23,12 +23,14 @@ import type { JobRunner } from './job-runner.ts';
 import { exportModel } from '../export/tfjs-model.ts';
 import { WorkbenchHost } from './workbench-host.ts';
 import { existsSync } from 'node:fs';
+import type { BackendChoice } from '../../shared/config/backends.ts';
+import { isGeneratorKind } from '../../shared/config/dataset-kinds.ts';
 
 export interface CreateHostOptions {
   shell: HostDeps['shell'];
   /** Default: RELAXCERT_HOME or the platform's app-data folder. */
   home?: string;
-  backend?: 'gpu' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
   /** Tests only: a runner other than the engine's job manager. */
   runner?: JobRunner;
 }
@@ -59,7 +61,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
   // Generated sets are pure functions of their spec: summarise each once.
   const generated = new Map<string, Promise<DatasetInfo>>();
   const inspectGenerated = (spec: DatasetSpec): Promise<DatasetInfo> => {
-    if (spec.kind !== 'blobs-2d' && spec.kind !== 'shapes-32') return inspectDataset(spec);
+    if (!isGeneratorKind(spec.kind)) return inspectDataset(spec);
     const key = JSON.stringify(spec);
     let info = generated.get(key);
     if (!info) {

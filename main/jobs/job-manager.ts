@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import type { BackendChoice } from '../../shared/config/backends.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import type { JobEvent, JobSpec, WorkerInit, WorkerMessage, WorkerRequest } from './protocol.ts';
 
@@ -37,14 +38,14 @@ function workerEntry(): URL {
 let counter = 0;
 
 export class JobManager {
-  private readonly backend?: 'gpu' | 'wasm' | 'cpu';
+  private readonly backend?: BackendChoice;
   private worker?: Worker;
   private ready?: Promise<void>;
   private readonly queue: PendingJob[] = [];
   private current?: PendingJob;
   private closed = false;
 
-  constructor(options: { backend?: 'gpu' | 'wasm' | 'cpu' } = {}) {
+  constructor(options: { backend?: BackendChoice } = {}) {
     this.backend = options.backend;
   }
 

@@ -3,6 +3,7 @@
  * these; all tfjs work happens in the worker. Type-only imports: nothing of the engine loads
  * on the main thread.
  */
+import type { BackendChoice } from '../../shared/config/backends.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import type { JobEvent, JobSpec } from '../engine/job-messages.ts';
 
@@ -16,7 +17,7 @@ export type WorkerRequest =
 /** Given to a worker at spawn (workerData). */
 export interface WorkerInit {
   /** Forced backend; absent: RELAXCERT_BACKEND, else gpu → wasm → cpu. */
-  backend?: 'gpu' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
 }
 
 /** Worker → host: job events, plus the worker's own start-up result. */

@@ -42,6 +42,8 @@ export interface DatasetInfo {
   testSize: number;
   /** Class counts of the training split, in class order. */
   classCounts: number[];
+  /** Class counts of the test split, in class order. */
+  testClassCounts: number[];
   affinityPresets: AffinityPresetInfo[];
   hasThumbnails: boolean;
 }

@@ -4,17 +4,13 @@
  * form, the CLI and the engine all use these types.
  */
 
-/** Built-in generators and readers of published formats. */
-export type DatasetKind =
-  | 'blobs-2d'
-  | 'shapes-32'
-  | 'acasxu' // a synthetic set written by `relaxcert data make-acasxu` (or made on the fly from a .nnet)
-  | 'cifar10'
-  | 'cifar100'
-  | 'image-folder' // one folder per class (EuroSAT RGB)
-  | 'tiny-imagenet'
-  | 'csv'
-  | 'npy';
+import type { ArchitectureName } from './architectures.ts';
+import type { DatasetKind } from './dataset-kinds.ts';
+import type { GuaranteeKind, LossKind, Normalization } from './experiment-choices.ts';
+
+// The kinds and names are catalogued with what each one is (dataset-kinds.ts, architectures.ts,
+// experiment-choices.ts).
+export type { ArchitectureName, DatasetKind, GuaranteeKind, LossKind, Normalization };
 
 export interface DatasetSpec {
   kind: DatasetKind;
@@ -26,12 +22,10 @@ export interface DatasetSpec {
   /** Seed of generators and of seeded splits (defaults to the training seed). */
   seed?: number;
   /** Input normalisation. */
-  normalize?: 'none' | 'unit' | 'standardize';
+  normalize?: Normalization;
   /** Reader-specific options (CSV label column, CIFAR-100 label kind, ...). */
   options?: Record<string, string | number | boolean>;
 }
-
-export type ArchitectureName = 'dense-small' | 'dense-3x1000' | 'cnn-c2f2' | 'cnn-6c2f';
 
 export interface ArchitectureSpec {
   name: ArchitectureName;
@@ -52,8 +46,6 @@ export type Guarantee =
       /** Optional display names of the sets, same order. */
       names?: string[];
     };
-
-export type LossKind = 'crossentropy' | 'trades';
 
 export interface TrainingSpec {
   epochs: number;

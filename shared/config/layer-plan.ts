@@ -2,19 +2,13 @@
  * Architectures by name (PAPER.md, "Experiments") as a flat list of layers with their shapes.
  * Pure data, no tfjs: the network builder, the sound bounds and the checkpoint format read it.
  */
-import type { ArchitectureName, ArchitectureSpec } from './experiment.ts';
+import type { ArchitectureSpec } from './experiment.ts';
+import { ARCHITECTURE_CATALOGUE, isArchitectureName } from './architectures.ts';
 import { RelaxCertError } from '../errors.ts';
-
-const CONVOLUTIONAL: Record<ArchitectureName, boolean> = {
-  'dense-small': false,
-  'dense-3x1000': false,
-  'cnn-c2f2': true,
-  'cnn-6c2f': true,
-};
 
 /** Whether the architecture has convolutional layers (without building its plan). */
 export function isConvolutional(arch: ArchitectureSpec): boolean {
-  return CONVOLUTIONAL[arch.name] ?? false;
+  return isArchitectureName(arch.name) && ARCHITECTURE_CATALOGUE[arch.name].convolutional;
 }
 
 export type LayerSpec =

@@ -4,6 +4,8 @@ import { collectConfigErrors, validateExperimentConfig } from './validate-experi
 import { makeAffinitySets } from '../certify/affinity.ts';
 import { parseSchedule, scheduleValue } from '../schedule/schedule.ts';
 import { RelaxCertError } from '../errors.ts';
+import { isGeneratorKind } from './dataset-kinds.ts';
+import { FASHION_MNIST_CLASS_NAMES } from './fashion-mnist.ts';
 
 const EUROSAT = [
   'AnnualCrop',
@@ -26,6 +28,7 @@ const CLASSES: Record<string, number> = {
   cifar100: 100,
   'tiny-imagenet': 200,
   acasxu: 5,
+  idx: 10,
 };
 
 function affinityNames(id: string): string[][] {
@@ -65,7 +68,7 @@ describe('PRESETS', () => {
     for (const p of PRESETS) {
       const isPaper = p.id.startsWith('paper-');
       expect(p.source !== undefined, p.id).toBe(isPaper);
-      expect((p.needsData ?? '') !== '', p.id).toBe(isPaper);
+      expect((p.needsData ?? '') !== '', p.id).toBe(!isGeneratorKind(p.config.dataset.kind));
     }
   });
 
@@ -106,6 +109,17 @@ describe('PRESETS', () => {
     expect(acas.architecture.name).toBe('dense-3x1000');
     expect(acas.training).toMatchObject({ epsilon: 0.01, epochs: 100, batchSize: 128 });
     expect(acas.training.loss).toBe('crossentropy');
+  });
+
+  it('Fashion-MNIST trains affinity over tops and footwear from the Debian folder', () => {
+    const p = getPreset('fashion-mnist-affinity').config;
+    expect(p.dataset).toMatchObject({ kind: 'idx', path: '/usr/share/datasets/fashion-mnist' });
+    if (p.guarantee.kind !== 'affinity') throw new Error('not affinity');
+    expect(p.guarantee.sets.map((s) => s.map((c) => FASHION_MNIST_CLASS_NAMES[c]))).toEqual([
+      ['T-shirt/top', 'Pullover', 'Coat', 'Shirt'],
+      ['Sandal', 'Sneaker', 'Ankle boot'],
+    ]);
+    expect(p.guarantee.names).toEqual(['tops', 'footwear']);
   });
 
   it('paper learning-rate schedules start at their first value and end at their last', () => {

@@ -7,7 +7,10 @@
  */
 import { RelaxCertError } from '../errors.ts';
 import { parseSchedule } from '../schedule/schedule.ts';
-import type { ArchitectureName, DatasetKind, ExperimentConfig, LossKind } from './experiment.ts';
+import { ARCHITECTURE_NAMES } from './architectures.ts';
+import { DATASET_KINDS } from './dataset-kinds.ts';
+import type { ExperimentConfig } from './experiment.ts';
+import { GUARANTEE_KINDS, LOSS_KINDS, NORMALIZATIONS } from './experiment-choices.ts';
 
 export interface ConfigProblem {
   /** JSON path, e.g. "training.epochs" or "guarantee.sets[2][0]". */
@@ -15,26 +18,6 @@ export interface ConfigProblem {
   message: string;
 }
 
-export const DATASET_KINDS: readonly DatasetKind[] = [
-  'blobs-2d',
-  'shapes-32',
-  'acasxu',
-  'cifar10',
-  'cifar100',
-  'image-folder',
-  'tiny-imagenet',
-  'csv',
-  'npy',
-];
-export const ARCHITECTURE_NAMES: readonly ArchitectureName[] = [
-  'dense-small',
-  'dense-3x1000',
-  'cnn-c2f2',
-  'cnn-6c2f',
-];
-export const LOSS_KINDS: readonly LossKind[] = ['crossentropy', 'trades'];
-const NORMALIZE = ['none', 'unit', 'standardize'] as const;
-const GUARANTEE_KINDS = ['standard', 'rtk', 'affinity'] as const;
 const MAX_SEED = 2 ** 32 - 1;
 
 type Obj = Record<string, unknown>;
@@ -147,7 +130,7 @@ function checkDataset(ch: Checker, root: Obj): void {
   ch.integer(d, 'trainSize', 'dataset.trainSize', 1, 5_000_000, true);
   ch.integer(d, 'testSize', 'dataset.testSize', 1, 5_000_000, true);
   ch.integer(d, 'seed', 'dataset.seed', 0, MAX_SEED, true);
-  ch.oneOf(d, 'normalize', 'dataset.normalize', NORMALIZE, true);
+  ch.oneOf(d, 'normalize', 'dataset.normalize', NORMALIZATIONS, true);
   if (d.options !== undefined) {
     if (!isObject(d.options)) {
       ch.add('dataset.options', `must be an object (got ${describe(d.options)})`);

@@ -224,6 +224,7 @@ const FAKE_DATASET: DatasetInfo = {
   trainSize: 40,
   testSize: 6,
   classCounts: [14, 13, 13],
+  testClassCounts: [2, 2, 2],
   affinityPresets: [
     {
       name: 'pairs',

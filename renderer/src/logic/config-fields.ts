@@ -3,6 +3,14 @@
  * choices and when it applies. The New-experiment form is generated from this list, and
  * validation messages (keyed by the same dotted paths) are shown beside the fields.
  */
+import { ARCHITECTURE_CATALOGUE } from '../../../shared/config/architectures.ts';
+import { DATASET_KIND_CATALOGUE, isGeneratorKind } from '../../../shared/config/dataset-kinds.ts';
+import {
+  GUARANTEE_CATALOGUE,
+  LOSS_CATALOGUE,
+  NORMALIZATION_CATALOGUE,
+  choiceOptions,
+} from '../../../shared/config/experiment-choices.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 
 export type FieldKind = 'text' | 'integer' | 'number' | 'select' | 'schedule' | 'affinity';
@@ -21,20 +29,10 @@ export interface FieldSpec {
   when?(c: ExperimentConfig): boolean;
 }
 
-const GENERATORS = new Set(['blobs-2d', 'shapes-32']);
-const isGenerator = (c: ExperimentConfig): boolean => GENERATORS.has(c.dataset.kind);
+const isGenerator = (c: ExperimentConfig): boolean => isGeneratorKind(c.dataset.kind);
 
-export const DATASET_KINDS = [
-  { value: 'blobs-2d', label: 'blobs-2d (built in, 2-D)' },
-  { value: 'shapes-32', label: 'shapes-32 (built in, images)' },
-  { value: 'acasxu', label: 'ACAS Xu (from a .nnet)' },
-  { value: 'cifar10', label: 'CIFAR-10 (binary files)' },
-  { value: 'cifar100', label: 'CIFAR-100 (binary files)' },
-  { value: 'image-folder', label: 'Image folder (EuroSAT…)' },
-  { value: 'tiny-imagenet', label: 'Tiny-ImageNet' },
-  { value: 'csv', label: 'CSV table' },
-  { value: 'npy', label: 'NumPy .npy arrays' },
-] as const;
+export const DATASET_KIND_OPTIONS = choiceOptions(DATASET_KIND_CATALOGUE);
+const ARCHITECTURE_OPTIONS = choiceOptions(ARCHITECTURE_CATALOGUE);
 
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { path: 'name', label: 'Run name', kind: 'text', group: 'Run' },
@@ -43,7 +41,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Data set',
     kind: 'select',
     group: 'Data',
-    options: DATASET_KINDS,
+    options: DATASET_KIND_OPTIONS,
   },
   {
     path: 'dataset.path',
@@ -77,24 +75,14 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     kind: 'select',
     group: 'Data',
     optional: true,
-    options: [
-      { value: '', label: 'default' },
-      { value: 'none', label: 'none' },
-      { value: 'unit', label: 'unit (scale to [0, 1])' },
-      { value: 'standardize', label: 'standardize (zero mean, unit variance)' },
-    ],
+    options: [{ value: '', label: 'default' }, ...choiceOptions(NORMALIZATION_CATALOGUE)],
   },
   {
     path: 'architecture.name',
     label: 'Architecture',
     kind: 'select',
     group: 'Model',
-    options: [
-      { value: 'dense-small', label: 'dense-small (MLP)' },
-      { value: 'dense-3x1000', label: 'dense-3x1000 (ACAS Xu)' },
-      { value: 'cnn-c2f2', label: 'cnn-c2f2 (CIFAR, EuroSAT)' },
-      { value: 'cnn-6c2f', label: 'cnn-6c2f (Tiny-ImageNet)' },
-    ],
+    options: ARCHITECTURE_OPTIONS,
   },
   {
     path: 'architecture.width',
@@ -117,11 +105,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Guarantee',
     kind: 'select',
     group: 'Guarantee',
-    options: [
-      { value: 'standard', label: 'standard (top-1)' },
-      { value: 'rtk', label: 'RTK — relaxed top-K' },
-      { value: 'affinity', label: 'affinity sets' },
-    ],
+    options: choiceOptions(GUARANTEE_CATALOGUE),
   },
   {
     path: 'guarantee.k',
@@ -161,10 +145,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     label: 'Loss',
     kind: 'select',
     group: 'Training',
-    options: [
-      { value: 'crossentropy', label: 'GloRo cross-entropy' },
-      { value: 'trades', label: 'TRADES' },
-    ],
+    options: choiceOptions(LOSS_CATALOGUE),
   },
   {
     path: 'training.tradesLambda',

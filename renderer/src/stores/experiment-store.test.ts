@@ -14,6 +14,7 @@ const blobs: DatasetInfo = {
   trainSize: 10,
   testSize: 10,
   classCounts: [],
+  testClassCounts: [],
   affinityPresets: [],
   hasThumbnails: false,
 };
