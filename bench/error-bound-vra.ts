@@ -34,7 +34,9 @@ function quantile(values: Float64Array, q: number): number {
 }
 
 async function measure(runDir: string): Promise<void> {
-  const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as ExperimentConfig;
+  const config = JSON.parse(
+    await readFile(join(runDir, 'config.json'), 'utf8'),
+  ) as ExperimentConfig;
   const dataset = await loadDataset(config.dataset);
   const net = await networkFromCheckpoint(runDir, config, dataset);
   try {
@@ -68,7 +70,14 @@ async function measure(runDir: string): Promise<void> {
         ['per-point bound', perPoint],
       ];
       for (const [name, errorBound] of rows) {
-        const input = { logits: m.logits, n: test.n, c, lipschitz: sound.k, epsilon: eps, errorBound };
+        const input = {
+          logits: m.logits,
+          n: test.n,
+          c,
+          lipschitz: sound.k,
+          epsilon: eps,
+          errorBound,
+        };
         const metrics = computeMetrics(certify(input, cg), test.y, cg);
         const vra = metrics.rtkVra ?? metrics.affinityVra ?? metrics.vra;
         console.log(
