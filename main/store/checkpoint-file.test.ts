@@ -34,7 +34,42 @@ async function runDir(): Promise<string> {
   return dir;
 }
 
+/** A version-1 checkpoint as the earlier build wrote it (its own layout, see checkpoint-v1.ts). */
+function encodeV1(c: Checkpoint): Uint8Array {
+  let offset = 0;
+  const arrays = c.arrays.map((a) => {
+    const entry = { name: a.name, shape: a.shape, offset, length: a.data.length };
+    offset += a.data.length;
+    return entry;
+  });
+  const { epoch, adamStep, rngState, planKey } = c;
+  const json = new TextEncoder().encode(
+    JSON.stringify({ epoch, adamStep, rngState, planKey, arrays }),
+  );
+  const dataStart = Math.ceil((12 + json.length) / 4) * 4;
+  const bytes = new Uint8Array(dataStart + offset * 4);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode('RCCK'), 0);
+  view.setUint32(4, 1, true);
+  view.setUint32(8, json.length, true);
+  bytes.set(json, 12);
+  const floats = new Float32Array(bytes.buffer, dataStart, offset);
+  c.arrays.forEach((a, i) => floats.set(a.data, arrays[i].offset));
+  return bytes;
+}
+
 describe('checkpoint file', () => {
+  it('still reads version-1 checkpoints of runs trained by an earlier build', async () => {
+    const v1 = encodeV1(checkpoint());
+    expect(decodeCheckpoint(v1)).toEqual(checkpoint());
+    const dir = await runDir();
+    await saveCheckpoint(dir, checkpoint());
+    await writeFile(checkpointPath(dir), v1);
+    expect(await loadCheckpoint(dir)).toEqual(checkpoint());
+    expect(await checkpointEpoch(dir)).toBe(7);
+    expect(() => decodeCheckpoint(v1.subarray(0, v1.length - 4), 'x.ckpt')).toThrow(/x.ckpt/);
+  });
+
   it('round-trips weights, shapes, Adam step and RNG state bit for bit', () => {
     const out = decodeCheckpoint(encodeCheckpoint(checkpoint()));
     expect(out).toEqual(checkpoint());

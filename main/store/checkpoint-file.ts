@@ -18,6 +18,7 @@ import {
   parseContainerHead,
 } from './binary-container.ts';
 import type { ContainerFormat } from './binary-container.ts';
+import { checkpointV1Header, decodeCheckpointV1, isCheckpointV1 } from './checkpoint-v1.ts';
 
 /** A named float32 array (weights, optimiser moments, power-iteration iterates). */
 export interface NamedArray {
@@ -79,6 +80,7 @@ function checkHeader(header: unknown, file: string): Header {
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkpoint {
+  if (isCheckpointV1(bytes)) return decodeCheckpointV1(bytes, file);
   const decoded = decodeContainer(bytes, FORMAT, file);
   const header = checkHeader(decoded.header, file);
   return {
@@ -108,6 +110,12 @@ export async function checkpointEpoch(runDir: string): Promise<number | undefine
   try {
     const prefix = new Uint8Array(CONTAINER_PREFIX_BYTES);
     await handle.read(prefix, 0, prefix.length, 0);
+    if (isCheckpointV1(prefix)) {
+      const length = new DataView(prefix.buffer).getUint32(8, true);
+      const v1 = new Uint8Array(12 + Math.min(length, 16 * 1024 * 1024));
+      await handle.read(v1, 0, v1.length, 0);
+      return checkpointV1Header(v1, 'checkpoint').epoch;
+    }
     const head = new Uint8Array(containerHeadBytes(prefix, FORMAT, 'checkpoint'));
     await handle.read(head, 0, head.length, 0);
     const { epoch } = parseContainerHead(head, FORMAT, 'checkpoint').header as { epoch?: unknown };
