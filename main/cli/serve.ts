@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createWorkbenchHost } from '../host/create-host.ts';
 import { startWorkbenchServer } from '../server/workbench-server.ts';
-import { numberOption, parseCommand } from './args.ts';
+import { MAX_PORT, numberOption, parseCommand } from './args.ts';
 
 export const SERVE_HELP = `Usage: relaxcert serve [--port P] [--static DIR]
 
@@ -28,7 +28,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stdout.write(SERVE_HELP);
     return 0;
   }
-  const port = numberOption('serve', 'port', values.port, { integer: true, min: 0 });
+  const port = numberOption('serve', 'port', values.port, { integer: true, min: 0, max: MAX_PORT });
   const host = await createWorkbenchHost({ shell: 'browser' });
   let server;
   try {

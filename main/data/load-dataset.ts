@@ -11,6 +11,7 @@ import { loadAcasxu } from './acasxu.ts';
 import { BLOBS_DEFAULT_TEST, BLOBS_DEFAULT_TRAIN, makeBlobs2d } from './blobs-2d.ts';
 import { detectCifar, loadCifar } from './cifar.ts';
 import { loadCsv } from './csv.ts';
+import { checkDataPath } from './data-path-guard.ts';
 import { encodePng } from './image-codec.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { isByteImages } from './inputs.ts';
@@ -49,6 +50,7 @@ function requirePath(spec: DatasetSpec): string {
       file: spec.path,
       field: 'dataset.path',
     });
+  checkDataPath(spec.path, spec.kind);
   return spec.path;
 }
 

@@ -266,6 +266,7 @@ export class WorkbenchHost implements WorkbenchApi {
         .catch(() => {});
     }
     this.active.clear();
+    await this.deps.data.close?.();
     await this.deps.runner.close();
   }
 

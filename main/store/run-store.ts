@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -58,7 +58,7 @@ export class RunStore {
   /** Opens (creating if needed) the store and marks runs orphaned by a dead process interrupted. */
   static async open(home: string, options: RunStoreOptions = {}): Promise<RunStore> {
     const store = new RunStore(home, options);
-    await mkdir(store.runsDir, { recursive: true });
+    await ensureDir(store.runsDir);
     await store.recover();
     return store;
   }
@@ -268,6 +268,31 @@ export class RunStore {
       if (this.chains.get(id) === settled) this.chains.delete(id);
     });
     return next;
+  }
+}
+
+/**
+ * mkdir -p that reports the real reason: a recursive mkdir says ENOENT for a folder it cannot
+ * create on a read-only file system, and EEXIST is no error only when a folder is there.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && dirname(dir) !== dir) {
+      await ensureDir(dirname(dir));
+      await ensureDir(dir);
+      return;
+    }
+    if (code !== 'EEXIST') throw error;
+    const stats = await stat(dir);
+    if (!stats.isDirectory()) {
+      throw new RelaxCertError('INVALID_INPUT', `${dir} is a file, not a folder`, {
+        file: dir,
+        errno: 'ENOTDIR',
+      });
+    }
   }
 }
 
