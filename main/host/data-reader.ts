@@ -1,9 +1,9 @@
 /**
  * The host's side of the data worker (data-worker.ts): inspection and thumbnails are sent to
  * one worker thread and answered by message, so no data file is ever read on the main thread.
- * A request that takes longer than the time limit (a path that blocks in the kernel) is
+ * A request that runs longer than the time limit (a path that blocks in the kernel) is
  * answered with an error and the worker is replaced; the requests queued behind it move on to
- * the new one.
+ * the new one. The limit counts from when the worker begins the request.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import { fromErrorInfo, RelaxCertError } from '../../shared/errors.ts';
-import type { DataReply, DataRequest } from './data-worker-protocol.ts';
+import type { DataReply, DataRequest, DataStarted } from './data-worker-protocol.ts';
 import type { HostData } from './host-deps.ts';
 
 /** Decoding a 100k-image folder takes minutes on two cores; longer than this is a stuck read. */
@@ -85,8 +85,7 @@ export class DataReader implements Omit<HostData, 'builtin'> {
     const worker = this.ensureWorker();
     worker.ref();
     clearTimeout(p.timer);
-    p.timer = setTimeout(() => this.expire(p), this.limitMs);
-    p.timer.unref();
+    p.timer = undefined;
     worker.postMessage(p.request);
   }
 
@@ -94,9 +93,14 @@ export class DataReader implements Omit<HostData, 'builtin'> {
     if (this.worker) return this.worker;
     const worker = new Worker(workerEntry());
     this.worker = worker;
-    worker.on('message', (reply: DataReply) => {
+    worker.on('message', (reply: DataReply | DataStarted) => {
       const p = this.pending.get(reply.id);
       if (p === undefined) return;
+      if ('started' in reply) {
+        p.timer = setTimeout(() => this.expire(p), this.limitMs);
+        p.timer.unref();
+        return;
+      }
       this.pending.delete(reply.id);
       clearTimeout(p.timer);
       if (this.pending.size === 0) worker.unref();
@@ -124,7 +128,7 @@ export class DataReader implements Omit<HostData, 'builtin'> {
     p.reject(
       new RelaxCertError(
         'INVALID_INPUT',
-        `reading ${path} took longer than ${Math.round(this.limitMs / 1000)} s and was abandoned`,
+        `reading ${path} took longer than ${seconds(this.limitMs)} and was abandoned`,
         { field: 'dataset.path', file: p.request.spec.path },
       ),
     );
@@ -137,4 +141,8 @@ export class DataReader implements Omit<HostData, 'builtin'> {
     }
     for (const other of this.pending.values()) this.post(other);
   }
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -8,7 +8,7 @@ import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import { inspectDataset, loadDataset } from '../data/load-dataset.ts';
 import type { LoadedDataset } from '../data/types.ts';
-import type { DataReply, DataRequest } from './data-worker-protocol.ts';
+import type { DataReply, DataRequest, DataStarted } from './data-worker-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('data-worker.ts must run in a worker thread');
@@ -56,6 +56,7 @@ async function thumbnail(
 port.on('message', (request: DataRequest) => {
   void (async () => {
     let reply: DataReply;
+    port.postMessage({ id: request.id, started: true } satisfies DataStarted);
     try {
       if (request.op === 'inspect') {
         reply = { id: request.id, ok: true, info: await inspectDataset(request.spec) };
