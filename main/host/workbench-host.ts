@@ -23,6 +23,13 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import {
+  CANCEL_POLL_MS,
+  cancelRequested,
+  clearCancelRequest,
+  requestCancel,
+} from '../store/cancel-request.ts';
+import { withRunLock } from '../store/run-lock.ts';
 import { checkRunId } from '../store/run-store.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
@@ -102,68 +109,88 @@ export class WorkbenchHost implements WorkbenchApi {
   }
 
   async startRun(runId: string): Promise<RunSummary> {
-    const run = await this.deps.store.get(checked(runId));
-    if (run.state !== 'created') {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}; only a new run can be started` +
-          (isResumable(run.state) ? ' (resume it instead)' : ''),
-        { field: 'runId' },
-      );
-    }
-    return this.launch(run, false);
+    return this.locked(checked(runId), 'start', async () => {
+      const run = await this.deps.store.get(runId);
+      if (run.state !== 'created') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}; only a new run can be started` +
+            (isResumable(run.state) ? ' (resume it instead)' : ''),
+          { field: 'runId' },
+        );
+      }
+      await clearCancelRequest(this.deps.store.runDir(runId));
+      return this.launch(run, false);
+    });
   }
 
   async resumeRun(runId: string): Promise<RunSummary> {
-    checked(runId);
-    if (!this.active.has(runId)) await this.deps.store.recover();
-    const run = await this.deps.store.get(runId);
-    if (!isResumable(run.state)) {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}; only interrupted, cancelled or failed runs resume`,
-        { field: 'runId' },
+    return this.locked(checked(runId), 'resume', async () => {
+      if (!this.active.has(runId)) await this.deps.store.recover();
+      const run = await this.deps.store.get(runId);
+      if (!isResumable(run.state)) {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}` +
+            (await this.ownerNote(runId)) +
+            '; only interrupted, cancelled or failed runs resume',
+          { field: 'runId' },
+        );
+      }
+      const { resume, fromEpoch } = await this.deps.store.prepareRestart(runId);
+      await clearCancelRequest(this.deps.store.runDir(runId));
+      await this.log(
+        runId,
+        'info',
+        resume ? `resuming from the checkpoint of epoch ${fromEpoch}` : 'no checkpoint: restarting',
       );
-    }
-    const { resume, fromEpoch } = await this.deps.store.prepareRestart(runId);
-    await this.log(
-      runId,
-      'info',
-      resume ? `resuming from the checkpoint of epoch ${fromEpoch}` : 'no checkpoint: restarting',
-    );
-    return this.launch(await this.deps.store.get(runId), resume);
+      return this.launch(await this.deps.store.get(runId), resume);
+    });
   }
 
   async cancelRun(runId: string): Promise<RunSummary> {
-    const run = await this.deps.store.get(checked(runId));
-    const job = this.active.get(runId);
-    if (!job) {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}` +
-          (run.state === 'running' || run.state === 'queued'
-            ? ' in another process; cancel it there'
-            : '; there is nothing to cancel'),
-        { field: 'runId' },
-      );
-    }
-    job.handle.cancel();
-    return run;
+    return this.locked(checked(runId), 'cancel', async () => {
+      const job = this.active.get(runId);
+      if (job) {
+        job.handle.cancel();
+        return this.deps.store.get(runId);
+      }
+      // Another process may have died since: its run is then interrupted, not cancellable.
+      await this.deps.store.recover();
+      const run = await this.deps.store.get(runId);
+      if (run.state !== 'running' && run.state !== 'queued') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}; there is nothing to cancel`,
+          { field: 'runId' },
+        );
+      }
+      // Trained by another live process: it polls for this request and cancels its job.
+      await requestCancel(this.deps.store.runDir(runId));
+      await this.log(runId, 'info', `cancel requested by process ${process.pid}`);
+      return run;
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
-    const run = await this.deps.store.get(checked(runId));
-    if (this.active.has(runId) || run.state === 'running' || run.state === 'queued') {
-      throw new RelaxCertError('CONFLICT', `run '${runId}' is ${run.state}; cancel it first`, {
-        field: 'runId',
-      });
-    }
-    await this.deps.store.delete(runId);
+    await this.locked(checked(runId), 'delete', async () => {
+      const run = await this.deps.store.get(runId);
+      if (this.active.has(runId) || run.state === 'running' || run.state === 'queued') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}${await this.ownerNote(runId)}; cancel it first`,
+          { field: 'runId' },
+        );
+      }
+      await this.deps.store.delete(runId);
+    });
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {
     checkName(name);
-    const run = await this.deps.store.update(checked(runId), { name: name.trim() });
+    const run = await this.locked(checked(runId), 'rename', () =>
+      this.deps.store.update(runId, { name: name.trim() }),
+    );
     this.emit({ type: 'run-state', run });
     return run;
   }
@@ -208,7 +235,19 @@ export class WorkbenchHost implements WorkbenchApi {
 
   async exportRun(runId: string, outDir: string): Promise<{ files: string[] }> {
     checkOutDir(outDir);
-    const run = await this.deps.store.get(checked(runId));
+    return this.locked(checked(runId), 'export', () => this.exportUnlocked(runId, outDir));
+  }
+
+  private async exportUnlocked(runId: string, outDir: string): Promise<{ files: string[] }> {
+    const run = await this.deps.store.get(runId);
+    // Mid-training weights change under the reader and belong to no recorded epoch.
+    if (run.state === 'running' || run.state === 'queued') {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}${await this.ownerNote(runId)}; export it once it has stopped`,
+        { field: 'runId' },
+      );
+    }
     await mkdir(outDir, { recursive: true });
     const files = await this.deps.exporter.exportModel(this.deps.store.runDir(runId), outDir);
     if (run.evaluated) {
@@ -270,6 +309,18 @@ export class WorkbenchHost implements WorkbenchApi {
     await this.deps.runner.close();
   }
 
+  /** Takes the run's lock across processes (main/store/run-lock.ts) around `work`. */
+  private locked<T>(runId: string, op: string, work: () => Promise<T>): Promise<T> {
+    return withRunLock(this.deps.store.runDir(runId), runId, op, work);
+  }
+
+  /** " in process N" for a run owned by another process, or "" when it is ours or unowned. */
+  private async ownerNote(runId: string): Promise<string> {
+    const record = await this.deps.store.record(runId).catch(() => undefined);
+    if (record?.pid === undefined) return '';
+    return record.pid === process.pid ? ' in this process' : ` in process ${record.pid}`;
+  }
+
   private certificationReport(run: RunSummary, artifacts: EvalArtifacts) {
     const guarantees: Guarantee[] = [{ kind: 'standard' }];
     if (artifacts.guarantee.kind !== 'standard') guarantees.push(artifacts.guarantee);
@@ -303,12 +354,21 @@ export class WorkbenchHost implements WorkbenchApi {
     const finished = new Promise<void>((resolve) => {
       release = resolve;
     });
+    const runDir = this.deps.store.runDir(run.id);
+    // Another process may ask this one to cancel (cancel-request.ts): look for it now and then.
+    const poll = setInterval(() => {
+      if (entry.handle === undefined || !cancelRequested(runDir)) return;
+      entry.handle.cancel();
+      void clearCancelRequest(runDir).catch(() => {});
+    }, CANCEL_POLL_MS);
+    poll.unref();
     const entry: ActiveJob = {
       handle: undefined as unknown as JobHandle,
       chain: Promise.resolve(),
       lastProgressAt: 0,
       finished,
       release: () => {
+        clearInterval(poll);
         if (this.active.get(run.id) === entry) this.active.delete(run.id);
         release();
       },
