@@ -126,7 +126,7 @@ export class WorkbenchHost implements WorkbenchApi {
 
   async resumeRun(runId: string): Promise<RunSummary> {
     return this.locked(checked(runId), 'resume', async () => {
-      if (!this.active.has(runId)) await this.deps.store.recover();
+      if (!this.active.has(runId)) await this.deps.store.recover({ held: runId });
       const run = await this.deps.store.get(runId);
       if (!isResumable(run.state)) {
         throw new RelaxCertError(
@@ -156,7 +156,7 @@ export class WorkbenchHost implements WorkbenchApi {
         return this.deps.store.get(runId);
       }
       // Another process may have died since: its run is then interrupted, not cancellable.
-      await this.deps.store.recover();
+      await this.deps.store.recover({ held: runId });
       const run = await this.deps.store.get(runId);
       if (run.state !== 'running' && run.state !== 'queued') {
         throw new RelaxCertError(

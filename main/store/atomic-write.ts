@@ -3,12 +3,30 @@
  * target, then fsync the folder, so a reader sees the old or the new content, never a part.
  */
 import { closeSync, fsyncSync, openSync, renameSync, writeSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 function tempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** The names tempPath gives: what a kill during a write leaves behind. */
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temporaries a killed writer left in `dir`. Only for folders no process is writing
+ * to now (a run folder under its lock, with no live owner).
+ */
+export async function sweepTemporaries(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const swept: string[] = [];
+  for (const name of names) {
+    if (!TEMP_NAME.test(name)) continue;
+    await unlink(join(dir, name)).catch(() => {});
+    swept.push(name);
+  }
+  return swept;
 }
 
 function fsyncDir(dir: string): void {

@@ -9,6 +9,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
+import type { EpochMetrics } from '../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 
 /** A named float32 array (weights, optimiser moments, power-iteration iterates). */
@@ -26,6 +27,12 @@ export interface Checkpoint {
   /** Fingerprint of the layer plan, to refuse a checkpoint of another architecture. */
   planKey: string;
   arrays: NamedArray[];
+  /**
+   * The metrics line of this epoch. Checkpoint and metrics line are written one after the
+   * other; a kill between the two would lose the line, so the checkpoint carries it and a
+   * resume restores it (run-store.ts, prepareRestart).
+   */
+  metrics?: EpochMetrics;
 }
 
 interface Header {
@@ -34,6 +41,7 @@ interface Header {
   rngState: number[];
   planKey: string;
   arrays: Array<{ name: string; shape: number[]; offset: number; length: number }>;
+  metrics?: EpochMetrics;
 }
 
 const MAGIC = 0x4b434352; // "RCCK" little-endian
@@ -57,6 +65,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     planKey: c.planKey,
     arrays: table,
   };
+  if (c.metrics !== undefined) header.metrics = c.metrics;
   const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = Math.ceil((12 + json.length) / 4) * 4;
   const bytes = new Uint8Array(dataStart + offset * 4);
@@ -89,7 +98,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   if (dataStart + total * 4 > bytes.length) fail('truncated data');
   const aligned = new Float32Array(total);
   new Uint8Array(aligned.buffer).set(bytes.subarray(dataStart, dataStart + total * 4));
-  return {
+  const checkpoint: Checkpoint = {
     epoch: header.epoch,
     adamStep: header.adamStep,
     rngState: header.rngState,
@@ -100,6 +109,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
       data: aligned.subarray(a.offset, a.offset + a.length),
     })),
   };
+  if (header.metrics !== undefined) checkpoint.metrics = header.metrics;
+  return checkpoint;
 }
 
 /**
@@ -107,6 +118,16 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
  * metrics on resume without loading weights); undefined when there is no readable checkpoint.
  */
 export async function checkpointEpoch(runDir: string): Promise<number | undefined> {
+  return (await checkpointHead(runDir))?.epoch;
+}
+
+/**
+ * The epoch of the checkpoint and the metrics line it carries, from the header alone;
+ * undefined when there is no readable checkpoint.
+ */
+export async function checkpointHead(
+  runDir: string,
+): Promise<{ epoch: number; metrics?: EpochMetrics } | undefined> {
   let handle;
   try {
     handle = await open(checkpointPath(runDir), 'r');
@@ -122,8 +143,12 @@ export async function checkpointEpoch(runDir: string): Promise<number | undefine
     if (jsonLength > 16 * 1024 * 1024) return undefined;
     const json = new Uint8Array(jsonLength);
     if ((await handle.read(json, 0, jsonLength, 12)).bytesRead < jsonLength) return undefined;
-    const { epoch } = JSON.parse(new TextDecoder().decode(json)) as { epoch?: unknown };
-    return typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? epoch : undefined;
+    const { epoch, metrics } = JSON.parse(new TextDecoder().decode(json)) as {
+      epoch?: unknown;
+      metrics?: EpochMetrics;
+    };
+    if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) return undefined;
+    return metrics?.epoch === epoch ? { epoch, metrics } : { epoch };
   } catch {
     return undefined;
   } finally {

@@ -15,8 +15,8 @@ import { dirname, join } from 'node:path';
 import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { checkpointEpoch } from './checkpoint-file.ts';
+import { sweepTemporaries, writeFileAtomic } from './atomic-write.ts';
+import { checkpointEpoch, checkpointHead } from './checkpoint-file.ts';
 import {
   appendMetrics,
   readMetrics,
@@ -24,6 +24,7 @@ import {
   truncateMetricsToEpoch,
 } from './metrics-log.ts';
 import { processAlive } from './process-alive.ts';
+import { withRunLock } from './run-lock.ts';
 import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
 import type { RunRecord } from './run-record.ts';
 
@@ -204,9 +205,11 @@ export class RunStore {
    * engine should resume from a checkpoint.
    */
   async prepareRestart(id: string): Promise<{ resume: boolean; fromEpoch: number }> {
+    await this.sweepTemporaries(id);
     const epoch = await this.checkpointEpoch(id);
     const file = join(this.runDir(id), 'metrics.jsonl');
     await this.serial(id, () => truncateMetricsToEpoch(file, epoch ?? 0));
+    await this.restoreCheckpointMetrics(id);
     const evalDir = join(this.runDir(id), 'eval');
     await rm(evalDir, { recursive: true, force: true });
     await mkdir(evalDir, { recursive: true });
@@ -217,12 +220,38 @@ export class RunStore {
     return { resume: epoch !== undefined, fromEpoch: epoch ?? 0 };
   }
 
+  /**
+   * The checkpoint of epoch e carries e's metrics line: when a kill came between the checkpoint
+   * and the line, the line is appended from it, so metrics and checkpoint stay one unit.
+   */
+  async restoreCheckpointMetrics(id: string): Promise<boolean> {
+    const head = await checkpointHead(this.runDir(id));
+    if (head?.metrics === undefined) return false;
+    const file = join(this.runDir(id), 'metrics.jsonl');
+    const metrics = head.metrics;
+    return this.serial(id, async () => {
+      const kept = await repairMetrics(file);
+      if ((kept.at(-1)?.epoch ?? 0) !== metrics.epoch - 1) return false;
+      await appendMetrics(file, metrics);
+      return true;
+    });
+  }
+
+  /** Removes temporaries a killed writer left in the run folder (see atomic-write.ts). */
+  async sweepTemporaries(id: string): Promise<string[]> {
+    const dir = this.runDir(id);
+    const swept = [];
+    for (const sub of ['', 'checkpoints', 'eval'])
+      swept.push(...(await sweepTemporaries(join(dir, sub))));
+    return swept;
+  }
+
   isEvaluated(id: string): boolean {
     return evalArtifactsPresent(join(this.runDir(id), 'eval'));
   }
 
   /** Runs left queued or running by a process that no longer exists become `interrupted`. */
-  async recover(): Promise<string[]> {
+  async recover(options: { held?: string } = {}): Promise<string[]> {
     const recovered: string[] = [];
     const names = await readdir(this.runsDir);
     for (const name of names) {
@@ -238,25 +267,48 @@ export class RunStore {
         continue;
       }
       if (!RUN_ID_PATTERN.test(name)) continue;
-      let record: RunRecord;
-      try {
-        record = await this.record(name);
-      } catch {
-        continue;
+      const orphaned = await this.orphanedRecord(name);
+      if (orphaned === undefined) continue;
+      // Under the run's lock (unless the caller holds it), checked again: another process may
+      // be resuming this very run. A busy lock means someone is at it: leave the run to them.
+      const mark = async () => {
+        const record = await this.orphanedRecord(name);
+        if (record === undefined) return;
+        await repairMetrics(join(this.runDir(name), 'metrics.jsonl'));
+        await this.restoreCheckpointMetrics(name);
+        await this.sweepTemporaries(name);
+        await this.update(name, {
+          state: 'interrupted',
+          pid: undefined,
+          error: `the process running it (pid ${record.pid ?? '?'}) ended before it finished`,
+        });
+        recovered.push(name);
+      };
+      if (options.held === name) await mark();
+      else {
+        await withRunLock(this.runDir(name), name, 'recover', mark, { waitMs: 0 }).catch(
+          (error: unknown) => {
+            if (!(error instanceof RelaxCertError && error.code === 'CONFLICT')) throw error;
+          },
+        );
       }
-      if (record.state !== 'running' && record.state !== 'queued') continue;
-      if (record.pid !== undefined && (record.pid === process.pid || this.isAlive(record.pid))) {
-        continue;
-      }
-      await repairMetrics(join(this.runDir(name), 'metrics.jsonl'));
-      await this.update(name, {
-        state: 'interrupted',
-        pid: undefined,
-        error: `the process running it (pid ${record.pid ?? '?'}) ended before it finished`,
-      });
-      recovered.push(name);
     }
     return recovered;
+  }
+
+  /** The run's record when it is queued or running for a process that no longer exists. */
+  private async orphanedRecord(id: string): Promise<RunRecord | undefined> {
+    let record: RunRecord;
+    try {
+      record = await this.record(id);
+    } catch {
+      return undefined;
+    }
+    if (record.state !== 'running' && record.state !== 'queued') return undefined;
+    if (record.pid !== undefined && (record.pid === process.pid || this.isAlive(record.pid))) {
+      return undefined;
+    }
+    return record;
   }
 
   private serial<T>(id: string, work: () => Promise<T>): Promise<T> {

@@ -306,6 +306,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         rngState: Array.from(rng.state()),
         planKey: key,
         arrays: [...(await net.exportArrays()), ...(await adam.exportArrays())],
+        metrics: em,
       });
       hooks.epoch(em);
     }
