@@ -30,6 +30,11 @@ export interface CreateHostOptions {
   backend?: 'gpu' | 'wasm' | 'cpu';
   /** Tests only: a runner other than the engine's job manager. */
   runner?: JobRunner;
+  /**
+   * Announce other processes' changes to the home live (home-watcher.ts). Default: on for the
+   * window and the browser server, off for the CLI, which lives as long as one command.
+   */
+  watchHome?: boolean;
 }
 
 export async function createWorkbenchHost(options: CreateHostOptions): Promise<WorkbenchHost> {
@@ -78,5 +83,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
       },
     },
   };
-  return new WorkbenchHost(deps);
+  const host = new WorkbenchHost(deps);
+  if (options.watchHome ?? options.shell !== 'cli') await host.watchHome();
+  return host;
 }

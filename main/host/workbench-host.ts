@@ -31,6 +31,7 @@ import {
 } from '../store/cancel-request.ts';
 import { withRunLock } from '../store/run-lock.ts';
 import { checkRunId } from '../store/run-store.ts';
+import { HomeWatcher } from './home-watcher.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
@@ -53,6 +54,7 @@ export class WorkbenchHost implements WorkbenchApi {
   private readonly deps: HostDeps;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly active = new Map<string, ActiveJob>();
+  private watcher?: HomeWatcher;
   private closed = false;
 
   constructor(deps: HostDeps) {
@@ -184,6 +186,7 @@ export class WorkbenchHost implements WorkbenchApi {
       }
       await this.deps.store.delete(runId);
     });
+    this.emit({ type: 'run-deleted', runId });
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {
@@ -273,6 +276,23 @@ export class WorkbenchHost implements WorkbenchApi {
     };
   }
 
+  /**
+   * Announces what other processes do in the home (runs created, trained, finished, deleted)
+   * as this host's own events, so every window and browser shows them live.
+   */
+  async watchHome(options: { pollMs?: number; watch?: boolean } = {}): Promise<HomeWatcher> {
+    if (this.watcher) return this.watcher;
+    const watcher = new HomeWatcher({
+      ...options,
+      store: this.deps.store,
+      emit: (event) => this.emit(event),
+      isOwn: (runId) => this.active.has(runId),
+    });
+    this.watcher = watcher;
+    await watcher.start();
+    return watcher;
+  }
+
   /** Whether this process is training the run now. */
   isActive(runId: string): boolean {
     return this.active.has(runId);
@@ -292,6 +312,7 @@ export class WorkbenchHost implements WorkbenchApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watcher?.close();
     for (const [runId, job] of this.active) {
       job.handle.cancel();
       // A worker that ignores the cancel must not keep the app from quitting.

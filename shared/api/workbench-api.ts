@@ -98,6 +98,8 @@ export type WorkbenchEvent =
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-state'; run: RunSummary }
+  /** The run's folder is gone (deleted here or by another process). */
+  | { type: 'run-deleted'; runId: string }
   | { type: 'log'; line: LogLine };
 
 export type Unsubscribe = () => void;

@@ -61,6 +61,23 @@ describe('runs store', () => {
     expect(store.selected).toEqual([]);
   });
 
+  it('adds runs created elsewhere and drops runs deleted elsewhere, from events alone', async () => {
+    const api = fakeApi({ listRuns: () => [makeRun('a')] });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    store.subscribe();
+    store.toggleSelected('a');
+    // A run started by `relaxcert train` in another process, seen by the host's home watcher.
+    api.emit({ type: 'run-state', run: makeRun('b', { state: 'running', epochsDone: 0 }) });
+    api.emit({ type: 'epoch', runId: 'b', metrics: makeMetrics(1) });
+    expect(store.byId('b')).toMatchObject({ state: 'running', epochsDone: 1 });
+    api.emit({ type: 'run-deleted', runId: 'a' });
+    expect(store.runs.map((r) => r.id)).toEqual(['b']);
+    expect(store.selected).toEqual([]);
+    expect(api.calls.map((c) => c.method)).toEqual(['listRuns']);
+  });
+
   it('rejects empty names without calling the API', async () => {
     const api = fakeApi({ listRuns: () => [makeRun('a')] });
     setWorkbenchApi(api);

@@ -1,6 +1,7 @@
 /**
  * The list of runs: loading, sort, text filter, selection for comparison, and the run actions
- * (rename, delete, resume, cancel). Run-state events from the host keep the list current.
+ * (rename, delete, resume, cancel). Run-state, epoch and run-deleted events from the host keep
+ * the list current, also for runs another process (a `relaxcert train`) creates or trains.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -35,6 +36,11 @@ export const useRunsStore = defineStore('runs', () => {
     else runs.value = runs.value.map((r, j) => (j === i ? run : r));
   }
 
+  function drop(id: string): void {
+    runs.value = runs.value.filter((r) => r.id !== id);
+    selected.value = selected.value.filter((s) => s !== id);
+  }
+
   async function refresh(): Promise<void> {
     loading.value = true;
     try {
@@ -65,6 +71,7 @@ export const useRunsStore = defineStore('runs', () => {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
       if (event.type === 'run-state') upsert(event.run);
+      if (event.type === 'run-deleted') drop(event.runId);
       if (event.type === 'epoch') {
         const run = byId(event.runId);
         if (run)
@@ -118,10 +125,7 @@ export const useRunsStore = defineStore('runs', () => {
       await useWorkbenchApi().deleteRun(id);
       return true;
     });
-    if (ok) {
-      runs.value = runs.value.filter((r) => r.id !== id);
-      selected.value = selected.value.filter((s) => s !== id);
-    }
+    if (ok) drop(id);
   }
 
   async function resume(id: string): Promise<void> {
