@@ -5,7 +5,13 @@
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { EpochMetrics, LogLine, RunState, RunSummary } from '../../shared/api/run-types.ts';
+import type {
+  DamagedRun,
+  EpochMetrics,
+  LogLine,
+  RunState,
+  RunSummary,
+} from '../../shared/api/run-types.ts';
 import type {
   CertificationSummary,
   CertifyRequest,
@@ -176,11 +182,18 @@ export class WorkbenchHost implements WorkbenchApi {
 
   async deleteRun(runId: string): Promise<void> {
     await this.locked(checked(runId), 'delete', async () => {
-      const run = await this.deps.store.get(runId);
-      if (this.active.has(runId) || run.state === 'running' || run.state === 'queued') {
+      // A damaged run (its config or record unreadable) can be deleted too, unless its record
+      // still says that a live process trains it.
+      const record = await this.deps.store.record(runId).catch((error: unknown) => {
+        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') throw error;
+        return undefined;
+      });
+      if (record) await this.deps.store.recover({ held: runId });
+      const state = record ? (await this.deps.store.record(runId)).state : undefined;
+      if (this.active.has(runId) || state === 'running' || state === 'queued') {
         throw new RelaxCertError(
           'CONFLICT',
-          `run '${runId}' is ${run.state}${await this.ownerNote(runId)}; cancel it first`,
+          `run '${runId}' is ${state ?? 'training'}${await this.ownerNote(runId)}; cancel it first`,
           { field: 'runId' },
         );
       }
@@ -202,6 +215,10 @@ export class WorkbenchHost implements WorkbenchApi {
     // Another process (a CLI run next to the server) may have died since the store opened.
     await this.deps.store.recover();
     return this.deps.store.list();
+  }
+
+  async listDamagedRuns(): Promise<DamagedRun[]> {
+    return this.deps.store.damaged();
   }
 
   async getRun(runId: string): Promise<RunSummary> {

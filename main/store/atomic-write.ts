@@ -43,6 +43,18 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * A write(2) or fsync(2) error carries no path; the target's is added, so a full disk is
+ * reported as "cannot write <file>" (shared/errors.ts, fromSystemError).
+ */
+function naming(error: unknown, target: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e === 'object' && e !== null && typeof e.code === 'string' && e.path === undefined) {
+    e.path = target;
+  }
+  return error;
+}
+
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPath(target);
   const handle = await open(tmp, 'w');
@@ -52,7 +64,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   } catch (error) {
     await handle.close();
     await unlink(tmp).catch(() => {});
-    throw error;
+    throw naming(error, target);
   }
   await handle.close();
   try {
@@ -79,7 +91,7 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
     } catch {
       /* already gone */
     }
-    throw error;
+    throw naming(error, target);
   }
   closeSync(fd);
   renameSync(tmp, target);

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
+import type { DamagedRun, EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { sweepTemporaries, writeFileAtomic } from './atomic-write.ts';
@@ -133,21 +133,35 @@ export class RunStore {
     return summary;
   }
 
-  /** All runs, newest first; folders that cannot be read are skipped. */
+  /** All runs, newest first; folders that cannot be read are listed by `damaged()`. */
   async list(): Promise<RunSummary[]> {
+    return (await this.scan()).runs;
+  }
+
+  /** Run folders that cannot be read as runs, with the reason, by id. */
+  async damaged(): Promise<DamagedRun[]> {
+    return (await this.scan()).damaged;
+  }
+
+  private async scan(): Promise<{ runs: RunSummary[]; damaged: DamagedRun[] }> {
     const names = await readdir(this.runsDir);
     const runs: RunSummary[] = [];
-    for (const name of names) {
+    const damaged: DamagedRun[] = [];
+    for (const name of names.sort()) {
       if (!RUN_ID_PATTERN.test(name)) continue;
       try {
         runs.push(await this.get(name));
-      } catch {
-        /* a foreign or damaged folder: not a run */
+      } catch (error) {
+        // Gone since readdir (deleted by another process) is not damage.
+        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') {
+          if (!existsSync(join(this.runsDir, name))) continue;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        damaged.push({ id: name, reason });
       }
     }
-    return runs.sort((a, b) =>
-      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
-    );
+    runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return { runs, damaged };
   }
 
   async update(id: string, patch: RunPatch): Promise<RunSummary> {
@@ -187,7 +201,11 @@ export class RunStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.record(id);
+    if (!existsSync(this.runDir(id))) {
+      throw new RelaxCertError('NOT_FOUND', `run '${id}' does not exist in ${this.runsDir}`, {
+        field: 'runId',
+      });
+    }
     // Rename first so a crash half-way through the removal leaves no half-run behind.
     const trash = join(this.runsDir, `.deleted-${id}-${randomBytes(3).toString('hex')}`);
     await rename(this.runDir(id), trash);

@@ -12,7 +12,7 @@ import type {
   ExperimentConfig,
   Guarantee,
 } from '../config/experiment.ts';
-import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
+import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
 
 export interface WorkbenchInfo {
   version: string;
@@ -120,6 +120,8 @@ export interface WorkbenchApi {
   deleteRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  /** Run folders that cannot be read; deleteRun removes them. */
+  listDamagedRuns(): Promise<DamagedRun[]>;
   getRun(runId: string): Promise<RunSummary>;
   getMetrics(runId: string): Promise<EpochMetrics[]>;
   getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
@@ -144,6 +146,7 @@ export const WORKBENCH_METHODS = [
   'deleteRun',
   'renameRun',
   'listRuns',
+  'listDamagedRuns',
   'getRun',
   'getMetrics',
   'getEvalArtifacts',

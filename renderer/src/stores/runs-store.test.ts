@@ -75,7 +75,24 @@ describe('runs store', () => {
     api.emit({ type: 'run-deleted', runId: 'a' });
     expect(store.runs.map((r) => r.id)).toEqual(['b']);
     expect(store.selected).toEqual([]);
-    expect(api.calls.map((c) => c.method)).toEqual(['listRuns']);
+    expect(api.calls.map((c) => c.method)).toEqual(['listRuns', 'listDamagedRuns']);
+  });
+
+  it('lists damaged run folders with their reason and deletes them', async () => {
+    const reason = '/h/runs/x/config.json: Unexpected token';
+    const api = fakeApi({
+      listRuns: () => [makeRun('a')],
+      listDamagedRuns: () => [{ id: 'x', reason }],
+      deleteRun: () => undefined,
+    });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    expect(store.damaged).toEqual([{ id: 'x', reason }]);
+    expect(store.runs.map((r) => r.id)).toEqual(['a']);
+    await store.removeDamaged('x');
+    expect(store.damaged).toEqual([]);
+    expect(api.calls.at(-1)).toEqual({ method: 'deleteRun', args: ['x'] });
   });
 
   it('rejects empty names without calling the API', async () => {
@@ -85,6 +102,6 @@ describe('runs store', () => {
     await store.refresh();
     await store.rename('a', '   ');
     expect(store.error).toMatch(/empty/);
-    expect(api.calls.map((c) => c.method)).toEqual(['listRuns']);
+    expect(api.calls.map((c) => c.method)).toEqual(['listRuns', 'listDamagedRuns']);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunSummary } from '../../../shared/api/run-types.ts';
+import type { DamagedRun, RunSummary } from '../../../shared/api/run-types.ts';
 import type { Unsubscribe } from '../../../shared/api/workbench-api.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
@@ -13,6 +13,8 @@ import { filterRuns, sortRuns, type RunColumnKey } from '../logic/run-columns.ts
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
+  /** Run folders that cannot be read, with the reason; they can only be deleted. */
+  const damaged = ref<DamagedRun[]>([]);
   const loading = ref(false);
   const loaded = ref(false);
   const error = ref<string | undefined>();
@@ -44,7 +46,14 @@ export const useRunsStore = defineStore('runs', () => {
   async function refresh(): Promise<void> {
     loading.value = true;
     try {
-      runs.value = await useWorkbenchApi().listRuns();
+      const api = useWorkbenchApi();
+      // The runs come first: a failing damage listing must not hide them.
+      const [list, broken] = await Promise.all([
+        api.listRuns(),
+        api.listDamagedRuns().catch(() => [] as DamagedRun[]),
+      ]);
+      runs.value = list;
+      damaged.value = broken;
       selected.value = selected.value.filter((id) => byId(id));
       error.value = undefined;
       loaded.value = true;
@@ -71,7 +80,10 @@ export const useRunsStore = defineStore('runs', () => {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
       if (event.type === 'run-state') upsert(event.run);
-      if (event.type === 'run-deleted') drop(event.runId);
+      if (event.type === 'run-deleted') {
+        drop(event.runId);
+        damaged.value = damaged.value.filter((d) => d.id !== event.runId);
+      }
       if (event.type === 'epoch') {
         const run = byId(event.runId);
         if (run)
@@ -128,6 +140,15 @@ export const useRunsStore = defineStore('runs', () => {
     if (ok) drop(id);
   }
 
+  /** Deletes a damaged run folder (the host checks no process still trains it). */
+  async function removeDamaged(id: string): Promise<void> {
+    const ok = await act(async () => {
+      await useWorkbenchApi().deleteRun(id);
+      return true;
+    });
+    if (ok) damaged.value = damaged.value.filter((d) => d.id !== id);
+  }
+
   async function resume(id: string): Promise<void> {
     const run = await act(() => useWorkbenchApi().resumeRun(id));
     if (run) upsert(run);
@@ -140,6 +161,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs,
+    damaged,
     loading,
     loaded,
     error,
@@ -157,6 +179,7 @@ export const useRunsStore = defineStore('runs', () => {
     toggleSelected,
     rename,
     remove,
+    removeDamaged,
     resume,
     cancel,
   };
