@@ -102,6 +102,19 @@ describe('relaxcert runs / certify on a home with odd folders', () => {
     expect(r.status).toBe(0);
   });
 
+  it('refuses a folder or a missing folder as --out in one line (failure 2)', () => {
+    for (const [out, errno] of [
+      [dir, 'EISDIR'],
+      [join(dir, 'missing', 'points.csv'), 'ENOENT'],
+    ] as const) {
+      const r = cli(home, ['certify', evaluatedId, '--out', out]);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toContain(out);
+      expect(r.stderr).toContain(`(${errno})`);
+      expect(r.status).toBe(1);
+    }
+  });
+
   it('deletes a damaged run through the host', async () => {
     const host = await createWorkbenchHost({ shell: 'cli', home, runner: new ScriptedRunner() });
     try {
