@@ -4,7 +4,10 @@
  * exit 1 with one line on stderr naming what is at fault; exit 2 is left to bugs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +87,7 @@ describe('relaxcert: user errors are one line and exit 1', () => {
     );
   });
 
-  it('maps file-system errors to one line naming the path (failure 2)', () => {
+  it('maps file-system errors to one line naming the path (failure 2)', async () => {
     const env = { RELAXCERT_HOME: home };
     expectUserError(
       cli(['data', 'inspect', '/dev/null/x.csv', '--kind', 'csv'], env),
@@ -123,6 +126,17 @@ describe('relaxcert: user errors are one line and exit 1', () => {
       cli(['serve', '--port', '70000'], env),
       /--port must be an integer ≥ 0 and ≤ 65535/,
     );
+    const busy = createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const { port } = busy.address() as AddressInfo;
+    try {
+      expectUserError(
+        cli(['serve', '--port', String(port)], env),
+        new RegExp(`cannot listen on port ${port}: the address is already in use \\(EADDRINUSE\\)`),
+      );
+    } finally {
+      busy.close();
+    }
     const file = join(dir, 'home-is-a-file');
     writeFileSync(file, 'x');
     expectUserError(
