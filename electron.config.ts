@@ -1,7 +1,7 @@
 /**
  * electron-builder configuration. `npm run dist` builds out/ (scripts/build.mjs) and packages it
  * with this config (scripts/dist.ts). What the app needs at run time:
- * - out/main/*.js: main process, CLI, engine and helper worker bundles (npm packages external);
+ * - out/main/*.js: main process, CLI, engine, helper and data worker bundles (npm packages external);
  * - out/preload/preload.cjs and out/renderer/**;
  * - production node_modules: @tensorflow/tfjs (+ its backends), tfjs-backend-wasm's .wasm files,
  *   ws, jpeg-js, pngjs, and @tensorflow/tfjs-node-gpu where it was installed (optional).
@@ -18,6 +18,7 @@ export const RUNTIME_FILES = [
   'out/main/cli.js',
   'out/main/engine-worker.js',
   'out/main/helper-worker.js',
+  'out/main/data-worker.js',
   'out/preload/preload.cjs',
   'out/renderer/index.html',
 ] as const;
@@ -43,6 +44,7 @@ const config: Configuration = {
   asarUnpack: [
     'out/main/engine-worker.js',
     'out/main/helper-worker.js',
+    'out/main/data-worker.js',
     'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
     'node_modules/@tensorflow/tfjs-node-gpu/**/*',
     NATIVE_ADDON,

@@ -2,7 +2,8 @@
  * `relaxcert` command line. Each sub-command lives in its own module under main/cli/; this file
  * only dispatches and maps errors to exit codes (0 ok, 1 user error, 2 internal error).
  */
-import { RelaxCertError } from '../shared/errors.ts';
+import { fromSystemError, RelaxCertError } from '../shared/errors.ts';
+import { terminalText } from './cli/terminal-text.ts';
 import { VERSION } from '../shared/version.ts';
 
 const HELP = `relaxcert ${VERSION} — train and certify neural networks under relaxed local robustness
@@ -56,9 +57,12 @@ export async function main(argv: string[]): Promise<number> {
       'INVALID_INPUT',
       `unknown command '${command}' (see relaxcert --help)`,
     );
-  } catch (error) {
+  } catch (thrown) {
+    // A file-system refusal (a missing folder, a full disk, a read-only home) is the user's to
+    // fix: one line naming the path, exit 1. Only what is left is a bug (exit 2, with stack).
+    const error = fromSystemError(thrown) ?? thrown;
     if (error instanceof RelaxCertError && error.code !== 'INTERNAL') {
-      process.stderr.write(`relaxcert: ${error.message}\n`);
+      process.stderr.write(`relaxcert: ${terminalText(error.message)}\n`);
       return 1;
     }
     process.stderr.write(

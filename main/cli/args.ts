@@ -5,6 +5,40 @@ import { RelaxCertError } from '../../shared/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A value that starts with '-' but is a number ("-1", "-0.5", "-.5", "-1e-3"). */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * parseArgs reads `--seed -1` as the option --seed followed by the option -1 ("ambiguous").
+ * A valued option followed by something shaped like a negative number takes it as its value
+ * (`--seed=-1`); the option's own check then says whether a negative value is allowed.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (
+      name !== undefined &&
+      Object.hasOwn(options, name) &&
+      options[name].type === 'string' &&
+      next !== undefined &&
+      NEGATIVE_NUMBER.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parseCommand<O extends Options>(
   command: string,
   argv: string[],
@@ -13,7 +47,7 @@ export function parseCommand<O extends Options>(
 ) {
   try {
     return parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals,
       strict: true,
@@ -27,29 +61,77 @@ export function parseCommand<O extends Options>(
   }
 }
 
+/** Plain decimal notation only: no 0x / 0b / 0o, no Infinity, no digit separators. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A number as a person writes it, or why `text` is not one. `Number()` alone reads "0x10" as
+ * 16, "" as 0 and "1e-400" as 0; none of those is what the user meant.
+ */
+export function parseDecimal(text: string): number | { why: string } {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return { why: 'is not a decimal number' };
+  const n = Number(trimmed);
+  if (!Number.isFinite(n)) return { why: 'is too large to represent' };
+  const mantissa = trimmed.replace(/e.*$/i, '');
+  if (n === 0 && /[1-9]/.test(mantissa))
+    return { why: 'is too small to represent (it would be 0)' };
+  return n;
+}
+
+/** Seeds are 32-bit, as the config schema says. */
+export const MAX_SEED = 2 ** 32 - 1;
+/** 10 million points are 200 MB of inputs: far more than the paper's sets, far below a crash. */
+export const MAX_ACASXU_POINTS = 10_000_000;
+/** The largest TCP port. */
+export const MAX_PORT = 65535;
+
+export interface NumberCheck {
+  integer?: boolean;
+  min?: number;
+  exclusiveMin?: boolean;
+  max?: number;
+}
+
 export function numberOption(
   command: string,
   name: string,
   value: string | undefined,
-  check: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+  check: NumberCheck = {},
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  return checkedNumber(`${command}: --${name}`, name, value, check);
+}
+
+/** `value` as a number meeting `check`, or INVALID_INPUT naming `label` (e.g. "train: --seed"). */
+export function checkedNumber(
+  label: string,
+  field: string,
+  value: string,
+  check: NumberCheck = {},
+): number {
+  const parsed = parseDecimal(value);
   const kind = check.integer ? 'an integer' : 'a number';
-  const bad =
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    (check.integer && !Number.isInteger(n)) ||
-    (check.min !== undefined && (check.exclusiveMin ? n <= check.min : n < check.min));
-  if (bad) {
-    const bound = check.min === undefined ? '' : ` ${check.exclusiveMin ? '>' : '≥'} ${check.min}`;
+  const lower = check.min === undefined ? '' : ` ${check.exclusiveMin ? '>' : '≥'} ${check.min}`;
+  const upper = check.max === undefined ? '' : ` ≤ ${check.max}`;
+  const range = lower !== '' && upper !== '' ? `${lower} and${upper}` : lower + upper;
+  if (typeof parsed !== 'number') {
     throw new RelaxCertError(
       'INVALID_INPUT',
-      `${command}: --${name} must be ${kind}${bound} (got '${value}')`,
-      { field: name },
+      `${label} must be ${kind}${range}: '${value}' ${parsed.why}`,
+      { field },
     );
   }
-  return n;
+  const bad =
+    (check.integer && !Number.isSafeInteger(parsed)) ||
+    (check.min !== undefined && (check.exclusiveMin ? parsed <= check.min : parsed < check.min)) ||
+    (check.max !== undefined && parsed > check.max);
+  if (bad) {
+    throw new RelaxCertError('INVALID_INPUT', `${label} must be ${kind}${range} (got '${value}')`, {
+      field,
+    });
+  }
+  return parsed;
 }
 
 export function oneLine(text: string): string {

@@ -2,6 +2,7 @@
  * `relaxcert data ...`: inspect a data set (format detected from the path) and make the synthetic
  * ACAS Xu set. Errors are RelaxCertErrors; main/cli.ts prints them on one line and exits 1.
  */
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   DATASET_KINDS,
@@ -14,9 +15,15 @@ import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { makeAcasxuSet, readNnetFile, summariseAcasxu, writeAcasxuFile } from '../data/acasxu.ts';
 import { nnetClassNames, type NnetNetwork } from '../data/nnet.ts';
+import { checkDataPath } from '../data/data-path-guard.ts';
 import { detectKind } from '../data/detect-format.ts';
 import { inspectDataset } from '../data/load-dataset.ts';
 import type { LoadProgress } from '../data/types.ts';
+import { checkedNumber, MAX_ACASXU_POINTS, MAX_SEED, parseDecimal } from './args.ts';
+import { terminalText } from './terminal-text.ts';
+
+const SEED_RANGE = { min: 0, max: MAX_SEED };
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(['blobs-2d', 'shapes-32']);
 
 const HELP = `Usage: relaxcert data <command> [options]
 
@@ -82,18 +89,18 @@ function parseArgs(argv: string[], valued: string[], booleans: string[]): Parsed
   return out;
 }
 
-function integerFlag(p: Parsed, flag: string, min: number, fallback?: number): number {
+function integerFlag(
+  p: Parsed,
+  flag: string,
+  range: { min: number; max: number },
+  fallback?: number,
+): number {
   const raw = p.flags.get(flag)?.at(-1);
   if (raw === undefined) {
     if (fallback !== undefined) return fallback;
     throw new RelaxCertError('INVALID_INPUT', `${flag} is required`, { field: flag });
   }
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min)
-    throw new RelaxCertError('INVALID_INPUT', `${flag} must be an integer ≥ ${min}, not '${raw}'`, {
-      field: flag,
-    });
-  return v;
+  return checkedNumber(flag, flag, raw, { integer: true, ...range });
 }
 
 function stringFlag(p: Parsed, flag: string): string {
@@ -149,7 +156,7 @@ function formatInfo(info: DatasetInfo, path: string): string {
       lines.push(`  ${p.name}: ${sets.join('; ')}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 interface NnetSummary {
@@ -209,6 +216,8 @@ async function inspect(argv: string[]): Promise<number> {
       `--kind must be one of ${DATASET_KINDS.join(', ')}, not '${forced}'`,
       { field: '--kind' },
     );
+  // Before format detection, which opens the file: a FIFO or a device must not be opened at all.
+  if (!BUILTIN_NAMES.has(path) && existsSync(path)) checkDataPath(path, forced);
   const kind = forced ?? detectKind(path);
   const options: Record<string, string | number | boolean> = {};
   for (const kv of p.flags.get('--option') ?? []) {
@@ -218,8 +227,7 @@ async function inspect(argv: string[]): Promise<number> {
         field: '--option',
       });
     const value = kv.slice(eq + 1);
-    options[kv.slice(0, eq)] =
-      value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    options[kv.slice(0, eq)] = typeof parseDecimal(value) === 'number' ? Number(value) : value;
   }
   // A network is summarised as itself; `data make-acasxu` (or a run) draws a set from it.
   if (kind === 'acasxu' && path.toLowerCase().endsWith('.nnet')) {
@@ -231,7 +239,7 @@ async function inspect(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const spec: DatasetSpec = { kind, seed: integerFlag(p, '--seed', 0, 0) };
+  const spec: DatasetSpec = { kind, seed: integerFlag(p, '--seed', SEED_RANGE, 0) };
   if (!isGeneratorKind(kind)) spec.path = path;
   if (Object.keys(options).length > 0) spec.options = options;
   const info = await inspectDataset(spec, { onProgress: progressReporter() });
@@ -251,8 +259,8 @@ async function makeAcasxu(argv: string[]): Promise<number> {
     throw new RelaxCertError('INVALID_INPUT', `unexpected argument '${p.positional[0]}'`);
   const nnet = stringFlag(p, '--nnet');
   const out = stringFlag(p, '--out');
-  const n = integerFlag(p, '--n', 1);
-  const seed = integerFlag(p, '--seed', 0, 0);
+  const n = integerFlag(p, '--n', { min: 1, max: MAX_ACASXU_POINTS });
+  const seed = integerFlag(p, '--seed', SEED_RANGE, 0);
   const net = await readNnetFile(nnet);
   const set = makeAcasxuSet(net, n, seed);
   const summary = summariseAcasxu(set);

@@ -1,11 +1,14 @@
 /** Text output of the CLI: percentages, tables, the progress bar. */
 import type { BatchProgress } from '../../shared/api/run-types.ts';
+import { terminalText } from './terminal-text.ts';
 
 export function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
-export function table(header: string[], rows: string[][]): string {
+/** Cells are escaped: a name from a run folder must not carry a newline or a terminal escape. */
+export function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(terminalText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

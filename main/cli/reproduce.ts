@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { numberOption, parseCommand } from './args.ts';
+import { MAX_ACASXU_POINTS, MAX_SEED, numberOption, parseCommand } from './args.ts';
 import { pct, table as formatTable } from './format.ts';
 import { withHost } from './open-host.ts';
 import { trainRun } from './train-run.ts';
@@ -85,8 +85,10 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   }
   const quick = values.quick === true;
   const n =
-    numberOption('reproduce', 'n', values.n, { integer: true, min: 10 }) ?? (quick ? 2000 : 20000);
-  const seed = numberOption('reproduce', 'seed', values.seed, { integer: true, min: 0 }) ?? 0;
+    numberOption('reproduce', 'n', values.n, { integer: true, min: 10, max: MAX_ACASXU_POINTS }) ??
+    (quick ? 2000 : 20000);
+  const seed =
+    numberOption('reproduce', 'seed', values.seed, { integer: true, min: 0, max: MAX_SEED }) ?? 0;
   const epochs = numberOption('reproduce', 'epochs', values.epochs, { integer: true, min: 1 });
   const seeds = numberOption('reproduce', 'seeds', values.seeds, { integer: true, min: 1 });
 

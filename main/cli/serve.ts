@@ -1,9 +1,10 @@
 /** `relaxcert serve`: the workbench in a browser on this machine. */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { fromSystemError } from '../../shared/errors.ts';
 import { createWorkbenchHost } from '../host/create-host.ts';
 import { startWorkbenchServer } from '../server/workbench-server.ts';
-import { numberOption, parseCommand } from './args.ts';
+import { MAX_PORT, numberOption, parseCommand } from './args.ts';
 
 export const SERVE_HELP = `Usage: relaxcert serve [--port P] [--static DIR]
 
@@ -28,7 +29,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stdout.write(SERVE_HELP);
     return 0;
   }
-  const port = numberOption('serve', 'port', values.port, { integer: true, min: 0 });
+  const port = numberOption('serve', 'port', values.port, { integer: true, min: 0, max: MAX_PORT });
   const host = await createWorkbenchHost({ shell: 'browser' });
   let server;
   try {
@@ -39,14 +40,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     });
   } catch (error) {
     await host.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      const { RelaxCertError } = await import('../../shared/errors.ts');
-      throw new RelaxCertError('INVALID_INPUT', `serve: cannot listen on port ${port}: ${code}`, {
-        field: 'port',
-      });
-    }
-    throw error;
+    // A port in use or not ours to bind: the one mapping of system errors says so in a line.
+    throw fromSystemError(error) ?? error;
   }
   process.stdout.write(`RelaxCert workbench: ${server.url}\n`);
   if (values.open) openInBrowser(server.url);

@@ -10,6 +10,7 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import type { WorkbenchHost } from '../host/workbench-host.ts';
 import { pct, progressBar } from './format.ts';
 import { runReport } from './run-report.ts';
+import { terminalText } from './terminal-text.ts';
 import type { RunReport } from './run-report.ts';
 
 export async function trainRun(
@@ -21,7 +22,7 @@ export async function trainRun(
   const tty = !json && process.stderr.isTTY === true;
   const created = await host.createRun(config);
   const total = created.config.training.epochs;
-  if (!json) process.stdout.write(`run ${created.id}: ${created.name}\n`);
+  if (!json) process.stdout.write(`run ${created.id}: ${terminalText(created.name)}\n`);
   let barShown = false;
   const clearBar = () => {
     if (barShown) process.stderr.write('\r\x1b[K');

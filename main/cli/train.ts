@@ -4,7 +4,7 @@ import { BACKEND_CHOICES, isBackendChoice } from '../../shared/config/backends.t
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { numberOption, parseCommand } from './args.ts';
+import { MAX_SEED, numberOption, parseCommand } from './args.ts';
 import { withHost } from './open-host.ts';
 import { summaryText } from './run-report.ts';
 import { trainRun } from './train-run.ts';
@@ -69,7 +69,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new RelaxCertError('INVALID_INPUT', 'train: give exactly one of --preset or --config');
   }
   const epochs = numberOption('train', 'epochs', values.epochs, { integer: true, min: 1 });
-  const seed = numberOption('train', 'seed', values.seed, { integer: true, min: 0 });
+  const seed = numberOption('train', 'seed', values.seed, { integer: true, min: 0, max: MAX_SEED });
   const batchSize = numberOption('train', 'batch-size', values['batch-size'], {
     integer: true,
     min: 1,

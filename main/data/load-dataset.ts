@@ -12,6 +12,7 @@ import { loadAcasxu } from './acasxu.ts';
 import { BLOBS_DEFAULT_TEST, BLOBS_DEFAULT_TRAIN, makeBlobs2d } from './blobs-2d.ts';
 import { detectCifar, loadCifar } from './cifar.ts';
 import { loadCsv } from './csv.ts';
+import { checkDataPath } from './data-path-guard.ts';
 import { encodePng } from './image-codec.ts';
 import { loadIdx } from './idx.ts';
 import { loadImageFolder } from './image-folder.ts';
@@ -51,6 +52,7 @@ function requirePath(spec: DatasetSpec): string {
       file: spec.path,
       field: 'dataset.path',
     });
+  checkDataPath(spec.path, spec.kind);
   // A file where the kind reads a folder (or the reverse) is named before any reader looks.
   const { source, pathHint } = DATASET_KIND_CATALOGUE[spec.kind];
   const isFolder = statSync(spec.path).isDirectory();

@@ -9,15 +9,14 @@ import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import { PRESETS } from '../../shared/config/presets.ts';
 import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
-import { RelaxCertError } from '../../shared/errors.ts';
-import { builtinDatasets, inspectDataset, loadDataset } from '../data/load-dataset.ts';
-import type { LoadedDataset } from '../data/types.ts';
+import { builtinDatasets } from '../data/load-dataset.ts';
 import { JobManager } from '../jobs/job-manager.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { workbenchHome } from '../store/home.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EVAL_MARKER } from '../store/run-store.ts';
 import { certifyArtifacts } from './certification.ts';
+import { DataReader } from './data-reader.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
 import { exportModel } from '../export/tfjs-model.ts';
@@ -33,39 +32,27 @@ export interface CreateHostOptions {
   backend?: BackendChoice;
   /** Tests only: a runner other than the engine's job manager. */
   runner?: JobRunner;
-}
-
-/** Loaded image sets stay in memory for the point browser; two at most. */
-function datasetCache(limit = 2) {
-  const cache = new Map<string, Promise<LoadedDataset>>();
-  return (spec: DatasetSpec): Promise<LoadedDataset> => {
-    const key = JSON.stringify(spec);
-    let hit = cache.get(key);
-    if (hit) {
-      cache.delete(key);
-    } else {
-      hit = loadDataset(spec);
-      hit.catch(() => cache.delete(key));
-    }
-    cache.set(key, hit);
-    while (cache.size > limit) cache.delete(cache.keys().next().value as string);
-    return hit;
-  };
+  /**
+   * Announce other processes' changes to the home live (home-watcher.ts). Default: on for the
+   * window and the browser server, off for the CLI, which lives as long as one command.
+   */
+  watchHome?: boolean;
 }
 
 export async function createWorkbenchHost(options: CreateHostOptions): Promise<WorkbenchHost> {
   const store = await RunStore.open(options.home ?? workbenchHome());
   const runner: JobRunner =
     options.runner ?? new JobManager(options.backend ? { backend: options.backend } : {});
-  const load = datasetCache();
+  // Data files are read in a worker thread only: a FIFO or a huge file must not stall the server.
+  const reader = new DataReader();
   // Generated sets are pure functions of their spec: summarise each once.
   const generated = new Map<string, Promise<DatasetInfo>>();
   const inspectGenerated = (spec: DatasetSpec): Promise<DatasetInfo> => {
-    if (!isGeneratorKind(spec.kind)) return inspectDataset(spec);
+    if (!isGeneratorKind(spec.kind)) return reader.inspect(spec);
     const key = JSON.stringify(spec);
     let info = generated.get(key);
     if (!info) {
-      info = inspectDataset(spec);
+      info = reader.inspect(spec);
       info.catch(() => generated.delete(key));
       generated.set(key, info);
     }
@@ -80,23 +67,8 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
     data: {
       builtin: builtinDatasets,
       inspect: (spec) => inspectGenerated(spec),
-      async thumbnail(spec, split, index) {
-        const dataset = await load(spec);
-        if (!dataset.thumbnail) {
-          throw new RelaxCertError('INVALID_INPUT', `${dataset.name} has no images to show`, {
-            field: 'dataset.kind',
-          });
-        }
-        const n = dataset[split].n;
-        if (index >= n) {
-          throw new RelaxCertError(
-            'INVALID_INPUT',
-            `index ${index} is past the end of the ${split} split (${n} points)`,
-            { field: 'index' },
-          );
-        }
-        return dataset.thumbnail(split, index);
-      },
+      thumbnail: (spec, split, index) => reader.thumbnail(spec, split, index),
+      close: () => reader.close(),
     },
     readEvalArtifacts,
     certifier: { summarize: (a, epsilon, g) => certifyArtifacts(a, epsilon, g).summary },
@@ -108,7 +80,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
         const shape = async () =>
           existsSync(join(runDir, 'eval', EVAL_MARKER))
             ? readEvalArtifacts(runDir)
-            : inspectDataset(config.dataset);
+            : reader.inspect(config.dataset);
         if (request.format === 'tfjs') return exportModel(runDir, outDir, config, shape);
         // Loaded on demand: the ONNX schema and the .nnet rewrite are not needed to start.
         const { exportInterop } = await import('../export/run-export.ts');
@@ -126,5 +98,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
       },
     },
   };
-  return new WorkbenchHost(deps);
+  const host = new WorkbenchHost(deps);
+  if (options.watchHome ?? options.shell !== 'cli') await host.watchHome();
+  return host;
 }

@@ -18,6 +18,8 @@ export interface HostData {
   builtin(): DatasetSpec[];
   inspect(spec: DatasetSpec): Promise<DatasetInfo>;
   thumbnail(spec: DatasetSpec, split: 'train' | 'test', index: number): Promise<Uint8Array>;
+  /** Stops what reads data (the data worker); the host calls it when it closes. */
+  close?(): Promise<void>;
 }
 
 export interface HostCertifier {

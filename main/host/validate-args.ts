@@ -1,6 +1,7 @@
 /** Checks of request arguments that arrive from a transport as untyped JSON. */
 import type { CertifyRequest } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
+import { findControlCharacter } from '../../shared/control-characters.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 
 function bad(field: string, message: string): never {
@@ -10,6 +11,8 @@ function bad(field: string, message: string): never {
 export function checkName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.trim() === '') bad('name', 'name must be a non-empty text');
   if (name.length > 200) bad('name', `name is ${name.length} characters long (at most 200)`);
+  const control = findControlCharacter(name);
+  if (control !== undefined) bad('name', `name holds the control character ${control}`);
 }
 
 export function checkDatasetSpec(spec: unknown): asserts spec is DatasetSpec {

@@ -5,7 +5,13 @@
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { EpochMetrics, LogLine, RunState, RunSummary } from '../../shared/api/run-types.ts';
+import type {
+  DamagedRun,
+  EpochMetrics,
+  LogLine,
+  RunState,
+  RunSummary,
+} from '../../shared/api/run-types.ts';
 import type {
   CertificationSummary,
   CertifyRequest,
@@ -24,7 +30,15 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import {
+  CANCEL_POLL_MS,
+  cancelRequested,
+  clearCancelRequest,
+  requestCancel,
+} from '../store/cancel-request.ts';
+import { withRunLock } from '../store/run-lock.ts';
 import { checkRunId } from '../store/run-store.ts';
+import { HomeWatcher } from './home-watcher.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
@@ -48,6 +62,7 @@ export class WorkbenchHost implements WorkbenchApi {
   private readonly deps: HostDeps;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly active = new Map<string, ActiveJob>();
+  private watcher?: HomeWatcher;
   private closed = false;
 
   constructor(deps: HostDeps) {
@@ -104,68 +119,96 @@ export class WorkbenchHost implements WorkbenchApi {
   }
 
   async startRun(runId: string): Promise<RunSummary> {
-    const run = await this.deps.store.get(checked(runId));
-    if (run.state !== 'created') {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}; only a new run can be started` +
-          (isResumable(run.state) ? ' (resume it instead)' : ''),
-        { field: 'runId' },
-      );
-    }
-    return this.launch(run, false);
+    return this.locked(checked(runId), 'start', async () => {
+      const run = await this.deps.store.get(runId);
+      if (run.state !== 'created') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}; only a new run can be started` +
+            (isResumable(run.state) ? ' (resume it instead)' : ''),
+          { field: 'runId' },
+        );
+      }
+      await clearCancelRequest(this.deps.store.runDir(runId));
+      return this.launch(run, false);
+    });
   }
 
   async resumeRun(runId: string): Promise<RunSummary> {
-    checked(runId);
-    if (!this.active.has(runId)) await this.deps.store.recover();
-    const run = await this.deps.store.get(runId);
-    if (!isResumable(run.state)) {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}; only interrupted, cancelled or failed runs resume`,
-        { field: 'runId' },
+    return this.locked(checked(runId), 'resume', async () => {
+      if (!this.active.has(runId)) await this.deps.store.recover({ held: runId });
+      const run = await this.deps.store.get(runId);
+      if (!isResumable(run.state)) {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}` +
+            (await this.ownerNote(runId)) +
+            '; only interrupted, cancelled or failed runs resume',
+          { field: 'runId' },
+        );
+      }
+      const { resume, fromEpoch } = await this.deps.store.prepareRestart(runId);
+      await clearCancelRequest(this.deps.store.runDir(runId));
+      await this.log(
+        runId,
+        'info',
+        resume ? `resuming from the checkpoint of epoch ${fromEpoch}` : 'no checkpoint: restarting',
       );
-    }
-    const { resume, fromEpoch } = await this.deps.store.prepareRestart(runId);
-    await this.log(
-      runId,
-      'info',
-      resume ? `resuming from the checkpoint of epoch ${fromEpoch}` : 'no checkpoint: restarting',
-    );
-    return this.launch(await this.deps.store.get(runId), resume);
+      return this.launch(await this.deps.store.get(runId), resume);
+    });
   }
 
   async cancelRun(runId: string): Promise<RunSummary> {
-    const run = await this.deps.store.get(checked(runId));
-    const job = this.active.get(runId);
-    if (!job) {
-      throw new RelaxCertError(
-        'CONFLICT',
-        `run '${runId}' is ${run.state}` +
-          (run.state === 'running' || run.state === 'queued'
-            ? ' in another process; cancel it there'
-            : '; there is nothing to cancel'),
-        { field: 'runId' },
-      );
-    }
-    job.handle.cancel();
-    return run;
+    return this.locked(checked(runId), 'cancel', async () => {
+      const job = this.active.get(runId);
+      if (job) {
+        job.handle.cancel();
+        return this.deps.store.get(runId);
+      }
+      // Another process may have died since: its run is then interrupted, not cancellable.
+      await this.deps.store.recover({ held: runId });
+      const run = await this.deps.store.get(runId);
+      if (run.state !== 'running' && run.state !== 'queued') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}; there is nothing to cancel`,
+          { field: 'runId' },
+        );
+      }
+      // Trained by another live process: it polls for this request and cancels its job.
+      await requestCancel(this.deps.store.runDir(runId));
+      await this.log(runId, 'info', `cancel requested by process ${process.pid}`);
+      return run;
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
-    const run = await this.deps.store.get(checked(runId));
-    if (this.active.has(runId) || run.state === 'running' || run.state === 'queued') {
-      throw new RelaxCertError('CONFLICT', `run '${runId}' is ${run.state}; cancel it first`, {
-        field: 'runId',
+    await this.locked(checked(runId), 'delete', async () => {
+      // A damaged run (its config or record unreadable) can be deleted too, unless its record
+      // still says that a live process trains it.
+      const record = await this.deps.store.record(runId).catch((error: unknown) => {
+        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') throw error;
+        return undefined;
       });
-    }
-    await this.deps.store.delete(runId);
+      if (record) await this.deps.store.recover({ held: runId });
+      const state = record ? (await this.deps.store.record(runId)).state : undefined;
+      if (this.active.has(runId) || state === 'running' || state === 'queued') {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${state ?? 'training'}${await this.ownerNote(runId)}; cancel it first`,
+          { field: 'runId' },
+        );
+      }
+      await this.deps.store.delete(runId);
+    });
+    this.emit({ type: 'run-deleted', runId });
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {
     checkName(name);
-    const run = await this.deps.store.update(checked(runId), { name: name.trim() });
+    const run = await this.locked(checked(runId), 'rename', () =>
+      this.deps.store.update(runId, { name: name.trim() }),
+    );
     this.emit({ type: 'run-state', run });
     return run;
   }
@@ -174,6 +217,10 @@ export class WorkbenchHost implements WorkbenchApi {
     // Another process (a CLI run next to the server) may have died since the store opened.
     await this.deps.store.recover();
     return this.deps.store.list();
+  }
+
+  async listDamagedRuns(): Promise<DamagedRun[]> {
+    return this.deps.store.damaged();
   }
 
   async getRun(runId: string): Promise<RunSummary> {
@@ -215,9 +262,28 @@ export class WorkbenchHost implements WorkbenchApi {
   ): Promise<{ files: string[] }> {
     checkOutDir(outDir);
     const format = checkExportOptions(options);
-    const run = await this.deps.store.get(checked(runId));
+    return this.locked(checked(runId), 'export', () =>
+      this.exportUnlocked(runId, outDir, format, options.gloroHead === true),
+    );
+  }
+
+  private async exportUnlocked(
+    runId: string,
+    outDir: string,
+    format: ReturnType<typeof checkExportOptions>,
+    gloroHead: boolean,
+  ): Promise<{ files: string[] }> {
+    const run = await this.deps.store.get(runId);
+    // Mid-training weights change under the reader and belong to no recorded epoch.
+    if (run.state === 'running' || run.state === 'queued') {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}${await this.ownerNote(runId)}; export it once it has stopped`,
+        { field: 'runId' },
+      );
+    }
     const artifacts = run.evaluated ? await this.getEvalArtifacts(runId) : undefined;
-    if (options.gloroHead === true && artifacts === undefined) {
+    if (gloroHead && artifacts === undefined) {
       throw new RelaxCertError(
         'NOT_FOUND',
         `run '${runId}' has no sound K matrix yet (it is ${run.state}): the ⊥ head needs one`,
@@ -227,9 +293,7 @@ export class WorkbenchHost implements WorkbenchApi {
     await mkdir(outDir, { recursive: true });
     const files = await this.deps.exporter.exportModel(this.deps.store.runDir(runId), outDir, {
       format,
-      ...(options.gloroHead === true && artifacts !== undefined
-        ? { head: gloroHeadOf(artifacts) }
-        : {}),
+      ...(gloroHead && artifacts !== undefined ? { head: gloroHeadOf(artifacts) } : {}),
     });
     if (artifacts !== undefined) {
       const kFile = join(outDir, 'k-matrix.json');
@@ -256,6 +320,23 @@ export class WorkbenchHost implements WorkbenchApi {
     };
   }
 
+  /**
+   * Announces what other processes do in the home (runs created, trained, finished, deleted)
+   * as this host's own events, so every window and browser shows them live.
+   */
+  async watchHome(options: { pollMs?: number; watch?: boolean } = {}): Promise<HomeWatcher> {
+    if (this.watcher) return this.watcher;
+    const watcher = new HomeWatcher({
+      ...options,
+      store: this.deps.store,
+      emit: (event) => this.emit(event),
+      isOwn: (runId) => this.active.has(runId),
+    });
+    this.watcher = watcher;
+    await watcher.start();
+    return watcher;
+  }
+
   /** Whether this process is training the run now. */
   isActive(runId: string): boolean {
     return this.active.has(runId);
@@ -275,6 +356,7 @@ export class WorkbenchHost implements WorkbenchApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watcher?.close();
     for (const [runId, job] of this.active) {
       job.handle.cancel();
       // A worker that ignores the cancel must not keep the app from quitting.
@@ -288,7 +370,20 @@ export class WorkbenchHost implements WorkbenchApi {
         .catch(() => {});
     }
     this.active.clear();
+    await this.deps.data.close?.();
     await this.deps.runner.close();
+  }
+
+  /** Takes the run's lock across processes (main/store/run-lock.ts) around `work`. */
+  private locked<T>(runId: string, op: string, work: () => Promise<T>): Promise<T> {
+    return withRunLock(this.deps.store.runDir(runId), runId, op, work);
+  }
+
+  /** " in process N" for a run owned by another process, or "" when it is ours or unowned. */
+  private async ownerNote(runId: string): Promise<string> {
+    const record = await this.deps.store.record(runId).catch(() => undefined);
+    if (record?.pid === undefined) return '';
+    return record.pid === process.pid ? ' in this process' : ` in process ${record.pid}`;
   }
 
   private certificationReport(run: RunSummary, artifacts: EvalArtifacts) {
@@ -324,12 +419,21 @@ export class WorkbenchHost implements WorkbenchApi {
     const finished = new Promise<void>((resolve) => {
       release = resolve;
     });
+    const runDir = this.deps.store.runDir(run.id);
+    // Another process may ask this one to cancel (cancel-request.ts): look for it now and then.
+    const poll = setInterval(() => {
+      if (entry.handle === undefined || !cancelRequested(runDir)) return;
+      entry.handle.cancel();
+      void clearCancelRequest(runDir).catch(() => {});
+    }, CANCEL_POLL_MS);
+    poll.unref();
     const entry: ActiveJob = {
       handle: undefined as unknown as JobHandle,
       chain: Promise.resolve(),
       lastProgressAt: 0,
       finished,
       release: () => {
+        clearInterval(poll);
         if (this.active.get(run.id) === entry) this.active.delete(run.id);
         release();
       },

@@ -222,6 +222,7 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     const out = join(home, 'export');
     const { files } = await h.api.exportRun(run.id, out);
     expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual([
+      'certificate-inputs.json',
       'certification-report.json',
       'config.json',
       'k-matrix.json',

@@ -48,7 +48,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 64 * 1024 * 1024;
+/**
+ * The largest request body or WebSocket message: API arguments are configs, ids and affinity
+ * sets, a few kB. A larger body is refused with 413 as soon as its size is known, never held.
+ */
+export const MAX_BODY = 1024 * 1024;
+/** After a 413, this much more of the refused body is read and dropped before the socket is cut,
+ * so a client still sending gets to read the answer instead of a reset. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 export async function startWorkbenchServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
@@ -109,9 +116,12 @@ export async function startWorkbenchServer(options: ServerOptions): Promise<Runn
       res.end();
       return;
     }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY) return refuseBody(req, res);
     let params: unknown = [];
     try {
       const body = await readBody(req);
+      if (body === undefined) return refuseBody(req, res);
       if (body.trim() !== '') params = decodeMessage(body);
     } catch (error) {
       const info =
@@ -243,6 +253,11 @@ function statusOf(code: string): number {
       return 409;
     case 'UNAUTHORIZED':
       return 401;
+    case 'PERMISSION_DENIED':
+      return 403;
+    case 'NO_SPACE':
+      return 507; // Insufficient Storage: the request was fine, the disk is full
+    case 'FILE_SYSTEM':
     case 'INTERNAL':
       return 500;
     default:
@@ -250,20 +265,49 @@ function statusOf(code: string): number {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or undefined as soon as it grows past MAX_BODY (nothing more is kept). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new RelaxCertError('INVALID_INPUT', 'request body is too large'));
-        req.destroy();
+        chunks.length = 0;
+        req.off('data', onData);
+        resolve(undefined);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** 413, then the rest of the body is read and dropped (up to a limit) and the socket closed. */
+function refuseBody(req: IncomingMessage, res: ServerResponse): void {
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT) req.destroy();
+  });
+  req.on('error', () => {});
+  req.resume();
+  const text = encodeMessage({
+    ok: false,
+    error: {
+      code: 'INVALID_INPUT',
+      message: `request body is larger than ${MAX_BODY} bytes`,
+    },
+  });
+  res.writeHead(413, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': String(Buffer.byteLength(text)),
+    Connection: 'close',
+  });
+  res.end(text);
 }

@@ -9,6 +9,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
+import type { EpochMetrics } from '../../shared/api/run-types.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import {
   CONTAINER_PREFIX_BYTES,
@@ -35,6 +36,12 @@ export interface Checkpoint {
   /** Fingerprint of the layer plan, to refuse a checkpoint of another architecture. */
   planKey: string;
   arrays: NamedArray[];
+  /**
+   * The metrics line of this epoch. Checkpoint and metrics line are written one after the
+   * other; a kill between the two would lose the line, so the checkpoint carries it and a
+   * resume restores it (run-store.ts, prepareRestart).
+   */
+  metrics?: EpochMetrics;
 }
 
 interface Header {
@@ -44,6 +51,7 @@ interface Header {
   planKey: string;
   /** Shape of each array, by name; the arrays are the container's float32 sections. */
   shapes: Record<string, number[]>;
+  metrics?: EpochMetrics;
 }
 
 /** Version 2: the shared container layout (version 1 had its own). */
@@ -61,6 +69,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     planKey: c.planKey,
     shapes: Object.fromEntries(c.arrays.map((a) => [a.name, a.shape])),
   };
+  if (c.metrics !== undefined) header.metrics = c.metrics;
   return encodeContainer(FORMAT, header, c.arrays);
 }
 
@@ -83,7 +92,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   if (isCheckpointV1(bytes)) return decodeCheckpointV1(bytes, file);
   const decoded = decodeContainer(bytes, FORMAT, file);
   const header = checkHeader(decoded.header, file);
-  return {
+  const checkpoint: Checkpoint = {
     epoch: header.epoch,
     adamStep: header.adamStep,
     rngState: header.rngState,
@@ -94,6 +103,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
       data: decoded.section(name, 'float32'),
     })),
   };
+  if (header.metrics !== undefined) checkpoint.metrics = header.metrics;
+  return checkpoint;
 }
 
 /**
@@ -101,6 +112,16 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
  * metrics on resume without loading weights); undefined when there is no readable checkpoint.
  */
 export async function checkpointEpoch(runDir: string): Promise<number | undefined> {
+  return (await checkpointHead(runDir))?.epoch;
+}
+
+/**
+ * The epoch of the checkpoint and the metrics line it carries, from the header alone;
+ * undefined when there is no readable checkpoint.
+ */
+export async function checkpointHead(
+  runDir: string,
+): Promise<{ epoch: number; metrics?: EpochMetrics } | undefined> {
   let handle;
   try {
     handle = await open(checkpointPath(runDir), 'r');
@@ -110,16 +131,20 @@ export async function checkpointEpoch(runDir: string): Promise<number | undefine
   try {
     const prefix = new Uint8Array(CONTAINER_PREFIX_BYTES);
     await handle.read(prefix, 0, prefix.length, 0);
+    let header: { epoch?: unknown; metrics?: EpochMetrics };
     if (isCheckpointV1(prefix)) {
       const length = new DataView(prefix.buffer).getUint32(8, true);
       const v1 = new Uint8Array(12 + Math.min(length, 16 * 1024 * 1024));
       await handle.read(v1, 0, v1.length, 0);
-      return checkpointV1Header(v1, 'checkpoint').epoch;
+      header = checkpointV1Header(v1, 'checkpoint');
+    } else {
+      const head = new Uint8Array(containerHeadBytes(prefix, FORMAT, 'checkpoint'));
+      await handle.read(head, 0, head.length, 0);
+      header = parseContainerHead(head, FORMAT, 'checkpoint').header as typeof header;
     }
-    const head = new Uint8Array(containerHeadBytes(prefix, FORMAT, 'checkpoint'));
-    await handle.read(head, 0, head.length, 0);
-    const { epoch } = parseContainerHead(head, FORMAT, 'checkpoint').header as { epoch?: unknown };
-    return typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? epoch : undefined;
+    const { epoch, metrics } = header;
+    if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) return undefined;
+    return metrics?.epoch === epoch ? { epoch, metrics } : { epoch };
   } catch {
     return undefined;
   } finally {

@@ -11,12 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
+import { dirname, join } from 'node:path';
+import type { DamagedRun, EpochMetrics, LogLine, RunSummary } from '../../shared/api/run-types.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { checkpointEpoch } from './checkpoint-file.ts';
+import { sweepTemporaries, writeFileAtomic } from './atomic-write.ts';
+import { checkpointEpoch, checkpointHead } from './checkpoint-file.ts';
 import {
   appendMetrics,
   readMetrics,
@@ -24,6 +24,7 @@ import {
   truncateMetricsToEpoch,
 } from './metrics-log.ts';
 import { processAlive } from './process-alive.ts';
+import { withRunLock } from './run-lock.ts';
 import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
 import type { RunRecord } from './run-record.ts';
 
@@ -58,7 +59,7 @@ export class RunStore {
   /** Opens (creating if needed) the store and marks runs orphaned by a dead process interrupted. */
   static async open(home: string, options: RunStoreOptions = {}): Promise<RunStore> {
     const store = new RunStore(home, options);
-    await mkdir(store.runsDir, { recursive: true });
+    await ensureDir(store.runsDir);
     await store.recover();
     return store;
   }
@@ -132,21 +133,35 @@ export class RunStore {
     return summary;
   }
 
-  /** All runs, newest first; folders that cannot be read are skipped. */
+  /** All runs, newest first; folders that cannot be read are listed by `damaged()`. */
   async list(): Promise<RunSummary[]> {
+    return (await this.scan()).runs;
+  }
+
+  /** Run folders that cannot be read as runs, with the reason, by id. */
+  async damaged(): Promise<DamagedRun[]> {
+    return (await this.scan()).damaged;
+  }
+
+  private async scan(): Promise<{ runs: RunSummary[]; damaged: DamagedRun[] }> {
     const names = await readdir(this.runsDir);
     const runs: RunSummary[] = [];
-    for (const name of names) {
+    const damaged: DamagedRun[] = [];
+    for (const name of names.sort()) {
       if (!RUN_ID_PATTERN.test(name)) continue;
       try {
         runs.push(await this.get(name));
-      } catch {
-        /* a foreign or damaged folder: not a run */
+      } catch (error) {
+        // Gone since readdir (deleted by another process) is not damage.
+        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') {
+          if (!existsSync(join(this.runsDir, name))) continue;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        damaged.push({ id: name, reason });
       }
     }
-    return runs.sort((a, b) =>
-      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
-    );
+    runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return { runs, damaged };
   }
 
   async update(id: string, patch: RunPatch): Promise<RunSummary> {
@@ -186,7 +201,11 @@ export class RunStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.record(id);
+    if (!existsSync(this.runDir(id))) {
+      throw new RelaxCertError('NOT_FOUND', `run '${id}' does not exist in ${this.runsDir}`, {
+        field: 'runId',
+      });
+    }
     // Rename first so a crash half-way through the removal leaves no half-run behind.
     const trash = join(this.runsDir, `.deleted-${id}-${randomBytes(3).toString('hex')}`);
     await rename(this.runDir(id), trash);
@@ -204,9 +223,11 @@ export class RunStore {
    * engine should resume from a checkpoint.
    */
   async prepareRestart(id: string): Promise<{ resume: boolean; fromEpoch: number }> {
+    await this.sweepTemporaries(id);
     const epoch = await this.checkpointEpoch(id);
     const file = join(this.runDir(id), 'metrics.jsonl');
     await this.serial(id, () => truncateMetricsToEpoch(file, epoch ?? 0));
+    await this.restoreCheckpointMetrics(id);
     const evalDir = join(this.runDir(id), 'eval');
     await rm(evalDir, { recursive: true, force: true });
     await mkdir(evalDir, { recursive: true });
@@ -217,12 +238,38 @@ export class RunStore {
     return { resume: epoch !== undefined, fromEpoch: epoch ?? 0 };
   }
 
+  /**
+   * The checkpoint of epoch e carries e's metrics line: when a kill came between the checkpoint
+   * and the line, the line is appended from it, so metrics and checkpoint stay one unit.
+   */
+  async restoreCheckpointMetrics(id: string): Promise<boolean> {
+    const head = await checkpointHead(this.runDir(id));
+    if (head?.metrics === undefined) return false;
+    const file = join(this.runDir(id), 'metrics.jsonl');
+    const metrics = head.metrics;
+    return this.serial(id, async () => {
+      const kept = await repairMetrics(file);
+      if ((kept.at(-1)?.epoch ?? 0) !== metrics.epoch - 1) return false;
+      await appendMetrics(file, metrics);
+      return true;
+    });
+  }
+
+  /** Removes temporaries a killed writer left in the run folder (see atomic-write.ts). */
+  async sweepTemporaries(id: string): Promise<string[]> {
+    const dir = this.runDir(id);
+    const swept = [];
+    for (const sub of ['', 'checkpoints', 'eval'])
+      swept.push(...(await sweepTemporaries(join(dir, sub))));
+    return swept;
+  }
+
   isEvaluated(id: string): boolean {
     return evalArtifactsPresent(join(this.runDir(id), 'eval'));
   }
 
   /** Runs left queued or running by a process that no longer exists become `interrupted`. */
-  async recover(): Promise<string[]> {
+  async recover(options: { held?: string } = {}): Promise<string[]> {
     const recovered: string[] = [];
     const names = await readdir(this.runsDir);
     for (const name of names) {
@@ -238,25 +285,48 @@ export class RunStore {
         continue;
       }
       if (!RUN_ID_PATTERN.test(name)) continue;
-      let record: RunRecord;
-      try {
-        record = await this.record(name);
-      } catch {
-        continue;
+      const orphaned = await this.orphanedRecord(name);
+      if (orphaned === undefined) continue;
+      // Under the run's lock (unless the caller holds it), checked again: another process may
+      // be resuming this very run. A busy lock means someone is at it: leave the run to them.
+      const mark = async () => {
+        const record = await this.orphanedRecord(name);
+        if (record === undefined) return;
+        await repairMetrics(join(this.runDir(name), 'metrics.jsonl'));
+        await this.restoreCheckpointMetrics(name);
+        await this.sweepTemporaries(name);
+        await this.update(name, {
+          state: 'interrupted',
+          pid: undefined,
+          error: `the process running it (pid ${record.pid ?? '?'}) ended before it finished`,
+        });
+        recovered.push(name);
+      };
+      if (options.held === name) await mark();
+      else {
+        await withRunLock(this.runDir(name), name, 'recover', mark, { waitMs: 0 }).catch(
+          (error: unknown) => {
+            if (!(error instanceof RelaxCertError && error.code === 'CONFLICT')) throw error;
+          },
+        );
       }
-      if (record.state !== 'running' && record.state !== 'queued') continue;
-      if (record.pid !== undefined && (record.pid === process.pid || this.isAlive(record.pid))) {
-        continue;
-      }
-      await repairMetrics(join(this.runDir(name), 'metrics.jsonl'));
-      await this.update(name, {
-        state: 'interrupted',
-        pid: undefined,
-        error: `the process running it (pid ${record.pid ?? '?'}) ended before it finished`,
-      });
-      recovered.push(name);
     }
     return recovered;
+  }
+
+  /** The run's record when it is queued or running for a process that no longer exists. */
+  private async orphanedRecord(id: string): Promise<RunRecord | undefined> {
+    let record: RunRecord;
+    try {
+      record = await this.record(id);
+    } catch {
+      return undefined;
+    }
+    if (record.state !== 'running' && record.state !== 'queued') return undefined;
+    if (record.pid !== undefined && (record.pid === process.pid || this.isAlive(record.pid))) {
+      return undefined;
+    }
+    return record;
   }
 
   private serial<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -268,6 +338,31 @@ export class RunStore {
       if (this.chains.get(id) === settled) this.chains.delete(id);
     });
     return next;
+  }
+}
+
+/**
+ * mkdir -p that reports the real reason: a recursive mkdir says ENOENT for a folder it cannot
+ * create on a read-only file system, and EEXIST is no error only when a folder is there.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && dirname(dir) !== dir) {
+      await ensureDir(dirname(dir));
+      await ensureDir(dir);
+      return;
+    }
+    if (code !== 'EEXIST') throw error;
+    const stats = await stat(dir);
+    if (!stats.isDirectory()) {
+      throw new RelaxCertError('INVALID_INPUT', `${dir} is a file, not a folder`, {
+        file: dir,
+        errno: 'ENOTDIR',
+      });
+    }
   }
 }
 

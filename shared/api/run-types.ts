@@ -59,6 +59,13 @@ export interface RunSummary {
   error?: string;
 }
 
+/** A run folder that cannot be read as a run (a corrupt config.json or state.json). */
+export interface DamagedRun {
+  id: string;
+  /** Why it cannot be read, naming the file. */
+  reason: string;
+}
+
 export interface LogLine {
   runId?: string;
   level: 'info' | 'warn' | 'error';

@@ -13,7 +13,7 @@ import type {
   Guarantee,
 } from '../config/experiment.ts';
 import type { PresetInfo } from '../config/presets.ts';
-import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
+import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
 
 /** Presets are config data (shared/config/presets.ts); the API lists them. */
@@ -106,6 +106,8 @@ export type WorkbenchEvent =
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-state'; run: RunSummary }
+  /** The run's folder is gone (deleted here or by another process). */
+  | { type: 'run-deleted'; runId: string }
   | { type: 'log'; line: LogLine };
 
 export type Unsubscribe = () => void;
@@ -126,6 +128,8 @@ export interface WorkbenchApi {
   deleteRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  /** Run folders that cannot be read; deleteRun removes them. */
+  listDamagedRuns(): Promise<DamagedRun[]>;
   getRun(runId: string): Promise<RunSummary>;
   getMetrics(runId: string): Promise<EpochMetrics[]>;
   getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
@@ -153,6 +157,7 @@ export const WORKBENCH_METHODS = [
   'deleteRun',
   'renameRun',
   'listRuns',
+  'listDamagedRuns',
   'getRun',
   'getMetrics',
   'getEvalArtifacts',

@@ -5,6 +5,7 @@
  * (the class count is only known once the data is loaded, so ids are checked against it later).
  * Unknown fields are errors too: in a hand-written JSON file they are nearly always typos.
  */
+import { findControlCharacter } from '../control-characters.ts';
 import { RelaxCertError } from '../errors.ts';
 import { parseSchedule } from '../schedule/schedule.ts';
 import { ARCHITECTURE_NAMES } from './architectures.ts';
@@ -269,6 +270,8 @@ export function collectConfigErrors(value: unknown): ConfigProblem[] {
   }
   const top = ['name', 'dataset', 'architecture', 'guarantee', 'training'];
   ch.string(value, 'name', 'name', { nonEmpty: true });
+  const control = typeof value.name === 'string' ? findControlCharacter(value.name) : undefined;
+  if (control !== undefined) ch.add('name', `holds the control character ${control}`);
   checkDataset(ch, value);
   checkArchitecture(ch, value);
   checkGuarantee(ch, value);

@@ -343,14 +343,18 @@ async function measureEpoch(s: Session, epoch: number, run: EpochRun): Promise<E
   return em;
 }
 
-/** Checkpoints the state after `epoch` (0-based), atomically. */
-async function saveEpoch(s: Session, epoch: number): Promise<void> {
+/**
+ * Checkpoints the state after `epoch` (0-based), atomically, with the epoch's metrics line:
+ * a kill between the checkpoint and the metrics log loses no line (run-store.ts restores it).
+ */
+async function saveEpoch(s: Session, epoch: number, metrics: EpochMetrics): Promise<void> {
   await saveCheckpoint(s.req.runDir, {
     epoch: epoch + 1,
     adamStep: s.adam.step,
     rngState: Array.from(s.rng.state()),
     planKey: s.key,
     arrays: [...(await s.net.exportArrays()), ...(await s.adam.exportArrays())],
+    metrics,
   });
 }
 
@@ -374,7 +378,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       const run = await runEpoch(s, epoch);
       if (run === 'cancelled') return await finish(s, 'cancelled');
       const metrics = await measureEpoch(s, epoch, run);
-      await saveEpoch(s, epoch);
+      await saveEpoch(s, epoch, metrics);
       hooks.epoch(metrics);
     }
     return await finish(s, 'done');

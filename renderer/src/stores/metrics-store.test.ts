@@ -36,6 +36,32 @@ describe('metrics store', () => {
     expect(store.progress.r).toBeUndefined();
   });
 
+  it('shows a run trained in another process epoch by epoch, batches taking over', () => {
+    const api = fakeApi();
+    setWorkbenchApi(api);
+    const store = useMetricsStore();
+    store.subscribe(() => 7);
+    // Only epochs arrive (the home watcher): progress stands at the end of the last one.
+    api.emit({ type: 'epoch', runId: 'r', metrics: makeMetrics(2, { trainLoss: 0.5 }) });
+    expect(store.progress.r).toMatchObject({
+      epoch: 1,
+      batch: 0,
+      batchesPerEpoch: 1,
+      loss: 0.5,
+      receivedAt: 7,
+      coarse: true,
+    });
+    expect(store.batches.r).toBeUndefined();
+    // Batches of a run trained here say more, and are not overwritten by its epochs.
+    const p = { runId: 'r', epoch: 2, batch: 0, batchesPerEpoch: 4, loss: 2, samplesPerSecond: 10 };
+    api.emit({ type: 'progress', progress: p });
+    api.emit({ type: 'epoch', runId: 'r', metrics: makeMetrics(3) });
+    expect(store.progress.r).toMatchObject({ epoch: 2, batchesPerEpoch: 4 });
+    expect(store.progress.r.coarse).toBeUndefined();
+    api.emit({ type: 'run-state', run: makeRun('r', { state: 'completed' }) });
+    expect(store.progress.r).toBeUndefined();
+  });
+
   it('reports load failures as messages', async () => {
     setWorkbenchApi(fakeApi());
     const store = useMetricsStore();

@@ -18,6 +18,11 @@ export interface BatchPoint {
 export interface LiveProgress extends BatchProgress {
   /** Time the progress arrived (ms), for the time-left estimate. */
   receivedAt: number;
+  /**
+   * Known epoch by epoch only: the run trains in another process (a `relaxcert train` beside
+   * the window), whose batches reach this one only as the epochs the home watcher sees.
+   */
+  coarse?: true;
 }
 
 export const useMetricsStore = defineStore('metrics', () => {
@@ -48,6 +53,23 @@ export const useMetricsStore = defineStore('metrics', () => {
     }
   }
 
+  /** An epoch of a run with no batch progress here: progress at the end of that epoch. */
+  function addEpochProgress(runId: string, m: EpochMetrics, now: number): void {
+    const current = progress.value[runId];
+    if (current !== undefined && !current.coarse) return; // batches arrive: they say more
+    const p: LiveProgress = {
+      runId,
+      epoch: m.epoch - 1,
+      batch: 0,
+      batchesPerEpoch: 1,
+      loss: m.trainLoss,
+      samplesPerSecond: m.samplesPerSecond,
+      receivedAt: now,
+      coarse: true,
+    };
+    progress.value = { ...progress.value, [runId]: p };
+  }
+
   async function load(runId: string): Promise<void> {
     try {
       const loaded = await useWorkbenchApi().getMetrics(runId);
@@ -63,8 +85,10 @@ export const useMetricsStore = defineStore('metrics', () => {
   function subscribe(now: () => number = () => Date.now()): void {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
-      if (event.type === 'epoch') addEpoch(event.runId, event.metrics);
-      else if (event.type === 'progress') addProgress(event.progress, now());
+      if (event.type === 'epoch') {
+        addEpoch(event.runId, event.metrics);
+        addEpochProgress(event.runId, event.metrics, now());
+      } else if (event.type === 'progress') addProgress(event.progress, now());
       else if (
         event.type === 'run-state' &&
         event.run.state !== 'running' &&

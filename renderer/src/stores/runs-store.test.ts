@@ -61,6 +61,40 @@ describe('runs store', () => {
     expect(store.selected).toEqual([]);
   });
 
+  it('adds runs created elsewhere and drops runs deleted elsewhere, from events alone', async () => {
+    const api = fakeApi({ listRuns: () => [makeRun('a')] });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    store.subscribe();
+    store.toggleSelected('a');
+    // A run started by `relaxcert train` in another process, seen by the host's home watcher.
+    api.emit({ type: 'run-state', run: makeRun('b', { state: 'running', epochsDone: 0 }) });
+    api.emit({ type: 'epoch', runId: 'b', metrics: makeMetrics(1) });
+    expect(store.byId('b')).toMatchObject({ state: 'running', epochsDone: 1 });
+    api.emit({ type: 'run-deleted', runId: 'a' });
+    expect(store.runs.map((r) => r.id)).toEqual(['b']);
+    expect(store.selected).toEqual([]);
+    expect(api.calls.map((c) => c.method)).toEqual(['listRuns', 'listDamagedRuns']);
+  });
+
+  it('lists damaged run folders with their reason and deletes them', async () => {
+    const reason = '/h/runs/x/config.json: Unexpected token';
+    const api = fakeApi({
+      listRuns: () => [makeRun('a')],
+      listDamagedRuns: () => [{ id: 'x', reason }],
+      deleteRun: () => undefined,
+    });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    expect(store.damaged).toEqual([{ id: 'x', reason }]);
+    expect(store.runs.map((r) => r.id)).toEqual(['a']);
+    await store.removeDamaged('x');
+    expect(store.damaged).toEqual([]);
+    expect(api.calls.at(-1)).toEqual({ method: 'deleteRun', args: ['x'] });
+  });
+
   it('rejects empty names without calling the API', async () => {
     const api = fakeApi({ listRuns: () => [makeRun('a')] });
     setWorkbenchApi(api);
@@ -68,7 +102,7 @@ describe('runs store', () => {
     await store.refresh();
     await store.rename('a', '   ');
     expect(store.error).toMatch(/empty/);
-    expect(api.calls.map((c) => c.method)).toEqual(['listRuns']);
+    expect(api.calls.map((c) => c.method)).toEqual(['listRuns', 'listDamagedRuns']);
   });
 
   it('exports a run in the chosen format and keeps the written files, or the error', async () => {

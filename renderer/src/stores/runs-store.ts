@@ -1,10 +1,11 @@
 /**
  * The list of runs: loading, sort, text filter, selection for comparison, and the run actions
- * (rename, delete, resume, cancel, export). Run-state events from the host keep the list current.
+ * (rename, delete, resume, cancel, export). Run-state, epoch and run-deleted events from the host keep
+ * the list current, also for runs another process (a `relaxcert train`) creates or trains.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunSummary } from '../../../shared/api/run-types.ts';
+import type { DamagedRun, RunSummary } from '../../../shared/api/run-types.ts';
 import type { ExportOptions, Unsubscribe } from '../../../shared/api/workbench-api.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
@@ -12,6 +13,8 @@ import { filterRuns, sortRuns, type RunColumnKey } from '../logic/run-columns.ts
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
+  /** Run folders that cannot be read, with the reason; they can only be deleted. */
+  const damaged = ref<DamagedRun[]>([]);
   const loading = ref(false);
   const loaded = ref(false);
   const error = ref<string | undefined>();
@@ -37,10 +40,22 @@ export const useRunsStore = defineStore('runs', () => {
     else runs.value = runs.value.map((r, j) => (j === i ? run : r));
   }
 
+  function drop(id: string): void {
+    runs.value = runs.value.filter((r) => r.id !== id);
+    selected.value = selected.value.filter((s) => s !== id);
+  }
+
   async function refresh(): Promise<void> {
     loading.value = true;
     try {
-      runs.value = await useWorkbenchApi().listRuns();
+      const api = useWorkbenchApi();
+      // The runs come first: a failing damage listing must not hide them.
+      const [list, broken] = await Promise.all([
+        api.listRuns(),
+        api.listDamagedRuns().catch(() => [] as DamagedRun[]),
+      ]);
+      runs.value = list;
+      damaged.value = broken;
       selected.value = selected.value.filter((id) => byId(id));
       error.value = undefined;
       loaded.value = true;
@@ -67,6 +82,10 @@ export const useRunsStore = defineStore('runs', () => {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
       if (event.type === 'run-state') upsert(event.run);
+      if (event.type === 'run-deleted') {
+        drop(event.runId);
+        damaged.value = damaged.value.filter((d) => d.id !== event.runId);
+      }
       if (event.type === 'epoch') {
         const run = byId(event.runId);
         if (run)
@@ -120,10 +139,16 @@ export const useRunsStore = defineStore('runs', () => {
       await useWorkbenchApi().deleteRun(id);
       return true;
     });
-    if (ok) {
-      runs.value = runs.value.filter((r) => r.id !== id);
-      selected.value = selected.value.filter((s) => s !== id);
-    }
+    if (ok) drop(id);
+  }
+
+  /** Deletes a damaged run folder (the host checks no process still trains it). */
+  async function removeDamaged(id: string): Promise<void> {
+    const ok = await act(async () => {
+      await useWorkbenchApi().deleteRun(id);
+      return true;
+    });
+    if (ok) damaged.value = damaged.value.filter((d) => d.id !== id);
   }
 
   async function resume(id: string): Promise<void> {
@@ -151,6 +176,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs,
+    damaged,
     loading,
     loaded,
     error,
@@ -168,6 +194,7 @@ export const useRunsStore = defineStore('runs', () => {
     toggleSelected,
     rename,
     remove,
+    removeDamaged,
     resume,
     cancel,
     exported,
