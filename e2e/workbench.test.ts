@@ -200,9 +200,7 @@ describe('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Runs', exact: true }).click();
     await page.getByLabel('Compare e2e blobs affinity').check();
     await page.getByLabel('Compare e2e blobs standard').check();
-    await poll(() =>
-      page.getByRole('region', { name: 'Comparison of selected runs' }).isVisible(),
-    ).toBe(true);
+    await poll(() => page.getByRole('region', { name: 'Compare 2 runs' }).isVisible()).toBe(true);
     // The text filter narrows the table.
     await page.getByLabel('Filter runs').fill('affinity');
     await poll(() => page.locator('tr[data-run-id]').count()).toBe(1);

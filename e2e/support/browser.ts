@@ -19,7 +19,11 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
-export async function launchChromium(): Promise<{
+/**
+ * `bypassCSP` lets a test inject a checker script (axe-core) into pages whose CSP forbids
+ * scripts that are not the app's own.
+ */
+export async function launchChromium(options: { bypassCSP?: boolean } = {}): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -30,6 +34,7 @@ export async function launchChromium(): Promise<{
     args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
+    bypassCSP: options.bypassCSP ?? false,
   });
   return {
     context,

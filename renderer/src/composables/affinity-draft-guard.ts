@@ -50,8 +50,8 @@ export interface DraftGuardOptions {
   runName(): string | undefined;
   draft(): AffinityDraft;
   trained(): Guarantee | undefined;
-  /** The run's artefacts are loaded, so the draft belongs to `runId()`. */
-  ready(): boolean;
+  /** The run whose artefacts are loaded (the draft belongs to it); undefined while loading. */
+  loadedRun(): string | undefined;
   notify(text: string): void;
   apply(draft: AffinityDraft): void;
 }
@@ -61,10 +61,11 @@ export function useAffinityDraftGuard(o: DraftGuardOptions): {
   restore(): void;
   discard(): void;
 } {
-  const edited = (): boolean => o.ready() && isEdited(o.draft(), o.trained());
+  const edited = (runId: string | undefined): boolean =>
+    !!runId && o.loadedRun() === runId && isEdited(o.draft(), o.trained());
 
   function leave(runId: string | undefined, announce: boolean): void {
-    if (!runId || !edited()) return;
+    if (!runId || !edited(runId)) return;
     const runName = o.runName() ?? runId;
     setAsideDraft(runId, { runName, draft: o.draft() });
     if (announce)
@@ -81,16 +82,16 @@ export function useAffinityDraftGuard(o: DraftGuardOptions): {
 
   const pending = computed(() => {
     const id = o.runId();
-    if (!id || !o.ready()) return undefined;
+    if (!id || o.loadedRun() !== id) return undefined;
     const entry = peekSetAside(id);
     // Still the draft on screen (e.g. back from this run's Points view): nothing was lost.
     if (!entry || setsKey(entry.draft.sets) === setsKey(o.draft().sets)) return undefined;
     return entry;
   });
   watch(
-    () => [o.runId(), o.ready(), pending.value] as const,
-    ([id, ready, p]) => {
-      if (id && ready && !p) takeSetAside(id);
+    () => [o.runId(), o.loadedRun(), pending.value] as const,
+    ([id, loaded, p]) => {
+      if (id && loaded === id && !p) takeSetAside(id);
     },
   );
 
@@ -106,7 +107,7 @@ export function useAffinityDraftGuard(o: DraftGuardOptions): {
   }
 
   const onBeforeUnload = (e: BeforeUnloadEvent): void => {
-    if (edited()) e.preventDefault();
+    if (edited(o.runId())) e.preventDefault();
   };
   onMounted(() => window.addEventListener('beforeunload', onBeforeUnload));
   onBeforeUnmount(() => window.removeEventListener('beforeunload', onBeforeUnload));

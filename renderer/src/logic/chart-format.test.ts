@@ -46,8 +46,11 @@ describe('chart number formats', () => {
   });
 
   it('keeps percentage axes within 0% and 100%', () => {
-    expect(percentBounds(0.9, 1)).toEqual({ min: expect.closeTo(0.892, 6), max: 1 });
-    expect(percentBounds(0, 0.2).min).toBe(0);
+    expect(percentBounds(0.9, 1)).toEqual({ min: 0.85, max: 1 });
+    expect(percentBounds(0, 0.2)).toEqual({ min: 0, max: 0.25 });
+    // Rounded out to a round step: 33%–43% of data gives a 30%–45% axis.
+    expect(percentBounds(0.33, 0.43)).toEqual({ min: 0.3, max: 0.45 });
+    expect(percentBounds(0.504, 0.512)).toEqual({ min: 0.502, max: 0.514 });
   });
 
   it('turns smoothing off for short runs', () => {

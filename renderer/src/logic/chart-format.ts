@@ -51,12 +51,18 @@ export function formatEpoch(x: number): string {
 }
 
 /**
- * Bounds of a percentage axis: the data's range with a little room, never below 0% or above
- * 100% (an axis running to 102% suggests values that cannot exist).
+ * Bounds of a percentage axis: the data's range with a little room, rounded out to a round
+ * step (so the end ticks read 30% and 45%, not 33% and 43%), never below 0% or above 100% (an
+ * axis running to 102% suggests values that cannot exist).
  */
 export function percentBounds(min: number, max: number): { min: number; max: number } {
-  const pad = Math.max((max - min) * 0.08, 0.005);
-  return { min: Math.max(0, min - pad), max: Math.min(1, max + pad) };
+  const pad = Math.max((max - min) * 0.05, 0.002);
+  const step = Math.pow(10, Math.floor(Math.log10(Math.max(max - min, 0.001)))) / 2;
+  const lo = Math.floor((min - pad) / step) * step;
+  const hi = Math.ceil((max + pad) / step) * step;
+  // Rounded to the step's own precision: 0.1 * 3 must not come out as 0.30000000000000004.
+  const round = (v: number): number => Number(v.toFixed(6));
+  return { min: Math.max(0, round(lo)), max: Math.min(1, round(hi)) };
 }
 
 /** The smoothing a run's curves start with: none for short runs, where it only adds lag. */
