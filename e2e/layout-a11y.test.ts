@@ -248,6 +248,8 @@ describe('layout and accessibility in Chromium', () => {
     await poll(() => page.locator(`[data-set="0"] [data-class="${classId}"]`).count()).toBe(1);
     await page.keyboard.press('3');
     await poll(() => page.locator(`[data-set="2"] [data-class="${classId}"]`).count()).toBe(1);
+    // The figure of the edited sets, once their re-certification has finished.
+    await poll(() => page.getByText('certifying…').count()).toBe(0);
     const edited = await textOf('edited-affinity-vra');
 
     // Another run replaces the draft: the edit is set aside with a notice, and offered back.
@@ -268,11 +270,43 @@ describe('layout and accessibility in Chromium', () => {
     await page.screenshot({ path: join(OUT, 'layout-affinity-keyboard.png') });
   }, 300_000);
 
+  it('renames a run in place, with the focus in the rename box', async (ctx) => {
+    if (skipReason || !server || !api) {
+      ctx.skip();
+      return;
+    }
+    await page.goto(`${base}#/runs`);
+    await poll(() => page.locator('tr[data-run-id]').count()).toBe(3);
+    const order = async (): Promise<(string | null)[]> =>
+      page
+        .locator('tr[data-run-id]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    const before = await order();
+    await page.getByRole('button', { name: `Rename ${standardRun.name}` }).click();
+    await poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(
+      'New run name',
+    );
+    await page.keyboard.type('e2e layout: renamed standard');
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByRole('link', { name: 'e2e layout: renamed standard' }).count()).toBe(
+      1,
+    );
+    expect(await order()).toEqual(before);
+    standardRun = await api.getRun(standardRun.id);
+  }, 120_000);
+
   it('offers Resume and Edit and retry on a failed run', async (ctx) => {
     if (skipReason || !server) {
       ctx.skip();
       return;
     }
+    await page.goto(`${base}#/runs`);
+    await poll(() =>
+      page.getByRole('button', { name: `Edit and retry ${failedRun.name}` }).isVisible(),
+    ).toBe(true);
+    expect(await page.getByRole('button', { name: `Resume ${failedRun.name}` }).isVisible()).toBe(
+      true,
+    );
     await page.goto(`${base}#/training/${failedRun.id}`);
     await poll(() => textOf('run-state')).toBe('failed');
     expect(await page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true);

@@ -88,6 +88,13 @@ describe('workbench in Chromium', () => {
     await page.goto(server.url);
     await poll(() => page.getByRole('heading', { name: 'Runs' }).isVisible()).toBe(true);
     await shot('01-runs-empty', false);
+    // With no run yet, the run-specific tabs stay reachable and say why they cannot open.
+    const trainingTab = page.getByRole('button', { name: 'Training', exact: true });
+    expect(await trainingTab.getAttribute('aria-disabled')).toBe('true');
+    expect(await trainingTab.getAttribute('title')).toMatch(/^No run yet/);
+    await trainingTab.click();
+    await poll(() => page.locator('.notice').first().textContent()).toMatch(/No run yet/);
+    expect(await page.getByRole('heading', { name: 'Runs' }).isVisible()).toBe(true);
 
     // 1. New experiment: the blobs affinity demo preset, shortened for the test.
     await page.getByRole('button', { name: 'New experiment', exact: true }).click();
