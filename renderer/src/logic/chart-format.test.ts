@@ -7,6 +7,7 @@ import {
   formatFor,
   formatTooltip,
   formatValue,
+  niceStep,
   percentBounds,
 } from './chart-format.ts';
 
@@ -46,11 +47,15 @@ describe('chart number formats', () => {
   });
 
   it('keeps percentage axes within 0% and 100%', () => {
-    expect(percentBounds(0.9, 1)).toEqual({ min: 0.85, max: 1 });
-    expect(percentBounds(0, 0.2)).toEqual({ min: 0, max: 0.25 });
-    // Rounded out to a round step: 33%–43% of data gives a 30%–45% axis.
-    expect(percentBounds(0.33, 0.43)).toEqual({ min: 0.3, max: 0.45 });
-    expect(percentBounds(0.504, 0.512)).toEqual({ min: 0.502, max: 0.514 });
+    expect(percentBounds(0.9, 1)).toEqual({ min: 0.9, max: 1 });
+    expect(percentBounds(0.93, 0.99)).toEqual({ min: 0.92, max: 1 });
+    expect(percentBounds(0, 0.2)).toEqual({ min: 0, max: 0.2 });
+    // Rounded out to the tick step: data from 33.3% to 42.3% gives a 32%–44% axis.
+    expect(percentBounds(0.333, 0.423)).toEqual({ min: 0.32, max: 0.44 });
+    expect(percentBounds(0.5041, 0.5119)).toEqual({ min: 0.504, max: 0.512 });
+    expect(percentBounds(0.5, 0.5)).toEqual({ min: 0.498, max: 0.502 });
+    expect(percentBounds(1, 1)).toEqual({ min: 0.998, max: 1 });
+    expect([0.03, 0.018, 0.0016, 7].map(niceStep)).toEqual([0.03, 0.02, 0.002, 10]);
   });
 
   it('turns smoothing off for short runs', () => {

@@ -50,18 +50,26 @@ export function formatEpoch(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
 
+/** A round tick step near `x`: 1, 2, 3 or 5 times a power of ten (as the chart library picks). */
+export function niceStep(x: number): number {
+  const p = Math.pow(10, Math.floor(Math.log10(x)));
+  const f = x / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 3 ? 3 : f <= 5 ? 5 : 10) * p;
+}
+
 /**
- * Bounds of a percentage axis: the data's range with a little room, rounded out to a round
- * step (so the end ticks read 30% and 45%, not 33% and 43%), never below 0% or above 100% (an
- * axis running to 102% suggests values that cannot exist).
+ * Bounds of a percentage axis: the data's range rounded out to the tick step (so the end ticks
+ * read 32% and 44%, like the ticks between them, not 33% and 43%), never below 0% or above 100%
+ * (an axis running to 102% suggests values that cannot exist).
  */
 export function percentBounds(min: number, max: number): { min: number; max: number } {
-  const pad = Math.max((max - min) * 0.05, 0.002);
-  const step = Math.pow(10, Math.floor(Math.log10(Math.max(max - min, 0.001)))) / 2;
-  const lo = Math.floor((min - pad) / step) * step;
-  const hi = Math.ceil((max + pad) / step) * step;
-  // Rounded to the step's own precision: 0.1 * 3 must not come out as 0.30000000000000004.
+  const step = niceStep(Math.max(max - min, 0.01) / 5);
+  // Rounded to the step's own precision: 0.02 * 16 must not come out as 0.32000000000000006.
   const round = (v: number): number => Number(v.toFixed(6));
+  let lo = Math.floor(min / step) * step;
+  let hi = Math.ceil(max / step) * step;
+  // A flat series (e.g. a rejection rate stuck at 50%) still gets an axis with some height.
+  if (hi - lo < step) [lo, hi] = [lo - step, hi + step];
   return { min: Math.max(0, round(lo)), max: Math.min(1, round(hi)) };
 }
 
