@@ -97,6 +97,15 @@ describe('workbench in Chromium', () => {
     await page.goto(server.url);
     await poll(() => page.getByRole('heading', { name: 'Runs' }).isVisible()).toBe(true);
     await shot('01-runs-empty', false);
+    // With no run yet, the run-specific tabs stay reachable and say why they cannot open.
+    const trainingTab = page.getByRole('button', { name: 'Training', exact: true });
+    expect(await trainingTab.getAttribute('aria-disabled')).toBe('true');
+    expect(await trainingTab.getAttribute('title')).toMatch(/^No run yet/);
+    // Playwright will not click an aria-disabled button: the keyboard reaches it as a user would.
+    await trainingTab.focus();
+    await page.keyboard.press('Enter');
+    await poll(() => page.locator('.notice').first().textContent()).toMatch(/No run yet/);
+    expect(await page.getByRole('heading', { name: 'Runs' }).isVisible()).toBe(true);
 
     // 1. New experiment: the blobs affinity demo preset, shortened for the test.
     await page.getByRole('button', { name: 'New experiment', exact: true }).click();
@@ -209,9 +218,7 @@ describe('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Runs', exact: true }).click();
     await page.getByLabel('Compare e2e blobs affinity').check();
     await page.getByLabel('Compare e2e blobs standard').check();
-    await poll(() =>
-      page.getByRole('region', { name: 'Comparison of selected runs' }).isVisible(),
-    ).toBe(true);
+    await poll(() => page.getByRole('region', { name: 'Compare 2 runs' }).isVisible()).toBe(true);
     // The text filter narrows the table.
     await page.getByLabel('Filter runs').fill('affinity');
     await poll(() => page.locator('tr[data-run-id]').count()).toBe(1);

@@ -58,6 +58,11 @@ export interface LookupOptions {
   systemPaths?: readonly string[];
   /** Whether to try the npm-shipped Chromium. */
   packaged?: boolean;
+  /**
+   * Lets a test inject a checker script (axe-core) into pages whose CSP forbids scripts that
+   * are not the app's own.
+   */
+  bypassCSP?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -136,7 +141,7 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-async function launch(candidate: ChromiumCandidate): Promise<LaunchedChromium> {
+async function launch(candidate: ChromiumCandidate, bypassCSP: boolean): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'relaxcert-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, {
@@ -145,6 +150,7 @@ async function launch(candidate: ChromiumCandidate): Promise<LaunchedChromium> {
       args: candidate.args,
       viewport: { width: 1280, height: 800 },
       deviceScaleFactor: 1,
+      bypassCSP,
     });
     return {
       context,
@@ -171,7 +177,7 @@ export async function launchChromium(
   const failures = [...passed];
   for (const candidate of found) {
     try {
-      return await launch(candidate);
+      return await launch(candidate, options.bypassCSP ?? false);
     } catch (e) {
       const first = (e as Error).message.split('\n')[0];
       failures.push(`${candidate.source} ${candidate.executablePath} did not start (${first})`);

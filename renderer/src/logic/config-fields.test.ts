@@ -3,7 +3,9 @@ import {
   CONFIG_FIELDS,
   getPath,
   setPath,
+  formOnlyErrors,
   visibleFields,
+  withDatasetKind,
   withGuaranteeKind,
 } from './config-fields.ts';
 import { makeConfig } from '../test-support/fixtures.ts';
@@ -55,5 +57,37 @@ describe('config form schema', () => {
     expect(paths({ ...c, training: { ...c.training, loss: 'trades' } })).toContain(
       'training.tradesLambda',
     );
+  });
+});
+
+describe('changing the data set', () => {
+  it('drops the path for a generator and the sizes for a reader', () => {
+    const reader = withDatasetKind(makeConfig(), 'csv', undefined);
+    expect(reader.config.dataset).toEqual({ kind: 'csv', seed: 1, path: '' });
+    expect(reader.cleared).toEqual(['generated sizes']);
+    const back = withDatasetKind(
+      { ...reader.config, dataset: { kind: 'csv', path: '/a.csv' } },
+      'blobs-2d',
+      12,
+    );
+    expect(back.config.dataset).toEqual({ kind: 'blobs-2d' });
+    expect(back.cleared).toEqual(['data path']);
+  });
+
+  it('clears affinity sets and lowers a K the new data set cannot have', () => {
+    const aff = makeConfig({ guarantee: { kind: 'affinity', sets: [[0, 5]] } });
+    expect(withDatasetKind(aff, 'shapes-32', 10).config.guarantee).toEqual({ kind: 'standard' });
+    const rtk = makeConfig({ guarantee: { kind: 'rtk', k: 5 } });
+    const two = withDatasetKind(rtk, 'acasxu', 3);
+    expect(two.config.guarantee).toEqual({ kind: 'rtk', k: 3 });
+    expect(two.cleared).toContain('K = 5');
+    expect(withDatasetKind(rtk, 'blobs-2d', 3).cleared).toEqual([]);
+  });
+
+  it('asks a reader for its path', () => {
+    const c = withDatasetKind(makeConfig(), 'npy', undefined).config;
+    expect(formOnlyErrors(c)['dataset.path']).toMatch(/npy reads files/);
+    expect(formOnlyErrors({ ...c, dataset: { ...c.dataset, path: ' /d ' } })).toEqual({});
+    expect(formOnlyErrors(makeConfig())).toEqual({});
   });
 });

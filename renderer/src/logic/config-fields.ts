@@ -222,3 +222,50 @@ export function withGuaranteeKind(
 export function visibleFields(c: ExperimentConfig): FieldSpec[] {
   return CONFIG_FIELDS.filter((f) => !f.when || f.when(c));
 }
+
+/**
+ * The config after its data set kind changed, with what no longer fits removed: a generator
+ * has no path, a reader no generated sizes, and affinity sets (class ids of the old data set)
+ * or an RTK K above the new class count mean nothing for the new one. `cleared` names what
+ * went, for a message beside the form.
+ */
+export function withDatasetKind(
+  c: ExperimentConfig,
+  kind: string,
+  numClasses: number | undefined,
+): { config: ExperimentConfig; cleared: string[] } {
+  if (kind === c.dataset.kind) return { config: c, cleared: [] };
+  const cleared: string[] = [];
+  let next = setPath(c, 'dataset.kind', kind);
+  if (isGeneratorKind(kind)) {
+    if (c.dataset.path !== undefined) cleared.push('data path');
+    next = setPath(next, 'dataset.path', undefined);
+  } else {
+    if (c.dataset.trainSize !== undefined || c.dataset.testSize !== undefined)
+      cleared.push('generated sizes');
+    next = setPath(setPath(next, 'dataset.trainSize', undefined), 'dataset.testSize', undefined);
+    if (c.dataset.path === undefined) next = setPath(next, 'dataset.path', '');
+  }
+  if (c.dataset.options !== undefined) {
+    cleared.push('reader options');
+    next = setPath(next, 'dataset.options', undefined);
+  }
+  const g = c.guarantee;
+  if (g.kind === 'affinity') {
+    cleared.push('affinity sets');
+    next = { ...next, guarantee: { kind: 'standard' } };
+  } else if (g.kind === 'rtk' && numClasses !== undefined && g.k > numClasses) {
+    cleared.push(`K = ${g.k}`);
+    next = { ...next, guarantee: { kind: 'rtk', k: Math.max(1, numClasses) } };
+  }
+  return { config: next, cleared };
+}
+
+/** Problems of the form the shared validator cannot see: a reader needs a data path. */
+export function formOnlyErrors(c: ExperimentConfig): Record<string, string> {
+  if (!isGenerator(c) && !(c.dataset.path ?? '').trim())
+    return {
+      'dataset.path': `Data path: ${c.dataset.kind} reads files, so give a file or folder on the machine running the workbench.`,
+    };
+  return {};
+}

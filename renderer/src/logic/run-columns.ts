@@ -14,7 +14,7 @@ export type RunColumnKey =
   | 'rejectionRate'
   | 'backend'
   | 'state'
-  | 'updatedAt';
+  | 'createdAt';
 
 export interface RunColumn {
   key: RunColumnKey;
@@ -78,7 +78,9 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   },
   { key: 'backend', label: 'Backend', numeric: false, value: (r) => r.backend },
   { key: 'state', label: 'State', numeric: false, value: (r) => r.state },
-  { key: 'updatedAt', label: 'Updated', numeric: false, value: (r) => r.updatedAt },
+  // Hidden: the default order, newest first. Creation time, not last update, so that renaming
+  // or finishing a run does not move its row away from under the pointer.
+  { key: 'createdAt', label: 'Created', numeric: false, value: (r) => r.createdAt },
 ];
 
 export function columnByKey(key: RunColumnKey): RunColumn {

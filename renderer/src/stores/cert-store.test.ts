@@ -69,6 +69,33 @@ describe('cert store', () => {
     expect(store.artifacts).toBeUndefined();
   });
 
+  it('says a completed run has lost its evaluation, and how to get one', async () => {
+    install({
+      getRun: () => makeRun('r1', { name: 'done', state: 'completed', evaluated: false }),
+    });
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.error).toMatch(
+      /^Run “done” completed, but its evaluation files \(eval\/\) are missing/,
+    );
+    expect(store.error).toMatch(/Edit and retry/);
+  });
+
+  it('forgets the previous run when the next one cannot be read', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.run?.name).toBe('run r1');
+    install({
+      getRun: () => {
+        throw new RelaxCertError('NOT_FOUND', "no run 'gone'");
+      },
+    });
+    await store.open('gone');
+    expect(store.run).toBeUndefined();
+    expect(store.error).toBe("no run 'gone'");
+  });
+
   it('shows API failures as messages', async () => {
     install({
       getEvalArtifacts: () => {

@@ -107,6 +107,9 @@ export const useCertStore = defineStore('cert', () => {
     runner?.dispose();
     runner = undefined;
     runId.value = id;
+    // Forget the previous run at once: if this one cannot be read (its folder was deleted),
+    // headers must not keep showing the previous run's name.
+    run.value = undefined;
     artifacts.value = undefined;
     result.value = undefined;
     baseline.value = undefined;
@@ -132,7 +135,7 @@ export const useCertStore = defineStore('cert', () => {
       if (!summary.evaluated) {
         error.value =
           summary.state === 'completed'
-            ? `Run “${summary.name}” has no certification data yet.`
+            ? `Run “${summary.name}” completed, but its evaluation files (eval/) are missing or incomplete, so there is nothing to certify. Train it again with “Edit and retry” on its Training view.`
             : `Run “${summary.name}” is ${summary.state}: certification data appear when training completes.`;
         return;
       }

@@ -27,6 +27,30 @@ describe('runs store', () => {
     expect(store.visible.map((r) => r.id)).toEqual(['c']);
   });
 
+  it('keeps a renamed run in its row: newest created first, whatever was updated', async () => {
+    const api = fakeApi({
+      listRuns: () => [
+        makeRun('old', { createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' }),
+        makeRun('new', { createdAt: '2026-11-02T00:00:00Z', updatedAt: '2026-11-02T00:00:00Z' }),
+      ],
+      renameRun: (_id: never, name: never) =>
+        makeRun('old', {
+          name,
+          createdAt: '2026-11-01T00:00:00Z',
+          updatedAt: '2026-11-03T00:00:00Z',
+        }),
+    });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    expect(store.visible.map((r) => r.id)).toEqual(['new', 'old']);
+    await store.rename('old', 'renamed');
+    expect(store.visible.map((r) => [r.id, r.name])).toEqual([
+      ['new', 'run new'],
+      ['old', 'renamed'],
+    ]);
+  });
+
   it('shows API errors as readable messages and keeps the list', async () => {
     const api = fakeApi({
       listRuns: () => [makeRun('a')],

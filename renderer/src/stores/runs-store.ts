@@ -18,7 +18,7 @@ export const useRunsStore = defineStore('runs', () => {
   const loading = ref(false);
   const loaded = ref(false);
   const error = ref<string | undefined>();
-  const sortKey = ref<RunColumnKey>('updatedAt');
+  const sortKey = ref<RunColumnKey>('createdAt');
   const sortDir = ref<'asc' | 'desc'>('desc');
   const filterText = ref('');
   const selected = ref<string[]>([]);
