@@ -43,14 +43,12 @@ async function figuresOf(host: WorkbenchHost, run: RunSummary): Promise<RunFigur
   const metrics = await host.getMetrics(run.id);
   const figures: RunFigures = {
     cleanAccuracy: report.cleanAccuracy,
-    vra: report.vra,
     standardVra: report.standardVra,
     rejectionRate: report.rejectionRate,
     // Wall time of the training epochs (the final sound evaluation not included).
     trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
   };
-  if (report.rtkVra !== undefined) figures.rtkVra = report.rtkVra;
-  if (report.affinityVra !== undefined) figures.affinityVra = report.affinityVra;
+  if (report.guarantee.kind !== 'standard') figures.guaranteeVra = report.guaranteeVra;
   return figures;
 }
 

@@ -93,15 +93,15 @@ describe('relaxcert sweep', () => {
           await second.getEvalArtifacts(run.id),
           second.store.runDir(run.id),
         );
-        expect(cell.figures?.vra).toBe(report.vra);
+        expect(cell.figures?.standardVra).toBe(report.standardVra);
         expect(cell.figures?.cleanAccuracy).toBe(report.cleanAccuracy);
-        vras.push(report.vra);
+        vras.push(report.standardVra);
       }
       expect(result.groups).toHaveLength(1);
       expect(result.groups[0].seeds).toEqual([4, 5, 6]);
-      expect(result.groups[0].metrics.vra).toEqual(meanStd(vras));
+      expect(result.groups[0].metrics.standardVra).toEqual(meanStd(vras));
       const csv = await readFile(join(result.dir, 'results.csv'), 'utf8');
-      expect(csv.split('\n')[0]).toContain('vra_mean,vra_std');
+      expect(csv.split('\n')[0]).toContain('standard_vra_mean,standard_vra_std');
       expect(csv.split('\n')[1]).toContain(`0.3,standard,3,`);
       const json = JSON.parse(await readFile(join(result.dir, 'results.json'), 'utf8')) as {
         groups: Array<{ runIds: string[] }>;

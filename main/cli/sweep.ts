@@ -87,9 +87,8 @@ function parseEpsilons(text: string): number[] {
 
 const METRIC_COLUMNS = [
   ['clean', 'cleanAccuracy'],
-  ['VRA', 'vra'],
-  ['RTK VRA', 'rtkVra'],
-  ['affinity VRA', 'affinityVra'],
+  ['standard VRA', 'standardVra'],
+  ['guarantee VRA', 'guaranteeVra'],
   ['rejection', 'rejectionRate'],
   ['train s', 'trainSeconds'],
 ] as const;
@@ -133,10 +132,11 @@ export async function driveSweep(
         const at = `[${index + 1}/${total}] ${cell.key}`;
         if (phase === 'done') {
           const f = cell.figures ?? {};
-          const relaxed = f.rtkVra ?? f.affinityVra;
+          const relaxed = f.guaranteeVra;
           process.stdout.write(
-            `${at}: run ${cell.runId} clean ${f.cleanAccuracy?.toFixed(3)} vra ${f.vra?.toFixed(3)}` +
-              (relaxed !== undefined ? ` relaxed-vra ${relaxed.toFixed(3)}` : '') +
+            `${at}: run ${cell.runId} clean ${f.cleanAccuracy?.toFixed(3)} ` +
+              `standard-vra ${f.standardVra?.toFixed(3)}` +
+              (relaxed !== undefined ? ` guarantee-vra ${relaxed.toFixed(3)}` : '') +
               ` rejected ${f.rejectionRate?.toFixed(3)}\n`,
           );
         } else {

@@ -4,7 +4,7 @@
  * certification core run here on the stored artefacts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,13 +88,13 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       n: 200,
       epsilon: artifacts.trainedEpsilon,
       cleanAccuracy: metrics.cleanAccuracy,
-      vra: metrics.vra,
-      affinityVra: metrics.affinityVra,
+      top1GuaranteeVra: metrics.vra,
+      guaranteeVra: metrics.affinityVra,
       rejectionRate: metrics.rejectionRate,
       certifiedCount: metrics.certifiedCount,
       standardVra: standard.vra,
     });
-    expect(trained.rtkVra).toBeUndefined();
+    for (const old of ['vra', 'rtkVra', 'affinityVra']) expect(trained[old]).toBeUndefined();
     // Two epochs of blobs already certify something, and the numbers are fractions.
     expect(metrics.certifiedCount).toBeGreaterThan(0);
     expect(metrics.affinityVra).toBeGreaterThanOrEqual(metrics.vra);
@@ -112,7 +112,28 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(runs.map((x) => [x.id, x.state, x.epochsDone, x.evaluated])).toEqual([
       [trained.runId, 'completed', 2, true],
     ]);
-    expect(cli(home, ['runs']).stdout).toContain(String(trained.runId));
+    // Sound figures of the evaluated run, the estimates beside them under estimated* names.
+    const listed = JSON.parse(r.stdout) as {
+      certification: Record<string, unknown>;
+      estimates: Record<string, unknown>;
+    }[];
+    expect(listed[0].certification).toMatchObject({
+      standardVra: trained.standardVra,
+      guaranteeVra: trained.guaranteeVra,
+      rejectionRate: trained.rejectionRate,
+    });
+    expect(Object.keys(listed[0].estimates).sort()).toEqual([
+      'cleanAccuracy',
+      'epoch',
+      'estimatedGuaranteeVra',
+      'estimatedLipschitz',
+      'estimatedRejectionRate',
+      'estimatedStandardVra',
+    ]);
+    const text = cli(home, ['runs']).stdout;
+    expect(text).toContain(String(trained.runId));
+    expect(text).toContain('STANDARD VRA (EST.)');
+    expect(text).toContain(`${(100 * Number(trained.standardVra)).toFixed(1)}%`);
   });
 
   it('certify prints per-point flags, sets and radii that match the core, at any ε and K', async () => {
@@ -132,14 +153,22 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(r.status).toBe(0);
     const printed = JSON.parse(r.stdout) as {
       summary: Record<string, unknown>;
-      points: { index: number; certified: boolean; certifiedSet: number[]; radius: number }[];
+      points: {
+        index: number;
+        certified: boolean;
+        certifiedSet: number[];
+        radius: number;
+        margin: number;
+        error: number;
+      }[];
     };
     const { out, metrics, radius } = oracle(artifacts, 0.15, { kind: 'rtk', k: 2 });
     expect(printed.summary).toMatchObject({
       epsilon: 0.15,
       cleanAccuracy: metrics.cleanAccuracy,
-      vra: metrics.vra,
-      rtkVra: metrics.rtkVra,
+      top1GuaranteeVra: metrics.vra,
+      guaranteeVra: metrics.rtkVra,
+      standardVra: oracle(artifacts, 0.15, { kind: 'standard' }).metrics.vra,
       rejectionRate: metrics.rejectionRate,
     });
     expect(printed.points).toHaveLength(artifacts.n);
@@ -147,11 +176,15 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       expect(p.certified).toBe(out.certified[p.index] === 1);
       expect(p.certifiedSet).toEqual(certifiedSet(out, p.index));
       expect(p.radius).toBe(radius[p.index]);
+      expect(p.margin).toBe(out.margin[p.index]);
+      expect(p.error).toBe(out.error[p.index]);
       // Consistency of flag and radius: certified at ε iff the radius exceeds ε.
       expect(p.certified).toBe(p.radius > 0.15);
     }
     const csv = (await readFile(csvFile, 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('index,label,predicted,certified,certified_set,certified_set_names,radius');
+    expect(csv[0]).toBe(
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+    );
     expect(csv).toHaveLength(artifacts.n + 1);
     const certifiedRows = csv.slice(1).filter((line) => line.split(',')[3] === '1').length;
     expect(certifiedRows).toBe(metrics.certifiedCount);
@@ -174,11 +207,56 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     const { metrics } = oracle(artifacts, 0.5, { kind: 'affinity', sets });
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     expect(r.stdout).toMatch(new RegExp(`clean accuracy\\s+${pct(metrics.cleanAccuracy)}`));
-    expect(r.stdout).toMatch(new RegExp(`affinity VRA\\s+${pct(metrics.affinityVra ?? -1)}`));
+    const standard = oracle(artifacts, 0.5, { kind: 'standard' }).metrics;
+    expect(r.stdout).toMatch(new RegExp(`\\n  guarantee VRA\\s+${pct(metrics.affinityVra ?? -1)}`));
+    expect(r.stdout).toMatch(new RegExp(`\\n  standard VRA\\s+${pct(standard.vra)}`));
+    expect(r.stdout).toMatch(new RegExp(`top-1 VRA under the guarantee\\s+${pct(metrics.vra)}`));
     expect(r.stdout).toMatch(new RegExp(`rejection rate\\s+${pct(metrics.rejectionRate)}`));
-    expect(r.stdout).toContain(`certified        ${metrics.certifiedCount} of 200`);
+    expect(r.stdout).toMatch(new RegExp(`\\n  certified\\s+${metrics.certifiedCount} of 200`));
     // Header + one row per point after the summary.
     expect(r.stdout.split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(200);
+  });
+
+  it('certify --explain says why each point is certified or rejected, as certify decides', () => {
+    const { out } = oracle(artifacts, 0.3, artifacts.guarantee);
+    const rejected = Array.from(out.certified).indexOf(0);
+    const certified = Array.from(out.certified).indexOf(1);
+    expect(rejected).toBeGreaterThanOrEqual(0);
+    for (const index of [rejected, certified]) {
+      const r = cli(home, [
+        'certify',
+        'latest',
+        '--eps',
+        '0.3',
+        '--explain',
+        String(index),
+        '--json',
+      ]);
+      expect(r.status).toBe(0);
+      const { explanation } = JSON.parse(r.stdout) as {
+        explanation: { certified: boolean; margin: number | string; error: number; reason: string };
+      };
+      expect(explanation.certified).toBe(out.certified[index] === 1);
+      expect(Number(explanation.margin)).toBe(out.margin[index]);
+      expect(explanation.error).toBe(out.error[index]);
+      expect(explanation.reason).toMatch(out.certified[index] === 1 ? /^certified/ : /^rejected/);
+      const text = cli(home, ['certify', 'latest', '--eps', '0.3', '--explain', String(index)]);
+      expect(text.status).toBe(0);
+      expect(text.stdout).toContain(`point ${index}:`);
+      expect(text.stdout).toContain(`result: ${explanation.reason}`);
+      expect(text.stdout).toMatch(/PAIR \(j, i\)/);
+    }
+  });
+
+  it('report writes the self-contained HTML report with the sound figures', async () => {
+    const file = join(home, 'report.html');
+    const r = cli(home, ['report', 'latest', '--out', file]);
+    expect(r.status).toBe(0);
+    const html = await readFile(file, 'utf8');
+    const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;
+    expect(html).toContain(`id="metric-standardVra">${pct(trained.standardVra)}<`);
+    expect(html).toContain(`id="metric-guaranteeVra">${pct(trained.guaranteeVra)}<`);
+    expect(html).not.toMatch(/<script/i);
   });
 
   it('export writes a tfjs model whose weights reproduce the stored logits', async () => {
@@ -233,9 +311,10 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     const k = JSON.parse(await readFile(join(dir, 'k-matrix.json'), 'utf8')) as { K: number[][] };
     expect(k.K[0][1]).toBe(artifacts.lipschitz[1]);
     const report = JSON.parse(await readFile(join(dir, 'certification-report.json'), 'utf8')) as {
-      certifications: { guarantee: { kind: string }; affinityVra?: number }[];
+      certifications: { guarantee: { kind: string }; guaranteeVra: number; standardVra: number }[];
     };
-    expect(report.certifications[1].affinityVra).toBe(trained.affinityVra);
+    expect(report.certifications[1].guaranteeVra).toBe(trained.guaranteeVra);
+    expect(report.certifications[0].guaranteeVra).toBe(trained.standardVra);
     // The export alone reproduces the project's certificates, error bounds included.
     const exported = JSON.parse(await readFile(join(dir, 'certificate-inputs.json'), 'utf8')) as {
       logits: number[][];
@@ -314,20 +393,63 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['certify', 'no-such-run'],
       ['certify', 'latest', '--rtk', '2', '--affinity', '[0,1]'],
       ['certify', 'latest', '--eps', '-1'],
+      ['certify', 'latest', '--eps', '0x10'],
+      ['certify', 'latest', '--explain', '200'],
       ['certify', 'latest', '--affinity', '[0,99]'],
       ['train', '--preset', 'no-such-preset'],
       ['train'],
       ['export', 'latest'],
       ['export', 'latest', '--out', 'x', '--format', 'pdf'],
+      ['evaluate', 'no-such-run'],
+      ['report', 'latest'],
     ]) {
       const r = cli(home, args);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
-    for (const command of ['train', 'runs', 'certify', 'export', 'serve', 'presets']) {
+    for (const command of [
+      'train',
+      'runs',
+      'certify',
+      'evaluate',
+      'report',
+      'export',
+      'serve',
+      'presets',
+    ]) {
       const r = cli(home, [command, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`relaxcert ${command}`);
     }
+  });
+
+  it('evaluate re-creates the artefacts a format-1 file lacks, with the same figures', async () => {
+    const file = join(runDir, 'eval', 'artifacts.bin');
+    const bytes = await readFile(file);
+    const old = Buffer.from(bytes);
+    old.writeUInt32LE(1, 4);
+    await writeFile(file, old);
+    const refused = cli(home, ['certify', 'latest']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('relaxcert evaluate RUN');
+    // runs still lists it, without sound figures, to be evaluated again.
+    const listed = cli(home, ['runs']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/ redo /);
+    const r = cli(home, ['evaluate', 'latest', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      runId: trained.runId,
+      state: 'completed',
+      epochs: 2,
+      standardVra: trained.standardVra,
+      guaranteeVra: trained.guaranteeVra,
+      rejectionRate: trained.rejectionRate,
+    });
+    const again = await readEvalArtifacts(runDir);
+    expect(Array.from(again.logits)).toEqual(Array.from(artifacts.logits));
+    expect(cli(home, ['certify', 'latest']).status).toBe(0);
   });
 });

@@ -47,6 +47,6 @@ describe('fashion-mnist-affinity preset', () => {
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ n: 20, epochs: 1, guarantee: config.guarantee });
-    expect(typeof report.affinityVra).toBe('number');
+    expect(typeof report.guaranteeVra).toBe('number');
   }, 300_000);
 });

@@ -19,8 +19,6 @@ export const MAX_BINARY_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 const MAX_DEPTH = 4;
 
 const TEXT_KINDS: ReadonlySet<DatasetKind> = new Set(['csv']);
-/** Kinds read from one file (the others also take a folder). */
-const FILE_KINDS: ReadonlySet<DatasetKind> = new Set(['csv', 'acasxu']);
 
 function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
@@ -82,16 +80,6 @@ function checkTree(dir: string, depth: number): void {
 export function checkDataPath(path: string, kind?: DatasetKind): void {
   const stats = statOf(path);
   if (stats.isDirectory()) {
-    if (kind !== undefined && FILE_KINDS.has(kind)) {
-      throw new RelaxCertError(
-        'INVALID_INPUT',
-        `${path} is a folder; a ${kind} data set is a file`,
-        {
-          file: path,
-          field: 'dataset.path',
-        },
-      );
-    }
     checkTree(path, 1);
     return;
   }

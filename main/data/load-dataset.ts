@@ -52,7 +52,6 @@ function requirePath(spec: DatasetSpec): string {
       file: spec.path,
       field: 'dataset.path',
     });
-  checkDataPath(spec.path, spec.kind);
   // A file where the kind reads a folder (or the reverse) is named before any reader looks.
   const { source, pathHint } = DATASET_KIND_CATALOGUE[spec.kind];
   const isFolder = statSync(spec.path).isDirectory();
@@ -62,6 +61,8 @@ function requirePath(spec: DatasetSpec): string {
       `${spec.path}: data set kind '${spec.kind}' reads ${pathHint}, not a ${isFolder ? 'folder' : 'file'}`,
       { file: spec.path, field: 'dataset.path' },
     );
+  // Only regular files (or folders of them) are opened: no FIFO, device or socket.
+  checkDataPath(spec.path, spec.kind);
   return spec.path;
 }
 

@@ -15,7 +15,6 @@ import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { workbenchHome } from '../store/home.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EVAL_MARKER } from '../store/run-store.ts';
-import { certifyArtifacts } from './certification.ts';
 import { DataReader } from './data-reader.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
@@ -71,7 +70,6 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
       close: () => reader.close(),
     },
     readEvalArtifacts,
-    certifier: { summarize: (a, epsilon, g) => certifyArtifacts(a, epsilon, g).summary },
     exporter: {
       async exportModel(runDir, outDir, request) {
         const config = JSON.parse(

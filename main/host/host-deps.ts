@@ -3,14 +3,13 @@
  * fakes (a crashing job runner, a tiny data set).
  */
 import type {
-  CertificationSummary,
   DatasetInfo,
   EvalArtifacts,
   ExportFormat,
   PresetInfo,
 } from '../../shared/api/workbench-api.ts';
 import type { GloroHead } from '../export/onnx.ts';
-import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
+import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { JobRunner } from './job-runner.ts';
 
@@ -20,10 +19,6 @@ export interface HostData {
   thumbnail(spec: DatasetSpec, split: 'train' | 'test', index: number): Promise<Uint8Array>;
   /** Stops what reads data (the data worker); the host calls it when it closes. */
   close?(): Promise<void>;
-}
-
-export interface HostCertifier {
-  summarize(artifacts: EvalArtifacts, epsilon: number, guarantee: Guarantee): CertificationSummary;
 }
 
 export interface HostExporter {
@@ -45,6 +40,5 @@ export interface HostDeps {
   validateConfig(value: unknown): ExperimentConfig;
   data: HostData;
   readEvalArtifacts(runDir: string): Promise<EvalArtifacts>;
-  certifier: HostCertifier;
   exporter: HostExporter;
 }

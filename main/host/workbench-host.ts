@@ -28,6 +28,7 @@ import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/conf
 import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
+import { prepareCertification } from '../../shared/certify/session.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import {
@@ -44,6 +45,7 @@ import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
 import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
 import { checkExportOptions, gloroHeadOf } from '../export/export-options.ts';
+import { runReportHtml } from './report-html.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -248,11 +250,31 @@ export class WorkbenchHost implements WorkbenchApi {
   async certifyRun(runId: string, request: CertifyRequest = {}): Promise<CertificationSummary> {
     checkCertifyRequest(request);
     const artifacts = await this.getEvalArtifacts(runId);
-    return this.deps.certifier.summarize(
-      artifacts,
+    return prepareCertification(artifacts, request.guarantee ?? artifacts.guarantee).summary(
       request.epsilon ?? artifacts.trainedEpsilon,
-      request.guarantee ?? artifacts.guarantee,
     );
+  }
+
+  async evaluateRun(runId: string): Promise<RunSummary> {
+    return this.locked(checked(runId), 'evaluate', async () => {
+      const run = await this.deps.store.get(runId);
+      if (run.state !== 'completed' || this.active.has(runId)) {
+        throw new RelaxCertError(
+          'CONFLICT',
+          `run '${runId}' is ${run.state}; only a completed run is evaluated` +
+            (isResumable(run.state) ? ' (resume it first)' : ''),
+          { field: 'runId' },
+        );
+      }
+      await this.log(runId, 'info', 'evaluating the last checkpoint again');
+      return this.launch(run, false, 'evaluate');
+    });
+  }
+
+  async getReportHtml(runId: string): Promise<string> {
+    const artifacts = await this.getEvalArtifacts(runId);
+    const [run, metrics] = await Promise.all([this.getRun(runId), this.getMetrics(runId)]);
+    return runReportHtml({ run, metrics, artifacts, generatedAt: new Date().toISOString() });
   }
 
   async exportRun(
@@ -398,12 +420,16 @@ export class WorkbenchHost implements WorkbenchApi {
       trainedEpsilon: artifacts.trainedEpsilon,
       soundBounds: true,
       certifications: guarantees.map((g) =>
-        this.deps.certifier.summarize(artifacts, artifacts.trainedEpsilon, g),
+        prepareCertification(artifacts, g).summary(artifacts.trainedEpsilon),
       ),
     };
   }
 
-  private async launch(run: RunSummary, resume: boolean): Promise<RunSummary> {
+  private async launch(
+    run: RunSummary,
+    resume: boolean,
+    type: 'train' | 'evaluate' = 'train',
+  ): Promise<RunSummary> {
     if (this.closed) throw new RelaxCertError('CONFLICT', 'the workbench is shutting down');
     if (this.active.has(run.id)) {
       throw new RelaxCertError('CONFLICT', `run '${run.id}' is already training`);
@@ -440,14 +466,11 @@ export class WorkbenchHost implements WorkbenchApi {
     };
     this.active.set(run.id, entry);
     try {
+      const runDir = this.deps.store.runDir(run.id);
       entry.handle = this.deps.runner.submit(
-        {
-          type: 'train',
-          runId: run.id,
-          runDir: this.deps.store.runDir(run.id),
-          config: run.config,
-          resume,
-        },
+        type === 'evaluate'
+          ? { type, runId: run.id, runDir, config: run.config }
+          : { type, runId: run.id, runDir, config: run.config, resume },
         (event) => {
           entry.chain = entry.chain.then(() =>
             this.onJobEvent(run.id, entry, event).catch((error: unknown) =>

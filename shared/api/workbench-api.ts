@@ -15,6 +15,7 @@ import type {
 import type { PresetInfo } from '../config/presets.ts';
 import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
+import type { CertificationSummary } from '../certify/session.ts';
 
 /** Presets are config data (shared/config/presets.ts); the API lists them. */
 export type { PresetInfo };
@@ -48,6 +49,23 @@ export interface DatasetInfo {
   hasThumbnails: boolean;
 }
 
+/**
+ * The model's logits on a regular grid over a 2-D input space, with their float32 error bounds:
+ * what the decision-region map certifies (same K as the test points). Grid point (r, s), row-major
+ * r then s, lies at x = xMin + s·(xMax − xMin)/(side − 1), y = yMin + r·(yMax − yMin)/(side − 1).
+ */
+export interface DecisionGrid {
+  side: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  /** side² × c logits, row-major. */
+  logits: Float32Array;
+  /** Per grid point, as EvalArtifacts.errorBound. */
+  errorBound: ErrorBound;
+}
+
 /** Stored certification inputs of an evaluated run: certification is pure arithmetic on these. */
 export interface EvalArtifacts {
   runId: string;
@@ -72,6 +90,8 @@ export interface EvalArtifacts {
    * certificate is made with it; a point's margin must exceed it.
    */
   errorBound: ErrorBound;
+  /** 2-D inputs only: logits and error bounds on a grid over the test inputs (evaluation time). */
+  regions?: DecisionGrid;
 }
 
 /** Model formats of exportRun: RelaxCert's tfjs layout, ONNX, or .nnet (dense networks). */
@@ -90,17 +110,8 @@ export interface CertifyRequest {
   guarantee?: Guarantee; // default: the trained guarantee
 }
 
-export interface CertificationSummary {
-  n: number;
-  epsilon: number;
-  guarantee: Guarantee;
-  cleanAccuracy: number;
-  vra: number;
-  rtkVra?: number;
-  affinityVra?: number;
-  rejectionRate: number;
-  certifiedCount: number;
-}
+/** Sound figures of one certification, named by shared/certify/vocabulary.ts. */
+export type { CertificationSummary } from '../certify/session.ts';
 
 export type WorkbenchEvent =
   | { type: 'progress'; progress: BatchProgress }
@@ -135,6 +146,17 @@ export interface WorkbenchApi {
   getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
   certifyRun(runId: string, request: CertifyRequest): Promise<CertificationSummary>;
   /**
+   * Runs the evaluation job again on a completed run's last checkpoint: proven K, test-set
+   * logits and float32 error bounds, stored as new artefacts (e.g. for artefacts of an older
+   * format). Resolves when the job is queued, like startRun.
+   */
+  evaluateRun(runId: string): Promise<RunSummary>;
+  /**
+   * The self-contained HTML report of an evaluated run (config, sound figures, curves, VRA vs ε,
+   * confusion with ⊥, rejected points explained): one page with no script and nothing to load.
+   */
+  getReportHtml(runId: string): Promise<string>;
+  /**
    * Writes the model (tfjs layout, ONNX or .nnet), K matrix and certification report into
    * `outDir` (host-side path).
    */
@@ -162,6 +184,8 @@ export const WORKBENCH_METHODS = [
   'getMetrics',
   'getEvalArtifacts',
   'certifyRun',
+  'evaluateRun',
+  'getReportHtml',
   'exportRun',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 

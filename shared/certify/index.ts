@@ -19,3 +19,19 @@ export { certifiedRadius, labelRadius } from './radius.ts';
 export type { CertMetrics, VraCurves } from './metrics.ts';
 export { computeMetrics, vraCurve, vraCurves, confusionMatrix } from './metrics.ts';
 export { selectTopK } from './top-k.ts';
+export type {
+  CertificationData,
+  CertificationSession,
+  CertificationAt,
+  CertificationMetrics,
+  CertificationSummary,
+  VraVsEpsilon,
+  KExplanation,
+  PointExplanation,
+} from './session.ts';
+export { prepareCertification } from './session.ts';
+export type { Term, MetricKey } from './vocabulary.ts';
+export { METRIC_TERMS, GLOSSARY, estimateLabel } from './vocabulary.ts';
+export type { PointRecord } from './point-table.ts';
+export { pointRecords, pointsCsv, infinityAsString } from './point-table.ts';
+export { POINT_TERMS } from './vocabulary.ts';

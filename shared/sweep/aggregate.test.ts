@@ -77,26 +77,34 @@ describe('mean ± std', () => {
   });
 
   it('aggregates per group and writes one CSV row per group', () => {
-    const cell = (group: string, seed: number, vra: number, affinityVra?: number) => ({
+    const cell = (group: string, seed: number, standardVra: number, guaranteeVra?: number) => ({
       group,
       epsilon: 0.1,
       guarantee: group,
       seed,
       runId: `r${group}${seed}`,
-      figures: { vra, cleanAccuracy: 1, ...(affinityVra === undefined ? {} : { affinityVra }) },
+      figures: {
+        standardVra,
+        cleanAccuracy: 1,
+        ...(guaranteeVra === undefined ? {} : { guaranteeVra }),
+      },
     });
     const groups = aggregateSweep([cell('a', 0, 0.2, 0.5), cell('b', 0, 0.4), cell('a', 1, 0.4)]);
     expect(groups.map((g) => g.group)).toEqual(['a', 'b']);
-    expect(groups[0].metrics.vra?.mean).toBeCloseTo(0.3, 12);
+    expect(groups[0].metrics.standardVra?.mean).toBeCloseTo(0.3, 12);
     // Not every run of group a has an affinity VRA: not aggregated.
-    expect(groups[0].metrics.affinityVra).toBeUndefined();
+    expect(groups[0].metrics.guaranteeVra).toBeUndefined();
     expect(groups[0].runIds).toEqual(['ra0', 'ra1']);
     const rows = sweepCsv(groups).trim().split('\n');
     expect(rows).toHaveLength(3);
     const header = rows[0].split(',');
     const row = rows[1].split(',');
-    expect(row[header.indexOf('vra_mean')]).toBe(String(groups[0].metrics.vra?.mean));
-    expect(row[header.indexOf('vra_std')]).toBe(String(groups[0].metrics.vra?.std));
-    expect(rows[2].split(',')[header.indexOf('vra_std')]).toBe('');
+    expect(row[header.indexOf('standard_vra_mean')]).toBe(
+      String(groups[0].metrics.standardVra?.mean),
+    );
+    expect(row[header.indexOf('standard_vra_std')]).toBe(
+      String(groups[0].metrics.standardVra?.std),
+    );
+    expect(rows[2].split(',')[header.indexOf('standard_vra_std')]).toBe('');
   });
 });

@@ -7,10 +7,8 @@
 /** The metrics a sweep reports per run: all from the sound certification of its artefacts. */
 export const SWEEP_METRICS = [
   'cleanAccuracy',
-  'vra',
   'standardVra',
-  'rtkVra',
-  'affinityVra',
+  'guaranteeVra',
   'rejectionRate',
   'trainSeconds',
 ] as const;
@@ -78,10 +76,8 @@ export function aggregateSweep(cells: FinishedCell[]): SweepGroupResult[] {
 
 const SNAKE: Record<SweepMetric, string> = {
   cleanAccuracy: 'clean_accuracy',
-  vra: 'vra',
   standardVra: 'standard_vra',
-  rtkVra: 'rtk_vra',
-  affinityVra: 'affinity_vra',
+  guaranteeVra: 'guarantee_vra',
   rejectionRate: 'rejection_rate',
   trainSeconds: 'train_seconds',
 };

@@ -329,7 +329,7 @@ async function measureEpoch(s: Session, epoch: number, run: EpochRun): Promise<E
     epoch: epoch + 1,
     trainLoss: run.lossSum / Math.max(1, run.seen),
     cleanAccuracy: metrics.cleanAccuracy,
-    vra: metrics.vra,
+    vra: metrics.standardVra,
     rejectionRate: metrics.rejectionRate,
     lipschitz: maxK,
     learningRate: run.lr,
@@ -337,8 +337,8 @@ async function measureEpoch(s: Session, epoch: number, run: EpochRun): Promise<E
     seconds: run.seconds,
     samplesPerSecond: dataset.train.n / run.seconds,
   };
-  if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
-  if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
+  if (config.guarantee.kind === 'rtk') em.rtkVra = metrics.guaranteeVra;
+  if (config.guarantee.kind === 'affinity') em.affinityVra = metrics.guaranteeVra;
   if (run.lambda !== undefined) em.lambda = run.lambda;
   return em;
 }

@@ -13,7 +13,6 @@ import type { JobEvent, JobSpec } from '../../jobs/protocol.ts';
 import { checkpointEpoch } from '../../store/checkpoint-file.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { EVAL_MARKER } from '../../store/run-store.ts';
-import { certifyArtifacts } from '../certification.ts';
 import type { HostDeps } from '../host-deps.ts';
 import type { JobHandle, JobOutcome, JobRunner } from '../job-runner.ts';
 
@@ -163,7 +162,13 @@ export class ScriptedRunner implements JobRunner {
       }
       const first =
         job.type === 'train' && job.resume ? ((await checkpointEpoch(job.runDir)) ?? 0) + 1 : 1;
-      const epochs = script.kind === 'train' ? (script.epochs ?? job.config.training.epochs) : 1;
+      // An evaluation job trains nothing: no epochs, only new artefacts.
+      const epochs =
+        job.type === 'evaluate'
+          ? 0
+          : script.kind === 'train'
+            ? (script.epochs ?? job.config.training.epochs)
+            : 1;
       for (let epoch = first; epoch <= epochs; epoch++) {
         for (let batch = 0; batch < 2; batch++) {
           onEvent({
@@ -272,7 +277,6 @@ export function fakeDeps(store: RunStore, runner: JobRunner = new ScriptedRunner
       thumbnail: async (_spec, _split, index) => new Uint8Array([137, 80, 78, 71, index & 255]),
     },
     readEvalArtifacts: readFakeEval,
-    certifier: { summarize: (a, eps, g) => certifyArtifacts(a, eps, g).summary },
     exporter: {
       exportModel: async (_runDir, outDir, request) => {
         const file = join(

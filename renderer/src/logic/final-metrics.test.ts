@@ -9,8 +9,9 @@ const summary = (epsilon: number): CertificationSummary => ({
   epsilon,
   guarantee: { kind: 'rtk', k: 2 },
   cleanAccuracy: 0.9,
-  vra: 0.5,
-  rtkVra: 0.7,
+  standardVra: 0.5,
+  guaranteeVra: 0.7,
+  top1GuaranteeVra: 0.6,
   rejectionRate: 0.2,
   certifiedCount: 70,
 });

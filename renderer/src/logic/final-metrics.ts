@@ -46,7 +46,7 @@ export async function loadFinalMetrics(
   );
 }
 
-/** The relaxed VRA a summary carries (RTK or affinity), if its guarantee has one. */
+/** The guarantee VRA of a relaxed guarantee (RTK or affinity); none for the standard one. */
 export function relaxedVra(s: CertificationSummary): number | undefined {
-  return s.rtkVra ?? s.affinityVra;
+  return s.guarantee.kind === 'standard' ? undefined : s.guaranteeVra;
 }
