@@ -71,6 +71,31 @@ describe('Recertifier', () => {
     expect(together.curve.relaxedVra).toBeDefined();
   });
 
+  it("reports the standard guarantee's VRA whatever guarantee is chosen", () => {
+    const r = new Recertifier();
+    r.load(data);
+    const req = { epsilon: 0.3, curveEpsilons: [0, 0.3, 0.6], regionGrid: 0 };
+    const standard = r.run({ ...req, guarantee: { kind: 'standard' } });
+    for (const guarantee of [
+      { kind: 'rtk' as const, k: 2 },
+      {
+        kind: 'affinity' as const,
+        sets: [
+          [0, 2],
+          [1, 2],
+        ],
+      },
+    ]) {
+      const relaxed = r.run({ ...req, guarantee });
+      expect(relaxed.standard).toEqual(standard.standard);
+      expect(relaxed.standard.vra).toBe(standard.metrics.vra);
+      expect(relaxed.standard.curve).toEqual(standard.curve.vra);
+      // The relaxed guarantee certifies more points than the standard one here, so a
+      // "standard VRA" taken from its certificate would be too high.
+      expect(relaxed.metrics.certifiedCount).toBeGreaterThan(relaxed.standard.certifiedCount);
+    }
+  });
+
   it('spans the curve from 0 to twice the trained ε', () => {
     const e = curveEpsilons(0.25, 4);
     expect(e).toEqual([0, 0.125, 0.25, 0.375, 0.5]);

@@ -12,7 +12,12 @@ import {
   toCertGuarantee,
   vraCurves,
 } from '../../../shared/certify/index.ts';
-import type { CertMetrics, ErrorBound, VraCurves } from '../../../shared/certify/index.ts';
+import type {
+  CertGuarantee,
+  CertMetrics,
+  ErrorBound,
+  VraCurves,
+} from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
 import { decisionRegions, type RegionGrid } from '../logic/decision-regions.ts';
 
@@ -54,6 +59,11 @@ export interface RecertifyResult {
   /** Largest certified ε per point under this guarantee (independent of ε). */
   radius: Float64Array;
   metrics: CertMetrics;
+  /**
+   * The standard guarantee's certificate at the same ε, K and error bound, whatever guarantee
+   * is chosen: standard VRA is always what `relaxcert certify RUN --rtk 1` prints.
+   */
+  standard: StandardFigures;
   /** c rows × (c + 1) columns, the last one ⊥. */
   confusion: number[][];
   curve: VraCurves;
@@ -61,12 +71,23 @@ export interface RecertifyResult {
   millis: number;
 }
 
+export interface StandardFigures {
+  /** Certified under the standard guarantee and predicted = label. */
+  vra: number;
+  certifiedCount: number;
+  /** Standard VRA at each ε of `curve.epsilons`. */
+  curve: number[];
+}
+
+const STANDARD: CertGuarantee = { kind: 'standard' };
+
 /** Caches what does not depend on ε (radii, curves) for the last guarantee. */
 export class Recertifier {
   private data: CertData | undefined;
   private cacheKey = '';
   private radius: Float64Array | undefined;
   private curve: VraCurves | undefined;
+  private standardCurve: number[] | undefined;
 
   load(data: CertData): void {
     this.data = data;
@@ -91,8 +112,17 @@ export class Recertifier {
     if (key !== this.cacheKey || !this.radius || !this.curve) {
       this.radius = certifiedRadius(input, g);
       this.curve = vraCurves(input, data.labels, g, req.curveEpsilons);
+      this.standardCurve =
+        g.kind === 'standard'
+          ? this.curve.vra
+          : vraCurves(input, data.labels, STANDARD, req.curveEpsilons).vra;
       this.cacheKey = key;
     }
+    const metrics = computeMetrics(out, data.labels, g);
+    const std =
+      g.kind === 'standard'
+        ? metrics
+        : computeMetrics(certify(input, STANDARD), data.labels, STANDARD);
     const result: RecertifyResult = {
       epsilon: req.epsilon,
       guarantee: req.guarantee,
@@ -104,7 +134,12 @@ export class Recertifier {
       margin: out.margin,
       // A copy: the cached array must survive being transferred to the page.
       radius: this.radius.slice(),
-      metrics: computeMetrics(out, data.labels, g),
+      metrics,
+      standard: {
+        vra: std.vra,
+        certifiedCount: std.certifiedCount,
+        curve: this.standardCurve ?? [],
+      },
       confusion: confusionMatrix(out, data.labels),
       curve: this.curve,
       millis: 0,
