@@ -61,6 +61,33 @@ describe('cert store', () => {
     );
   });
 
+  it('widens the ε range for a typed ε beyond it, and never narrows it', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.epsilonRange).toBeCloseTo(0.6);
+    await store.setEpsilon(3);
+    await store.settled();
+    expect(store.epsilonRange).toBe(5);
+    // The VRA-vs-ε curve spans the widened range too.
+    expect(store.result?.curve.epsilons.at(-1)).toBe(5);
+    await store.setEpsilon(0.1);
+    await store.settled();
+    expect(store.epsilonRange).toBe(5);
+  });
+
+  it('switches to any guarantee and keeps the standard figures', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const standardVra = store.result?.standard.vra;
+    await store.setGuarantee({ kind: 'rtk', k: 3 });
+    await store.settled();
+    expect(store.result?.guarantee).toEqual({ kind: 'rtk', k: 3 });
+    expect(store.result?.metrics.rtkVra).toBeDefined();
+    expect(store.result?.standard.vra).toBe(standardVra);
+  });
+
   it('explains runs without certification data instead of showing nothing', async () => {
     install({ getRun: () => makeRun('r1', { state: 'running', evaluated: false }) });
     const store = useCertStore();

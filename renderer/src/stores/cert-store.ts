@@ -18,6 +18,7 @@ import {
   type RecertifyResult,
 } from '../certify/recertify.ts';
 import { draftFrom, usableSets, type AffinityDraft } from '../logic/affinity-edit.ts';
+import { sliderMax } from '../logic/epsilon-range.ts';
 
 let runnerFactory: () => CertRunner = inProcessRunner;
 
@@ -59,6 +60,11 @@ export const useCertStore = defineStore('cert', () => {
   let scheduled = 0;
 
   const trainedEpsilon = computed(() => artifacts.value?.trainedEpsilon ?? 0);
+  /**
+   * Upper end of the ε slider and of the VRA-vs-ε curve: twice the trained ε, widened (never
+   * narrowed) when a larger ε is typed, so the curve is recomputed only when the range grows.
+   */
+  const epsilonRange = ref(0.01);
   const classNames = computed(() => artifacts.value?.classNames ?? dataset.value?.classNames ?? []);
   const isTwoD = computed(() => {
     const a = artifacts.value;
@@ -70,7 +76,7 @@ export const useCertStore = defineStore('cert', () => {
     return {
       epsilon: eps,
       guarantee: JSON.parse(JSON.stringify(g)) as Guarantee,
-      curveEpsilons: curveEpsilons(trainedEpsilon.value),
+      curveEpsilons: curveEpsilons(epsilonRange.value / 2),
       regionGrid: isTwoD.value ? REGION_GRID : 0,
     };
   }
@@ -140,6 +146,7 @@ export const useCertStore = defineStore('cert', () => {
       if (gen !== generation) return;
       artifacts.value = a;
       epsilon.value = a.trainedEpsilon;
+      epsilonRange.value = sliderMax(a.trainedEpsilon, a.trainedEpsilon);
       guarantee.value = a.guarantee;
       const g = a.guarantee;
       if (g.kind === 'affinity') draft.value = draftFrom(g.sets, g.names);
@@ -178,6 +185,10 @@ export const useCertStore = defineStore('cert', () => {
 
   function setEpsilon(value: number): Promise<void> {
     epsilon.value = Math.max(0, value);
+    epsilonRange.value = Math.max(
+      epsilonRange.value,
+      sliderMax(trainedEpsilon.value, epsilon.value),
+    );
     return schedule();
   }
 
@@ -222,6 +233,7 @@ export const useCertStore = defineStore('cert', () => {
     baseline,
     busy,
     trainedEpsilon,
+    epsilonRange,
     classNames,
     isTwoD,
     open,
