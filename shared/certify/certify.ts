@@ -15,7 +15,7 @@
 import { checkEpsilon, checkLogitsAndBounds, errorAt } from './input.ts';
 import type { LogitsAndBounds } from './input.ts';
 import { markAllowed, resolveGuarantee } from './guarantee.ts';
-import type { CertGuarantee } from './guarantee.ts';
+import type { CertGuarantee, ResolvedGuarantee } from './guarantee.ts';
 import { selectTopK } from './top-k.ts';
 
 export type { CertGuarantee } from './guarantee.ts';
@@ -120,8 +120,15 @@ export function marginsPerK(
 export function certify(input: CertifyInput, guarantee: CertGuarantee): CertifyOutput {
   checkLogitsAndBounds(input);
   checkEpsilon(input.epsilon);
+  return certifyChecked(input, resolveGuarantee(guarantee, input.c));
+}
+
+/**
+ * certify() on input already checked (checkLogitsAndBounds, checkEpsilon) and a guarantee
+ * already resolved: what a CertificationSession calls once per ε, having validated once.
+ */
+export function certifyChecked(input: CertifyInput, resolved: ResolvedGuarantee): CertifyOutput {
   const { n, c, logits, lipschitz, epsilon } = input;
-  const resolved = resolveGuarantee(guarantee, c);
   const maxK = resolved.maxK;
   const out: CertifyOutput = {
     n,

@@ -19,3 +19,15 @@ export { certifiedRadius, labelRadius } from './radius.ts';
 export type { CertMetrics, VraCurves } from './metrics.ts';
 export { computeMetrics, vraCurve, vraCurves, confusionMatrix } from './metrics.ts';
 export { selectTopK } from './top-k.ts';
+export type {
+  CertificationData,
+  CertificationSession,
+  CertificationAt,
+  CertificationMetrics,
+  VraVsEpsilon,
+  KExplanation,
+  PointExplanation,
+} from './session.ts';
+export { prepareCertification } from './session.ts';
+export type { Term, MetricKey } from './vocabulary.ts';
+export { METRIC_TERMS, GLOSSARY, estimateLabel } from './vocabulary.ts';

@@ -64,7 +64,8 @@ function radiiPerK(
 
 const ROUND_DOWN = 1 - 2 ** -50;
 
-function pairRadius(gap: number, lipschitz: number): number {
+/** r_ji of one pair: gap = f_j − e₀ − f_i, lipschitz = K_ji + e₁ (see the header). */
+export function pairRadius(gap: number, lipschitz: number): number {
   if (lipschitz > 0) return gap > 0 ? (gap / lipschitz) * ROUND_DOWN : 0;
   return gap > 0 ? Infinity : 0;
 }
@@ -79,12 +80,10 @@ interface PerPoint {
 /** Runs the per-point radii computation, calling `visit` with r_k and allowed flags. */
 function forEachPoint(
   input: RadiusInput,
-  guarantee: CertGuarantee,
+  resolved: ResolvedGuarantee,
   visit: (p: number, pp: PerPoint) => void,
 ): void {
-  checkLogitsAndBounds(input);
   const { n, c, logits, lipschitz, errorBound } = input;
-  const resolved = resolveGuarantee(guarantee, c);
   const maxK = resolved.maxK;
   const pp: PerPoint = {
     resolved,
@@ -107,8 +106,17 @@ function forEachPoint(
 
 /** Largest ε at which each point is certified (strictly: certified at ε ⇔ ε < radius). */
 export function certifiedRadius(input: RadiusInput, guarantee: CertGuarantee): Float64Array {
+  checkLogitsAndBounds(input);
+  return certifiedRadiusChecked(input, resolveGuarantee(guarantee, input.c));
+}
+
+/** certifiedRadius() on checked input and a resolved guarantee (see certifyChecked). */
+export function certifiedRadiusChecked(
+  input: RadiusInput,
+  resolved: ResolvedGuarantee,
+): Float64Array {
   const radii = new Float64Array(input.n);
-  forEachPoint(input, guarantee, (p, { allowed, rk }) => {
+  forEachPoint(input, resolved, (p, { allowed, rk }) => {
     let best = 0;
     for (let k = 0; k < rk.length; k++) if (allowed[k] === 1 && rk[k] > best) best = rk[k];
     radii[p] = best;
@@ -128,9 +136,19 @@ export function labelRadius(
   guarantee: CertGuarantee,
   labels: Int32Array,
 ): Float64Array {
+  checkLogitsAndBounds(input);
   checkLabels(labels, input.n, input.c);
+  return labelRadiusChecked(input, resolveGuarantee(guarantee, input.c), labels);
+}
+
+/** labelRadius() on checked input, labels and a resolved guarantee (see certifyChecked). */
+export function labelRadiusChecked(
+  input: RadiusInput,
+  resolved: ResolvedGuarantee,
+  labels: Int32Array,
+): Float64Array {
   const radii = new Float64Array(input.n);
-  forEachPoint(input, guarantee, (p, { order, allowed, rk }) => {
+  forEachPoint(input, resolved, (p, { order, allowed, rk }) => {
     const y = labels[p];
     let rank = -1;
     for (let r = 0; r < order.length; r++) {

@@ -1,0 +1,96 @@
+/**
+ * The one vocabulary of certification figures: every metric has one name (the key, used as the
+ * JSON field and CSV column), one label (CLI text and UI) and one meaning (the definition, also
+ * the UI's glossary tooltip). README.md ("Figures and their names") repeats these definitions; a
+ * test keeps the two in step.
+ */
+
+export interface Term {
+  /** Short name for text and UI. */
+  label: string;
+  /** One line: what the figure counts, exactly. */
+  definition: string;
+}
+
+/** Sound figures of a certification at one ε (CertificationSession.at → metrics). */
+export const METRIC_TERMS = {
+  cleanAccuracy: {
+    label: 'clean accuracy',
+    definition: 'fraction of test points whose top-1 class is the label; ⊥ is ignored',
+  },
+  standardVra: {
+    label: 'standard VRA',
+    definition:
+      'fraction of test points certified by the standard GloRo guarantee at ε (same K and float32 ' +
+      'error bound) and top-1 correct; always equals `relaxcert certify --rtk 1`',
+  },
+  guaranteeVra: {
+    label: 'guarantee VRA',
+    definition:
+      "fraction of test points whose label lies in the certified set F^{k*} at ε under the run's " +
+      'guarantee or the chosen one (RTK, affinity); equals standard VRA under the standard guarantee',
+  },
+  top1GuaranteeVra: {
+    label: 'top-1 VRA under the guarantee',
+    definition:
+      'fraction of test points certified (not ⊥) under the guarantee at ε whose top-1 class is ' +
+      'the label; not a standard certificate',
+  },
+  rejectionRate: {
+    label: 'rejection rate',
+    definition:
+      'fraction of test points rejected (⊥: no allowed k certified) under the guarantee at ε',
+  },
+  certifiedCount: {
+    label: 'certified',
+    definition: 'number of test points not rejected under the guarantee at ε',
+  },
+} as const satisfies Record<string, Term>;
+
+export type MetricKey = keyof typeof METRIC_TERMS;
+
+/** Words the figures are built from, for the glossary tooltips and `--explain`. */
+export const GLOSSARY = {
+  vra: {
+    label: 'VRA',
+    definition:
+      'verified-robust accuracy: the fraction of points that are both certified at ε and right',
+  },
+  bottom: {
+    label: '⊥',
+    definition:
+      'rejected: no allowed k has a margin m^k above the float32 error bound, so nothing is certified',
+  },
+  margin: {
+    label: 'margin',
+    definition:
+      'm^k = min over j in F^k, i outside F^k of f_j − f_i − ε·K_ji; m is the largest over allowed k',
+  },
+  errorBound: {
+    label: 'float32 error bound',
+    definition:
+      'per-point bound on the float32 rounding error of every logit difference in the ε-ball: ' +
+      'base + ε·perEpsilon; a margin must exceed it',
+  },
+  radius: {
+    label: 'certified radius',
+    definition:
+      'largest ε at which the point stays certified under the guarantee (certified at ε ⇔ ε < radius)',
+  },
+  certifiedSet: {
+    label: 'certified set',
+    definition:
+      'F^{k*}: the k* top classes, k* the largest allowed k whose margin exceeds the error bound',
+  },
+  estimate: {
+    label: 'estimate',
+    definition:
+      'a training-time figure from power-iteration Lipschitz estimates (no error bound): not a ' +
+      'certificate; sound figures come from evaluation',
+  },
+} as const satisfies Record<string, Term>;
+
+/** Label of an estimate, e.g. "standard VRA (estimate)". */
+export function estimateLabel(key: MetricKey): string {
+  return `${METRIC_TERMS[key].label} (estimate)`;
+}
