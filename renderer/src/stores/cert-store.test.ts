@@ -32,7 +32,7 @@ describe('cert store', () => {
     expect(store.error).toBeUndefined();
     expect(store.epsilon).toBe(0.3);
     expect(store.draft.sets).toEqual([[0, 2], [1]]);
-    const trainedVra = store.baseline?.metrics.affinityVra ?? 0;
+    const trainedVra = store.baseline?.metrics.guaranteeVra ?? 0;
     // Move class 2 into the set of class 1: point 3 (label 1, logits b ≈ c) becomes certifiable.
     await store.setDraft(moveClass(store.draft, 2, 0, 1));
     await store.settled();
@@ -42,9 +42,9 @@ describe('cert store', () => {
       sets: [[0], [1, 2]],
       names: ['Set 1', 'Set 2'],
     });
-    expect(store.result?.metrics.affinityVra ?? 0).toBeGreaterThan(trainedVra);
+    expect(store.result?.metrics.guaranteeVra ?? 0).toBeGreaterThan(trainedVra);
     // The baseline keeps the trained figures.
-    expect(store.baseline?.metrics.affinityVra).toBe(trainedVra);
+    expect(store.baseline?.metrics.guaranteeVra).toBe(trainedVra);
   });
 
   it('coalesces rapid ε changes and ends on the last one', async () => {
@@ -80,12 +80,29 @@ describe('cert store', () => {
     install();
     const store = useCertStore();
     await store.open('r1');
-    const standardVra = store.result?.standard.vra;
+    const standardVra = store.result?.metrics.standardVra;
     await store.setGuarantee({ kind: 'rtk', k: 3 });
     await store.settled();
     expect(store.result?.guarantee).toEqual({ kind: 'rtk', k: 3 });
-    expect(store.result?.metrics.rtkVra).toBeDefined();
-    expect(store.result?.standard.vra).toBe(standardVra);
+    expect(store.result?.metrics.guaranteeVra).toBeGreaterThanOrEqual(standardVra ?? 1);
+    expect(store.result?.metrics.standardVra).toBe(standardVra);
+  });
+
+  it('explains a point at the shown ε and guarantee, in agreement with the table', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    await store.setGuarantee({ kind: 'standard' });
+    await store.settled();
+    const r = store.result;
+    if (!r) throw new Error('no result');
+    for (let i = 0; i < r.predicted.length; i++) {
+      const e = await store.explain(i);
+      expect(e.guarantee).toEqual({ kind: 'standard' });
+      expect(e.epsilon).toBe(0.3);
+      expect(e.certified).toBe(r.certified[i] === 1);
+      expect(e.radius).toBe(r.radius[i]);
+    }
   });
 
   it('explains runs without certification data instead of showing nothing', async () => {

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { DatasetInfo, EvalArtifacts } from '../../../shared/api/workbench-api.ts';
 import type { RunSummary } from '../../../shared/api/run-types.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
+import type { PointExplanation } from '../../../shared/certify/index.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
 import { inProcessRunner, type CertRunner } from '../certify/cert-runner.ts';
@@ -212,6 +213,20 @@ export const useCertStore = defineStore('cert', () => {
     return setGuarantee(a.guarantee);
   }
 
+  /**
+   * Why point `index` is certified with its set or rejected, at the ε and guarantee of the shown
+   * result (so the explanation matches the table row), from the worker's session.
+   */
+  async function explain(index: number): Promise<PointExplanation> {
+    const r = result.value;
+    if (!runner || !r) throw new Error('no certification result to explain yet');
+    return runner.explain({
+      index,
+      epsilon: r.epsilon,
+      guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+    });
+  }
+
   /** Resolves when every scheduled re-certification has finished. */
   function settled(): Promise<void> {
     return drain;
@@ -241,6 +256,7 @@ export const useCertStore = defineStore('cert', () => {
     setGuarantee,
     setDraft,
     resetToTrained,
+    explain,
     settled,
   };
 });
