@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { RelaxCertError } from '../../shared/errors.ts';
+import { parseNumberOption } from './parse-number.ts';
+import type { NumberRule } from './parse-number.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -31,25 +33,9 @@ export function numberOption(
   command: string,
   name: string,
   value: string | undefined,
-  check: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+  check: NumberRule = {},
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const kind = check.integer ? 'an integer' : 'a number';
-  const bad =
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    (check.integer && !Number.isInteger(n)) ||
-    (check.min !== undefined && (check.exclusiveMin ? n <= check.min : n < check.min));
-  if (bad) {
-    const bound = check.min === undefined ? '' : ` ${check.exclusiveMin ? '>' : '≥'} ${check.min}`;
-    throw new RelaxCertError(
-      'INVALID_INPUT',
-      `${command}: --${name} must be ${kind}${bound} (got '${value}')`,
-      { field: name },
-    );
-  }
-  return n;
+  return value === undefined ? undefined : parseNumberOption(command, name, value, check);
 }
 
 export function oneLine(text: string): string {

@@ -1,52 +1,40 @@
 /** `relaxcert certify RUN`: re-certify a run's stored test-set outputs at any ε and guarantee. */
 import { writeFile } from 'node:fs/promises';
 import type { Guarantee } from '../../shared/config/experiment.ts';
-import { parseAffinitySets } from '../../shared/certify/index.ts';
+import {
+  infinityAsString,
+  parseAffinitySets,
+  pointRecords,
+  pointsCsv,
+  prepareCertification,
+} from '../../shared/certify/index.ts';
+import type { PointExplanation } from '../../shared/certify/index.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { certifyPoints } from '../host/certification.ts';
-import type { PointCertification } from '../host/certification.ts';
 import { numberOption, parseCommand } from './args.ts';
 import { table } from './format.ts';
 import { withHost } from './open-host.ts';
 import { resolveRunId } from './resolve-run.ts';
-import { summaryText } from './run-report.ts';
+import { describeGuarantee, summaryText } from './run-report.ts';
 
-export const CERTIFY_HELP = `Usage: relaxcert certify RUN [--eps E] [--rtk K | --affinity SETS] [--json] [--out FILE]
+export const CERTIFY_HELP = `Usage: relaxcert certify RUN [--eps E] [--rtk K | --affinity SETS] [--explain INDEX] [--json] [--out FILE]
 
-Certifies every test point of an evaluated run from its stored logits and sound Lipschitz
-bounds: prints a summary and, per point, whether it is certified, its certified class set and
-its certified radius (the largest ε at which it stays certified).
+Certifies every test point of an evaluated run from its stored logits, sound Lipschitz bounds
+and per-point float32 error bound: prints the figures (clean accuracy, standard VRA, guarantee
+VRA, rejection rate; see README "Figures and their names") and, per point, whether it is
+certified, its certified class set, margin, error bound and certified radius.
 
 RUN is a run id, a unique prefix of one, or latest.
 
 Options:
-  --eps E          radius ε (default: the ε the run was trained for)
-  --rtk K          relaxed top-K guarantee
+  --eps E          radius ε, a decimal ≥ 0 (default: the ε the run was trained for)
+  --rtk K          relaxed top-K guarantee (--rtk 1 is the standard guarantee)
   --affinity SETS  affinity sets, e.g. "[0,1][0,2]" (class names work too) or JSON
-  --json           print {summary, points} as JSON
+  --explain INDEX  why test point INDEX is certified or rejected: for each k its top-k set,
+                   binding pair, f_j − f_i, ε·K_ji, error bound and margin; its radius
+  --json           print {runId, summary, points} (or {runId, explanation}) as JSON
   --out FILE       write the per-point table as CSV to FILE instead of printing it
   -h, --help       show this help
 `;
-
-function csv(points: PointCertification[], classNames: string[]): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const rows = points.map((p) =>
-    [
-      p.index,
-      p.label,
-      p.predicted,
-      p.certified ? 1 : 0,
-      p.certifiedSet.join(';'),
-      quote(p.certifiedSet.map((c) => classNames[c] ?? String(c)).join(';')),
-      Number.isFinite(p.radius) ? p.radius : 'inf',
-    ].join(','),
-  );
-  return (
-    ['index,label,predicted,certified,certified_set,certified_set_names,radius', ...rows].join(
-      '\n',
-    ) + '\n'
-  );
-}
 
 export async function certifyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -56,6 +44,7 @@ export async function certifyCommand(argv: string[]): Promise<number> {
       eps: { type: 'string' },
       rtk: { type: 'string' },
       affinity: { type: 'string' },
+      explain: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
     },
@@ -74,8 +63,12 @@ export async function certifyCommand(argv: string[]): Promise<number> {
   if (values.rtk !== undefined && values.affinity !== undefined) {
     throw new RelaxCertError('INVALID_INPUT', 'certify: give --rtk or --affinity, not both');
   }
+  if (values.explain !== undefined && values.out !== undefined) {
+    throw new RelaxCertError('INVALID_INPUT', 'certify: --explain prints one point; drop --out');
+  }
   const epsilon = numberOption('certify', 'eps', values.eps, { min: 0 });
   const k = numberOption('certify', 'rtk', values.rtk, { integer: true, min: 1 });
+  const explain = numberOption('certify', 'explain', values.explain, { integer: true, min: 0 });
   return withHost(async (host) => {
     const runId = await resolveRunId(host, positionals[0]);
     const artifacts = await host.getEvalArtifacts(runId);
@@ -86,14 +79,33 @@ export async function certifyCommand(argv: string[]): Promise<number> {
       guarantee = { kind: 'affinity', sets: sets.sets };
       if (sets.names !== undefined) guarantee.names = sets.names;
     }
-    const { summary, points } = certifyPoints(
-      artifacts,
-      epsilon ?? artifacts.trainedEpsilon,
-      guarantee,
-    );
-    if (values.out !== undefined) await writeFile(values.out, csv(points, artifacts.classNames));
+    const eps = epsilon ?? artifacts.trainedEpsilon;
+    const session = prepareCertification(artifacts, guarantee);
+    const name = (c: number) => artifacts.classNames[c] ?? String(c);
+    if (explain !== undefined) {
+      if (explain >= artifacts.n) {
+        throw new RelaxCertError(
+          'INVALID_INPUT',
+          `certify: --explain ${explain} is past the last test point (${artifacts.n - 1})`,
+          { field: 'explain' },
+        );
+      }
+      const explanation = session.explain(explain, eps);
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify({ runId, explanation }, infinityAsString)}\n`
+          : `run ${runId}\n${explanationText(explanation, name)}`,
+      );
+      return 0;
+    }
+    const at = session.at(eps);
+    const summary = session.summary(eps);
+    const points = pointRecords(session, at);
+    if (values.out !== undefined) {
+      await writeFile(values.out, pointsCsv(points, artifacts.classNames));
+    }
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ runId, summary, points })}\n`);
+      process.stdout.write(`${JSON.stringify({ runId, summary, points }, infinityAsString)}\n`);
       return 0;
     }
     process.stdout.write(`run ${runId}\n${summaryText(summary)}`);
@@ -101,21 +113,59 @@ export async function certifyCommand(argv: string[]): Promise<number> {
       process.stdout.write(`wrote ${points.length} points to ${values.out}\n`);
       return 0;
     }
-    const name = (c: number) => artifacts.classNames[c] ?? String(c);
     process.stdout.write(
       '\n' +
         table(
-          ['POINT', 'LABEL', 'PREDICTED', 'CERTIFIED', 'SET', 'RADIUS'],
+          ['POINT', 'LABEL', 'PREDICTED', 'CERTIFIED', 'SET', 'MARGIN', 'ERROR BOUND', 'RADIUS'],
           points.map((p) => [
             String(p.index),
             name(p.label),
             name(p.predicted),
             p.certified ? 'yes' : 'no',
             p.certified ? `{${p.certifiedSet.map(name).join(', ')}}` : '⊥',
-            Number.isFinite(p.radius) ? p.radius.toPrecision(6) : 'inf',
+            num(p.margin),
+            num(p.error),
+            num(p.radius),
           ]),
         ),
     );
     return 0;
   });
+}
+
+function num(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : x > 0 ? 'inf' : '-inf';
+}
+
+/** The text form of `--explain`: one row per k, then the verdict and the radius. */
+export function explanationText(e: PointExplanation, name: (c: number) => string): string {
+  const set = (ids: number[]) => `{${ids.map(name).join(', ')}}`;
+  const lines = [
+    `point ${e.index}: label ${name(e.label)}, predicted ${name(e.predicted)}, ` +
+      `ε = ${e.epsilon}, ${describeGuarantee(e.guarantee)}`,
+    `float32 error bound ${num(e.error)} = ${num(e.errorBase)} + ε·${num(e.errorPerEpsilon)}`,
+    '',
+    table(
+      ['K', 'TOP-K SET', 'ALLOWED', 'PAIR (j, i)', 'f_j − f_i', 'ε·K_ji', 'MARGIN', 'CERTIFIED'],
+      e.perK.map((k) => [
+        String(k.k),
+        set(k.topK),
+        k.allowed ? 'yes' : 'no',
+        k.binding ? `(${name(k.binding.j)}, ${name(k.binding.i)})` : '-',
+        k.binding ? num(k.binding.gap) : '-',
+        k.binding ? num(k.binding.epsilonK) : '-',
+        num(k.margin),
+        k.certified ? 'yes' : 'no',
+      ]),
+    ).trimEnd(),
+    '',
+    ...e.perK.map((k) => `  k = ${k.k}: ${k.reason}`),
+    `result: ${e.reason}`,
+    `certified set: ${e.certified ? set(e.certifiedSet) : '⊥'}; label in set: ${e.labelInSet ? 'yes' : 'no'}`,
+    `certified radius: ${num(e.radius)}` +
+      (e.radiusLimit
+        ? `, limited by k = ${e.radiusLimit.k}, pair (${name(e.radiusLimit.j)}, ${name(e.radiusLimit.i)})`
+        : ''),
+  ];
+  return lines.join('\n') + '\n';
 }

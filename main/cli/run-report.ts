@@ -1,39 +1,39 @@
 /**
  * The figures the CLI reports for a run: always from the sound certification of the stored
- * evaluation artefacts (shared/certify), never from the training-time estimates.
+ * evaluation artefacts (shared/certify/session.ts), never from the training-time estimates;
+ * named and labelled by the vocabulary (shared/certify/vocabulary.ts).
  */
 import type { RunSummary } from '../../shared/api/run-types.ts';
-import type { CertificationSummary, EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import type { Guarantee } from '../../shared/config/experiment.ts';
-import { formatAffinitySets } from '../../shared/certify/index.ts';
-import { certifyArtifacts } from '../host/certification.ts';
+import {
+  formatAffinitySets,
+  METRIC_TERMS,
+  prepareCertification,
+} from '../../shared/certify/index.ts';
+import type { CertificationSummary, MetricKey } from '../../shared/certify/index.ts';
 import { pct } from './format.ts';
 
-export interface RunReport extends CertificationSummary {
+/** The sound certification at the trained ε with the run's guarantee, and where the run is. */
+export type RunReport = CertificationSummary & {
   runId: string;
   name: string;
   state: RunSummary['state'];
   epochs: number;
   backend?: string;
-  /** Top-1 VRA under standard GloRo certification (same as `vra` for standard runs). */
-  standardVra: number;
   runDir: string;
-}
+};
 
 export function runReport(run: RunSummary, artifacts: EvalArtifacts, runDir: string): RunReport {
-  const epsilon = artifacts.trainedEpsilon;
-  const trained = certifyArtifacts(artifacts, epsilon, artifacts.guarantee).summary;
-  const standard =
-    artifacts.guarantee.kind === 'standard'
-      ? trained
-      : certifyArtifacts(artifacts, epsilon, { kind: 'standard' }).summary;
+  const summary = prepareCertification(artifacts, artifacts.guarantee).summary(
+    artifacts.trainedEpsilon,
+  );
   const report: RunReport = {
     runId: run.id,
     name: run.name,
     state: run.state,
     epochs: run.epochsDone,
-    ...trained,
-    standardVra: standard.vra,
+    ...summary,
     runDir,
   };
   if (run.backend !== undefined) report.backend = run.backend;
@@ -51,23 +51,22 @@ export function describeGuarantee(g: Guarantee): string {
   }
 }
 
-export function summaryText(s: CertificationSummary, standardVra?: number): string {
+/** Metrics shown in text, in order; the guarantee's own figures only when it is not standard. */
+export function shownMetrics(g: Guarantee): MetricKey[] {
+  return g.kind === 'standard'
+    ? ['cleanAccuracy', 'standardVra', 'rejectionRate']
+    : ['cleanAccuracy', 'standardVra', 'guaranteeVra', 'top1GuaranteeVra', 'rejectionRate'];
+}
+
+const WIDTH = Math.max(...Object.values(METRIC_TERMS).map((t) => t.label.length)) + 2;
+
+export function summaryText(s: CertificationSummary): string {
   const lines = [
     `certified at ε = ${s.epsilon} with ${describeGuarantee(s.guarantee)} on ${s.n} test points:`,
-    `  clean accuracy   ${pct(s.cleanAccuracy)}`,
   ];
-  if (s.guarantee.kind === 'standard') {
-    lines.push(`  VRA              ${pct(s.vra)}`);
-  } else {
-    // computeMetrics' vra under a relaxed guarantee: certified (any allowed k) and top-1 right.
-    lines.push(`  top-1 VRA        ${pct(s.vra)}  (certified, top-1 correct)`);
-    if (standardVra !== undefined) {
-      lines.push(`  standard VRA     ${pct(standardVra)}  (standard GloRo certificate)`);
-    }
+  for (const key of shownMetrics(s.guarantee)) {
+    lines.push(`  ${METRIC_TERMS[key].label.padEnd(WIDTH)}${pct(s[key])}`);
   }
-  if (s.rtkVra !== undefined) lines.push(`  RTK VRA          ${pct(s.rtkVra)}`);
-  if (s.affinityVra !== undefined) lines.push(`  affinity VRA     ${pct(s.affinityVra)}`);
-  lines.push(`  rejection rate   ${pct(s.rejectionRate)}`);
-  lines.push(`  certified        ${s.certifiedCount} of ${s.n}`);
+  lines.push(`  ${METRIC_TERMS.certifiedCount.label.padEnd(WIDTH)}${s.certifiedCount} of ${s.n}`);
   return lines.join('\n') + '\n';
 }

@@ -86,13 +86,13 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       n: 200,
       epsilon: artifacts.trainedEpsilon,
       cleanAccuracy: metrics.cleanAccuracy,
-      vra: metrics.vra,
-      affinityVra: metrics.affinityVra,
+      top1GuaranteeVra: metrics.vra,
+      guaranteeVra: metrics.affinityVra,
       rejectionRate: metrics.rejectionRate,
       certifiedCount: metrics.certifiedCount,
       standardVra: standard.vra,
     });
-    expect(trained.rtkVra).toBeUndefined();
+    for (const old of ['vra', 'rtkVra', 'affinityVra']) expect(trained[old]).toBeUndefined();
     // Two epochs of blobs already certify something, and the numbers are fractions.
     expect(metrics.certifiedCount).toBeGreaterThan(0);
     expect(metrics.affinityVra).toBeGreaterThanOrEqual(metrics.vra);
@@ -130,14 +130,22 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(r.status).toBe(0);
     const printed = JSON.parse(r.stdout) as {
       summary: Record<string, unknown>;
-      points: { index: number; certified: boolean; certifiedSet: number[]; radius: number }[];
+      points: {
+        index: number;
+        certified: boolean;
+        certifiedSet: number[];
+        radius: number;
+        margin: number;
+        error: number;
+      }[];
     };
     const { out, metrics, radius } = oracle(artifacts, 0.15, { kind: 'rtk', k: 2 });
     expect(printed.summary).toMatchObject({
       epsilon: 0.15,
       cleanAccuracy: metrics.cleanAccuracy,
-      vra: metrics.vra,
-      rtkVra: metrics.rtkVra,
+      top1GuaranteeVra: metrics.vra,
+      guaranteeVra: metrics.rtkVra,
+      standardVra: oracle(artifacts, 0.15, { kind: 'standard' }).metrics.vra,
       rejectionRate: metrics.rejectionRate,
     });
     expect(printed.points).toHaveLength(artifacts.n);
@@ -145,11 +153,15 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       expect(p.certified).toBe(out.certified[p.index] === 1);
       expect(p.certifiedSet).toEqual(certifiedSet(out, p.index));
       expect(p.radius).toBe(radius[p.index]);
+      expect(p.margin).toBe(out.margin[p.index]);
+      expect(p.error).toBe(out.error[p.index]);
       // Consistency of flag and radius: certified at ε iff the radius exceeds ε.
       expect(p.certified).toBe(p.radius > 0.15);
     }
     const csv = (await readFile(csvFile, 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('index,label,predicted,certified,certified_set,certified_set_names,radius');
+    expect(csv[0]).toBe(
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+    );
     expect(csv).toHaveLength(artifacts.n + 1);
     const certifiedRows = csv.slice(1).filter((line) => line.split(',')[3] === '1').length;
     expect(certifiedRows).toBe(metrics.certifiedCount);
@@ -172,11 +184,45 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     const { metrics } = oracle(artifacts, 0.5, { kind: 'affinity', sets });
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     expect(r.stdout).toMatch(new RegExp(`clean accuracy\\s+${pct(metrics.cleanAccuracy)}`));
-    expect(r.stdout).toMatch(new RegExp(`affinity VRA\\s+${pct(metrics.affinityVra ?? -1)}`));
+    const standard = oracle(artifacts, 0.5, { kind: 'standard' }).metrics;
+    expect(r.stdout).toMatch(new RegExp(`\\n  guarantee VRA\\s+${pct(metrics.affinityVra ?? -1)}`));
+    expect(r.stdout).toMatch(new RegExp(`\\n  standard VRA\\s+${pct(standard.vra)}`));
+    expect(r.stdout).toMatch(new RegExp(`top-1 VRA under the guarantee\\s+${pct(metrics.vra)}`));
     expect(r.stdout).toMatch(new RegExp(`rejection rate\\s+${pct(metrics.rejectionRate)}`));
-    expect(r.stdout).toContain(`certified        ${metrics.certifiedCount} of 200`);
+    expect(r.stdout).toMatch(new RegExp(`\\n  certified\\s+${metrics.certifiedCount} of 200`));
     // Header + one row per point after the summary.
     expect(r.stdout.split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(200);
+  });
+
+  it('certify --explain says why each point is certified or rejected, as certify decides', () => {
+    const { out } = oracle(artifacts, 0.3, artifacts.guarantee);
+    const rejected = Array.from(out.certified).indexOf(0);
+    const certified = Array.from(out.certified).indexOf(1);
+    expect(rejected).toBeGreaterThanOrEqual(0);
+    for (const index of [rejected, certified]) {
+      const r = cli(home, [
+        'certify',
+        'latest',
+        '--eps',
+        '0.3',
+        '--explain',
+        String(index),
+        '--json',
+      ]);
+      expect(r.status).toBe(0);
+      const { explanation } = JSON.parse(r.stdout) as {
+        explanation: { certified: boolean; margin: number | string; error: number; reason: string };
+      };
+      expect(explanation.certified).toBe(out.certified[index] === 1);
+      expect(Number(explanation.margin)).toBe(out.margin[index]);
+      expect(explanation.error).toBe(out.error[index]);
+      expect(explanation.reason).toMatch(out.certified[index] === 1 ? /^certified/ : /^rejected/);
+      const text = cli(home, ['certify', 'latest', '--eps', '0.3', '--explain', String(index)]);
+      expect(text.status).toBe(0);
+      expect(text.stdout).toContain(`point ${index}:`);
+      expect(text.stdout).toContain(`result: ${explanation.reason}`);
+      expect(text.stdout).toMatch(/PAIR \(j, i\)/);
+    }
   });
 
   it('export writes a tfjs model whose weights reproduce the stored logits', async () => {
@@ -231,9 +277,10 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     const k = JSON.parse(await readFile(join(dir, 'k-matrix.json'), 'utf8')) as { K: number[][] };
     expect(k.K[0][1]).toBe(artifacts.lipschitz[1]);
     const report = JSON.parse(await readFile(join(dir, 'certification-report.json'), 'utf8')) as {
-      certifications: { guarantee: { kind: string }; affinityVra?: number }[];
+      certifications: { guarantee: { kind: string }; guaranteeVra: number; standardVra: number }[];
     };
-    expect(report.certifications[1].affinityVra).toBe(trained.affinityVra);
+    expect(report.certifications[1].guaranteeVra).toBe(trained.guaranteeVra);
+    expect(report.certifications[0].guaranteeVra).toBe(trained.standardVra);
   });
 
   it('exits 1 with one line on user errors, and every command has --help', () => {
@@ -241,6 +288,8 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['certify', 'no-such-run'],
       ['certify', 'latest', '--rtk', '2', '--affinity', '[0,1]'],
       ['certify', 'latest', '--eps', '-1'],
+      ['certify', 'latest', '--eps', '0x10'],
+      ['certify', 'latest', '--explain', '200'],
       ['certify', 'latest', '--affinity', '[0,99]'],
       ['train', '--preset', 'no-such-preset'],
       ['train'],

@@ -119,7 +119,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `run ${final.id} completed: ${final.epochsDone} epochs` +
           (final.backend ? ` on ${final.backend}` : '') +
           '\n' +
-          summaryText(report, report.standardVra) +
+          summaryText(report) +
           `stored in ${report.runDir}\n`,
       );
     }

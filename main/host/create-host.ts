@@ -17,7 +17,6 @@ import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { workbenchHome } from '../store/home.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EVAL_MARKER } from '../store/run-store.ts';
-import { certifyArtifacts } from './certification.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
 import { exportModel } from './model-export.ts';
@@ -97,7 +96,6 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
       },
     },
     readEvalArtifacts,
-    certifier: { summarize: (a, epsilon, g) => certifyArtifacts(a, epsilon, g).summary },
     exporter: {
       async exportModel(runDir, outDir) {
         const config = JSON.parse(

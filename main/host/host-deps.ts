@@ -2,13 +2,8 @@
  * Everything the host services use, injected: the real wiring is in default-deps.ts; tests pass
  * fakes (a crashing job runner, a tiny data set).
  */
-import type {
-  CertificationSummary,
-  DatasetInfo,
-  EvalArtifacts,
-  PresetInfo,
-} from '../../shared/api/workbench-api.ts';
-import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
+import type { DatasetInfo, EvalArtifacts, PresetInfo } from '../../shared/api/workbench-api.ts';
+import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { JobRunner } from './job-runner.ts';
 
@@ -16,10 +11,6 @@ export interface HostData {
   builtin(): DatasetSpec[];
   inspect(spec: DatasetSpec): Promise<DatasetInfo>;
   thumbnail(spec: DatasetSpec, split: 'train' | 'test', index: number): Promise<Uint8Array>;
-}
-
-export interface HostCertifier {
-  summarize(artifacts: EvalArtifacts, epsilon: number, guarantee: Guarantee): CertificationSummary;
 }
 
 export interface HostExporter {
@@ -35,6 +26,5 @@ export interface HostDeps {
   validateConfig(value: unknown): ExperimentConfig;
   data: HostData;
   readEvalArtifacts(runDir: string): Promise<EvalArtifacts>;
-  certifier: HostCertifier;
   exporter: HostExporter;
 }

@@ -21,6 +21,7 @@ import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/conf
 import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
+import { prepareCertification } from '../../shared/certify/session.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { checkRunId } from '../store/run-store.ts';
@@ -199,10 +200,8 @@ export class WorkbenchHost implements WorkbenchApi {
   async certifyRun(runId: string, request: CertifyRequest = {}): Promise<CertificationSummary> {
     checkCertifyRequest(request);
     const artifacts = await this.getEvalArtifacts(runId);
-    return this.deps.certifier.summarize(
-      artifacts,
+    return prepareCertification(artifacts, request.guarantee ?? artifacts.guarantee).summary(
       request.epsilon ?? artifacts.trainedEpsilon,
-      request.guarantee ?? artifacts.guarantee,
     );
   }
 
@@ -281,7 +280,7 @@ export class WorkbenchHost implements WorkbenchApi {
       trainedEpsilon: artifacts.trainedEpsilon,
       soundBounds: true,
       certifications: guarantees.map((g) =>
-        this.deps.certifier.summarize(artifacts, artifacts.trainedEpsilon, g),
+        prepareCertification(artifacts, g).summary(artifacts.trainedEpsilon),
       ),
     };
   }

@@ -12,7 +12,7 @@ import type { WorkbenchApi, WorkbenchEvent } from '../../shared/api/workbench-ap
 import { createWsClient } from '../../shared/api/ws-client.ts';
 import type { WebSocketConstructor } from '../../shared/api/ws-client.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { certifyArtifacts } from '../host/certification.ts';
+import { prepareCertification } from '../../shared/certify/session.ts';
 import { fakeArtifacts, fakeConfig, fakeDeps, ScriptedRunner } from '../host/testing/fake-deps.ts';
 import { WorkbenchHost } from '../host/workbench-host.ts';
 import { RunStore } from '../store/run-store.ts';
@@ -160,13 +160,16 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect(Array.from(artifacts.lipschitz)).toEqual(Array.from(expected.lipschitz));
 
     const summary = await h.api.certifyRun(created.id, {});
-    expect(summary).toEqual(certifyArtifacts(expected, 0.5, done.config.guarantee).summary);
+    expect(summary).toEqual(prepareCertification(expected, done.config.guarantee).summary(0.5));
     const rtk = await h.api.certifyRun(created.id, {
       epsilon: 0.1,
       guarantee: { kind: 'rtk', k: 2 },
     });
-    expect(rtk.rtkVra).toBeDefined();
-    expect(rtk).toEqual(certifyArtifacts(expected, 0.1, { kind: 'rtk', k: 2 }).summary);
+    expect(rtk).toEqual(prepareCertification(expected, { kind: 'rtk', k: 2 }).summary(0.1));
+    // Standard VRA is the standard certificate whatever the guarantee (= --rtk 1).
+    expect(rtk.standardVra).toBe(
+      prepareCertification(expected, { kind: 'rtk', k: 1 }).summary(0.1).guaranteeVra,
+    );
     const badK = await rejection(
       h.api.certifyRun(created.id, { guarantee: { kind: 'rtk', k: 9 } }),
     );

@@ -27,11 +27,20 @@ export interface BatchProgress {
 export interface EpochMetrics {
   epoch: number; // 1-based: metrics after this many epochs
   trainLoss: number;
-  /** Test-set figures at the training ε with the run's guarantee (estimated Lipschitz bounds). */
+  /**
+   * Test-set figures at the training ε with the run's guarantee. Except cleanAccuracy they are
+   * ESTIMATES (shared/certify/vocabulary.ts GLOSSARY.estimate): power-iteration Lipschitz
+   * estimates and no float32 error bound. Show them labelled as estimates (estimateLabel); the
+   * sound figures come from certifying the evaluation artefacts.
+   */
   cleanAccuracy: number;
-  vra: number; // standard (top-1) VRA
-  rtkVra?: number; // RTK runs
-  affinityVra?: number; // affinity runs
+  /** Estimated standard VRA (standard certificate at k = 1, top-1 correct). */
+  vra: number;
+  /** Estimated guarantee VRA of RTK runs (label in the certified set). */
+  rtkVra?: number;
+  /** Estimated guarantee VRA of affinity runs (label in the certified set). */
+  affinityVra?: number;
+  /** Estimated rejection rate under the run's guarantee. */
   rejectionRate: number;
   /** Product of the layers' Lipschitz bounds (power-iteration estimate during training). */
   lipschitz: number;

@@ -14,6 +14,7 @@ import type {
 } from '../config/experiment.ts';
 import type { EpochMetrics, BatchProgress, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
+import type { CertificationSummary } from '../certify/session.ts';
 
 export interface WorkbenchInfo {
   version: string;
@@ -84,17 +85,8 @@ export interface CertifyRequest {
   guarantee?: Guarantee; // default: the trained guarantee
 }
 
-export interface CertificationSummary {
-  n: number;
-  epsilon: number;
-  guarantee: Guarantee;
-  cleanAccuracy: number;
-  vra: number;
-  rtkVra?: number;
-  affinityVra?: number;
-  rejectionRate: number;
-  certifiedCount: number;
-}
+/** Sound figures of one certification, named by shared/certify/vocabulary.ts. */
+export type { CertificationSummary } from '../certify/session.ts';
 
 export type WorkbenchEvent =
   | { type: 'progress'; progress: BatchProgress }

@@ -24,6 +24,7 @@ export type {
   CertificationSession,
   CertificationAt,
   CertificationMetrics,
+  CertificationSummary,
   VraVsEpsilon,
   KExplanation,
   PointExplanation,
@@ -31,3 +32,6 @@ export type {
 export { prepareCertification } from './session.ts';
 export type { Term, MetricKey } from './vocabulary.ts';
 export { METRIC_TERMS, GLOSSARY, estimateLabel } from './vocabulary.ts';
+export type { PointRecord } from './point-table.ts';
+export { pointRecords, pointsCsv, infinityAsString } from './point-table.ts';
+export { POINT_TERMS } from './vocabulary.ts';

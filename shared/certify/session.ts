@@ -43,6 +43,13 @@ export type CertificationMetrics = Record<MetricKey, number> & {
   topKAccuracy: number[];
 };
 
+/** The figures at one ε without the per-point arrays: what certifyRun and `--json` return. */
+export type CertificationSummary = Record<MetricKey, number> & {
+  n: number;
+  epsilon: number;
+  guarantee: Guarantee;
+};
+
 export interface CertificationAt {
   epsilon: number;
   guarantee: Guarantee;
@@ -52,6 +59,8 @@ export interface CertificationAt {
   standardCertified: Uint8Array;
   /** n flags: label inside the certified set F^{k*} under the guarantee. */
   labelInSet: Uint8Array;
+  /** The n labels the metrics were computed against (the session's; do not modify). */
+  labels: Int32Array;
   metrics: CertificationMetrics;
 }
 
@@ -111,6 +120,8 @@ export interface CertificationSession {
   readonly guarantee: Guarantee;
   readonly maxK: number;
   at(epsilon: number): CertificationAt;
+  /** The metrics at ε with the guarantee, as plain JSON. */
+  summary(epsilon: number): CertificationSummary;
   /** Certified radius per point under the guarantee (cached; do not modify). */
   radii(): Float64Array;
   /** Radius below which each label stays in the certified set (cached). */
@@ -208,6 +219,7 @@ class Session implements CertificationSession {
       output,
       standardCertified,
       labelInSet,
+      labels,
       metrics: {
         n,
         epsilon,
@@ -219,6 +231,21 @@ class Session implements CertificationSession {
         certifiedCount: certified,
         topKAccuracy: Array.from(topK, frac),
       },
+    };
+  }
+
+  summary(epsilon: number): CertificationSummary {
+    const m = this.at(epsilon).metrics;
+    return {
+      n: m.n,
+      epsilon,
+      guarantee: this.guarantee,
+      cleanAccuracy: m.cleanAccuracy,
+      standardVra: m.standardVra,
+      guaranteeVra: m.guaranteeVra,
+      top1GuaranteeVra: m.top1GuaranteeVra,
+      rejectionRate: m.rejectionRate,
+      certifiedCount: m.certifiedCount,
     };
   }
 

@@ -49,6 +49,22 @@ export const METRIC_TERMS = {
 
 export type MetricKey = keyof typeof METRIC_TERMS;
 
+/**
+ * Per-point fields of `certify --json`, its CSV and the UI's point table, in column order (the
+ * key is the JSON field and the CSV column).
+ */
+export const POINT_TERMS = {
+  index: { label: 'point', definition: 'position of the point in the test split, from 0' },
+  label: { label: 'label', definition: 'true class id' },
+  predicted: { label: 'predicted', definition: 'top-1 class id, ties to the lower id' },
+  certified: { label: 'certified', definition: 'not ⊥ under the guarantee at ε' },
+  certifiedSet: { label: 'set', definition: 'certified set F^{k*} as class ids (empty when ⊥)' },
+  labelInSet: { label: 'label in set', definition: 'the label lies in the certified set' },
+  margin: { label: 'margin', definition: 'm, the largest margin over allowed k at ε' },
+  error: { label: 'error bound', definition: 'float32 error bound at ε the margin had to exceed' },
+  radius: { label: 'radius', definition: 'certified radius under the guarantee' },
+} as const satisfies Record<string, Term>;
+
 /** Words the figures are built from, for the glossary tooltips and `--explain`. */
 export const GLOSSARY = {
   vra: {

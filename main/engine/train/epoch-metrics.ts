@@ -1,10 +1,12 @@
 /**
  * Test-set figures at the end of an epoch: logits in batches, the training-time Lipschitz
- * estimate, then the shared certification core (the same code that certifies stored runs).
+ * estimate, then the certification session (the same model that certifies stored runs). The
+ * figures are ESTIMATES: power iteration bounds the Lipschitz constants from below and no float32
+ * error bound is applied; the sound ones come from the evaluation job.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { certify, computeMetrics, toCertGuarantee } from '../../../shared/certify/index.ts';
-import type { CertMetrics } from '../../../shared/certify/index.ts';
+import { prepareCertification } from '../../../shared/certify/index.ts';
+import type { CertificationMetrics } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
 import { rowsOf } from '../../data/inputs.ts';
 import type { Split } from '../../data/types.ts';
@@ -45,14 +47,16 @@ export async function testMetrics(
   guarantee: Guarantee,
   epsilon: number,
   logitsOf: (split: Split) => Float32Array | Promise<Float32Array> = (s) => predictLogits(net, s),
-): Promise<{ metrics: CertMetrics; maxK: number }> {
+): Promise<{ metrics: CertificationMetrics; maxK: number }> {
   const c = net.plan.numClasses;
   const logits = await logitsOf(test);
   const { k } = estimatedLipschitz(net);
-  const cg = toCertGuarantee(guarantee, c);
-  const out = certify({ logits, n: test.n, c, lipschitz: k, epsilon }, cg);
+  const session = prepareCertification(
+    { logits, n: test.n, c, lipschitz: k, labels: test.y },
+    guarantee,
+  );
   let maxK = 0;
   for (let j = 0; j < c; j++)
     for (let i = 0; i < c; i++) if (i !== j) maxK = Math.max(maxK, k[j * c + i]);
-  return { metrics: computeMetrics(out, test.y, cg), maxK };
+  return { metrics: session.at(epsilon).metrics, maxK };
 }

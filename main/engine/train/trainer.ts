@@ -289,7 +289,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         epoch: epoch + 1,
         trainLoss: lossSum / Math.max(1, seen),
         cleanAccuracy: metrics.cleanAccuracy,
-        vra: metrics.vra,
+        vra: metrics.standardVra,
         rejectionRate: metrics.rejectionRate,
         lipschitz: maxK,
         learningRate: lr,
@@ -297,8 +297,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
         seconds,
         samplesPerSecond: train.n / seconds,
       };
-      if (metrics.rtkVra !== undefined) em.rtkVra = metrics.rtkVra;
-      if (metrics.affinityVra !== undefined) em.affinityVra = metrics.affinityVra;
+      if (config.guarantee.kind === 'rtk') em.rtkVra = metrics.guaranteeVra;
+      if (config.guarantee.kind === 'affinity') em.affinityVra = metrics.guaranteeVra;
       if (lambda !== undefined) em.lambda = lambda;
       await saveCheckpoint(req.runDir, {
         epoch: epoch + 1,

@@ -13,7 +13,6 @@ import type { JobEvent, JobSpec } from '../../jobs/protocol.ts';
 import { checkpointEpoch } from '../../store/checkpoint-file.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { EVAL_MARKER } from '../../store/run-store.ts';
-import { certifyArtifacts } from '../certification.ts';
 import type { HostDeps } from '../host-deps.ts';
 import type { JobHandle, JobOutcome, JobRunner } from '../job-runner.ts';
 
@@ -271,7 +270,6 @@ export function fakeDeps(store: RunStore, runner: JobRunner = new ScriptedRunner
       thumbnail: async (_spec, _split, index) => new Uint8Array([137, 80, 78, 71, index & 255]),
     },
     readEvalArtifacts: readFakeEval,
-    certifier: { summarize: (a, eps, g) => certifyArtifacts(a, eps, g).summary },
     exporter: {
       exportModel: async (_runDir, outDir) => {
         const file = join(outDir, 'model.json');
