@@ -2,6 +2,7 @@
 import {
   Recertifier,
   type CertData,
+  type CsvRequest,
   type ExplainRequest,
   type RecertifyRequest,
   type RecertifyResult,
@@ -13,6 +14,8 @@ export interface CertRunner {
   run(request: RecertifyRequest): Promise<RecertifyResult>;
   /** Why point i is certified with its set, or rejected (the session's explain). */
   explain(request: ExplainRequest): Promise<PointExplanation>;
+  /** The chosen points as CSV, written by the shared point table. */
+  pointsCsv(request: CsvRequest): Promise<string>;
   dispose(): void;
 }
 
@@ -29,6 +32,9 @@ export function inProcessRunner(): CertRunner {
     async explain(request) {
       return structuredClone(r.explain(structuredClone(request)));
     },
+    async pointsCsv(request) {
+      return r.pointsCsv(structuredClone(request));
+    },
     dispose() {},
   };
 }
@@ -36,12 +42,13 @@ export function inProcessRunner(): CertRunner {
 type Body =
   | { type: 'load'; data: CertData }
   | { type: 'run'; request: RecertifyRequest }
-  | { type: 'explain'; request: ExplainRequest };
+  | { type: 'explain'; request: ExplainRequest }
+  | { type: 'csv'; request: CsvRequest };
 
 export type WorkerMessage = Body & { id: number };
 
 export type WorkerReply =
-  | { id: number; ok: true; result?: RecertifyResult | PointExplanation }
+  | { id: number; ok: true; result?: RecertifyResult | PointExplanation | string }
   | { id: number; ok: false; error: { message: string; code?: string } };
 
 /** The transferable buffers of a result, so 100,000-point arrays move instead of copying. */
@@ -54,7 +61,7 @@ export function resultTransfer(r: RecertifyResult): ArrayBuffer[] {
 /** A runner backed by a module worker; requests resolve in order. */
 export function workerRunner(worker: Worker): CertRunner {
   let nextId = 1;
-  type Result = RecertifyResult | PointExplanation | undefined;
+  type Result = RecertifyResult | PointExplanation | string | undefined;
   const pending = new Map<number, { resolve(v: Result): void; reject(e: Error): void }>();
   worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
     const reply = event.data;
@@ -105,6 +112,11 @@ export function workerRunner(worker: Worker): CertRunner {
       const r = await send({ type: 'explain', request });
       if (!r) throw new Error('certification worker returned no explanation');
       return r as PointExplanation;
+    },
+    async pointsCsv(request) {
+      const r = await send({ type: 'csv', request });
+      if (typeof r !== 'string') throw new Error('certification worker returned no CSV');
+      return r;
     },
     dispose() {
       worker.terminate();

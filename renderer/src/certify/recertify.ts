@@ -3,7 +3,7 @@
  * worker keeps one session per guarantee and packs what the views need into a result of typed
  * arrays, which crosses the worker boundary by transfer. No certification arithmetic here.
  */
-import { prepareCertification } from '../../../shared/certify/index.ts';
+import { pointRecords, pointsCsv, prepareCertification } from '../../../shared/certify/index.ts';
 import type {
   CertificationData,
   CertificationMetrics,
@@ -64,6 +64,14 @@ export interface ExplainRequest {
   index: number;
   epsilon: number;
   guarantee: Guarantee;
+}
+
+/** The shown points as CSV (the columns of `certify --out`), in the table's order. */
+export interface CsvRequest {
+  epsilon: number;
+  guarantee: Guarantee;
+  indices: Int32Array;
+  classNames: string[];
 }
 
 /** Holds the loaded data's sessions; caches curves for the last guarantee and ε grid. */
@@ -141,6 +149,12 @@ export class Recertifier {
 
   explain(req: ExplainRequest): PointExplanation {
     return this.session(req.guarantee).explain(req.index, req.epsilon);
+  }
+
+  pointsCsv(req: CsvRequest): string {
+    const session = this.session(req.guarantee);
+    const rows = pointRecords(session, session.at(req.epsilon), req.indices);
+    return pointsCsv(rows, req.classNames);
   }
 }
 

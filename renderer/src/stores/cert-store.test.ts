@@ -105,6 +105,22 @@ describe('cert store', () => {
     }
   });
 
+  it("exports the chosen points as the CLI's CSV, in the given order", async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const csv = await store.pointsCsv(Int32Array.from([3, 0]));
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1].split(',')[0]).toBe('3');
+    expect(lines[2].split(',')[0]).toBe('0');
+    const r = store.result;
+    expect(lines[2].split(',')[3]).toBe(r?.certified[0] === 1 ? '1' : '0');
+  });
+
   it('explains runs without certification data instead of showing nothing', async () => {
     install({ getRun: () => makeRun('r1', { state: 'running', evaluated: false }) });
     const store = useCertStore();

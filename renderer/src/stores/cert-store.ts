@@ -227,6 +227,18 @@ export const useCertStore = defineStore('cert', () => {
     });
   }
 
+  /** The given points of the shown result as CSV (the columns of `certify --out`). */
+  async function pointsCsv(indices: Int32Array): Promise<string> {
+    const r = result.value;
+    if (!runner || !r) throw new Error('no certification result to export yet');
+    return runner.pointsCsv({
+      epsilon: r.epsilon,
+      guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+      indices: indices.slice(),
+      classNames: [...classNames.value],
+    });
+  }
+
   /** Resolves when every scheduled re-certification has finished. */
   function settled(): Promise<void> {
     return drain;
@@ -257,6 +269,7 @@ export const useCertStore = defineStore('cert', () => {
     setDraft,
     resetToTrained,
     explain,
+    pointsCsv,
     settled,
   };
 });
