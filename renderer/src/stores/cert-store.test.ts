@@ -121,6 +121,24 @@ describe('cert store', () => {
     expect(lines[2].split(',')[3]).toBe(r?.certified[0] === 1 ? '1' : '0');
   });
 
+  it('undoes editor changes one at a time, re-certifying each', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const trained = store.result?.metrics.guaranteeVra;
+    await store.setDraft(moveClass(store.draft, 2, 0, 1));
+    await store.settled();
+    expect(store.result?.metrics.guaranteeVra).not.toBe(trained);
+    await store.undoDraft();
+    await store.settled();
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
+    expect(store.result?.guarantee).toMatchObject({ kind: 'affinity', sets: [[0, 2], [1]] });
+    expect(store.result?.metrics.guaranteeVra).toBe(trained);
+    expect(store.draftHistory).toHaveLength(0);
+    await store.undoDraft(); // nothing left: no change
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
+  });
+
   it('explains runs without certification data instead of showing nothing', async () => {
     install({ getRun: () => makeRun('r1', { state: 'running', evaluated: false }) });
     const store = useCertStore();

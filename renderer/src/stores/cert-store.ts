@@ -29,6 +29,8 @@ export function setCertRunnerFactory(factory: () => CertRunner): void {
 }
 
 const REGION_GRID = 96;
+/** Editor edits kept for Undo. */
+const UNDO_DEPTH = 100;
 
 /** The guarantee certified from an editor draft; with no usable set, singletons (= standard). */
 export function draftGuarantee(draft: AffinityDraft, numClasses: number): Guarantee {
@@ -49,6 +51,8 @@ export const useCertStore = defineStore('cert', () => {
   const epsilon = ref(0);
   const guarantee = ref<Guarantee>({ kind: 'standard' });
   const draft = ref<AffinityDraft>({ sets: [], names: [] });
+  /** Earlier drafts of this run's editor session, newest last (Undo). */
+  const draftHistory = ref<AffinityDraft[]>([]);
   const kLimit = ref(3);
   const result = shallowRef<RecertifyResult | undefined>();
   const baseline = shallowRef<RecertifyResult | undefined>();
@@ -115,6 +119,7 @@ export const useCertStore = defineStore('cert', () => {
     runner = undefined;
     runId.value = id;
     artifacts.value = undefined;
+    draftHistory.value = [];
     result.value = undefined;
     baseline.value = undefined;
     dataset.value = undefined;
@@ -198,18 +203,31 @@ export const useCertStore = defineStore('cert', () => {
     return schedule();
   }
 
-  /** Every editor change re-certifies with the draft's sets. */
+  /** Every editor change re-certifies with the draft's sets, and can be undone. */
   function setDraft(next: AffinityDraft): Promise<void> {
+    draftHistory.value = [...draftHistory.value.slice(-(UNDO_DEPTH - 1)), draft.value];
     draft.value = next;
     return setGuarantee(draftGuarantee(next, classNames.value.length));
+  }
+
+  /** Back to the draft before the last edit (no-op when there is none). */
+  function undoDraft(): Promise<void> {
+    const previous = draftHistory.value.at(-1);
+    if (!previous) return Promise.resolve();
+    draftHistory.value = draftHistory.value.slice(0, -1);
+    draft.value = previous;
+    return setGuarantee(draftGuarantee(previous, classNames.value.length));
   }
 
   function resetToTrained(): Promise<void> {
     const a = artifacts.value;
     if (!a) return Promise.resolve();
     epsilon.value = a.trainedEpsilon;
-    if (a.guarantee.kind === 'affinity')
+    if (a.guarantee.kind === 'affinity') {
+      // Undoable like any edit.
+      draftHistory.value = [...draftHistory.value.slice(-(UNDO_DEPTH - 1)), draft.value];
       draft.value = draftFrom(a.guarantee.sets, a.guarantee.names);
+    }
     return setGuarantee(a.guarantee);
   }
 
@@ -267,6 +285,8 @@ export const useCertStore = defineStore('cert', () => {
     setEpsilon,
     setGuarantee,
     setDraft,
+    undoDraft,
+    draftHistory,
     resetToTrained,
     explain,
     pointsCsv,

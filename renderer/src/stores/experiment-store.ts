@@ -121,6 +121,19 @@ export const useExperimentStore = defineStore('experiment', () => {
     }
   }
 
+  /**
+   * Starts the form from an existing run's config with changes (e.g. the affinity editor's
+   * sets): the user reviews it before starting.
+   */
+  function startFrom(next: ExperimentConfig): void {
+    config.value = JSON.parse(JSON.stringify(next)) as ExperimentConfig;
+    affinityText.value = formatSets(config.value);
+    affinityError.value = undefined;
+    jsonError.value = undefined;
+    presetId.value = undefined;
+    touched.value = true;
+  }
+
   /** Replaces the config with pasted JSON; invalid JSON leaves the form unchanged. */
   function importJson(text: string): boolean {
     let value: unknown;
@@ -183,6 +196,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     setField,
     setAffinityText,
     importJson,
+    startFrom,
     submit,
   };
 });
