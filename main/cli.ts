@@ -15,6 +15,7 @@ Commands:
   train             train a run from a preset or a config file (relaxcert train --help)
   runs              list the runs in the workbench home
   certify RUN       certify a run's test set at any ε, RTK K or affinity sets
+  evaluate RUN      evaluate a completed run again from its checkpoint (new artefacts)
   export RUN        write a run's model, K matrix and certification report
   serve             serve the workbench to a browser on this machine
   presets           list the experiment presets
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./cli/train.ts')).trainCommand,
   runs: async () => (await import('./cli/runs.ts')).runsCommand,
   certify: async () => (await import('./cli/certify.ts')).certifyCommand,
+  evaluate: async () => (await import('./cli/evaluate.ts')).evaluateCommand,
   export: async () => (await import('./cli/export.ts')).exportCommand,
   serve: async () => (await import('./cli/serve.ts')).serveCommand,
   presets: async () => (await import('./cli/presets.ts')).presetsCommand,

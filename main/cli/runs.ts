@@ -1,18 +1,93 @@
-/** `relaxcert runs`: the runs in the workbench home. */
+/**
+ * `relaxcert runs`: the runs in the workbench home. Sound figures (certification of the
+ * evaluation artefacts) where a run is evaluated; the training-time estimates always beside
+ * them, labelled as estimates.
+ */
+import { epochEstimates } from '../../shared/api/epoch-estimates.ts';
+import type { EpochEstimates } from '../../shared/api/epoch-estimates.ts';
+import type { RunSummary } from '../../shared/api/run-types.ts';
+import { prepareCertification } from '../../shared/certify/index.ts';
+import type { CertificationSummary } from '../../shared/certify/index.ts';
 import { parseCommand } from './args.ts';
 import { pct, table } from './format.ts';
 import { withHost } from './open-host.ts';
+import type { WorkbenchHost } from '../host/workbench-host.ts';
 
 export const RUNS_HELP = `Usage: relaxcert runs [--json]
 
 Lists the runs in the workbench home (RELAXCERT_HOME or the platform's app-data folder),
-newest first. Figures are the last epoch's training-time estimates; use relaxcert certify for
-sound ones.
+newest first. CLEAN, STANDARD VRA, GUARANTEE VRA and REJECTED are sound: the certification of
+the run's evaluation artefacts at its trained ε and guarantee ('-' until it is evaluated; see
+relaxcert evaluate). The (EST.) columns are the last epoch's training-time estimates
+(power-iteration Lipschitz estimates, no float32 error bound), never certificates.
 
 Options:
-  --json       print the runs as a JSON array
+  --json       print the runs as a JSON array: each run with \`certification\` (sound, when
+               evaluated) and \`estimates\` (estimatedStandardVra, estimatedGuaranteeVra,
+               estimatedRejectionRate, estimatedLipschitz, cleanAccuracy, epoch)
   -h, --help   show this help
 `;
+
+/** One run as `runs --json` prints it: RunSummary without the raw epoch figures. */
+export type RunListing = Omit<RunSummary, 'latest'> & {
+  certification?: CertificationSummary;
+  estimates?: EpochEstimates;
+};
+
+export function runListing(run: RunSummary, certification?: CertificationSummary): RunListing {
+  const { latest, ...rest } = run;
+  const out: RunListing = { ...rest };
+  if (certification !== undefined) out.certification = certification;
+  if (latest !== undefined) out.estimates = epochEstimates(latest, run.config.guarantee);
+  return out;
+}
+
+export function runsTable(runs: RunListing[]): string {
+  return table(
+    [
+      'ID',
+      'STATE',
+      'EPOCHS',
+      'CLEAN',
+      'STANDARD VRA',
+      'GUARANTEE VRA',
+      'REJECTED',
+      'STANDARD VRA (EST.)',
+      'REJECTED (EST.)',
+      'NAME',
+    ],
+    runs.map((r) => {
+      const s = r.certification;
+      const e = r.estimates;
+      return [
+        r.id,
+        r.state,
+        `${r.epochsDone}/${r.config.training.epochs}`,
+        pct(s?.cleanAccuracy),
+        pct(s?.standardVra),
+        s === undefined || s.guarantee.kind === 'standard' ? pct(undefined) : pct(s.guaranteeVra),
+        pct(s?.rejectionRate),
+        pct(e?.estimatedStandardVra),
+        pct(e?.estimatedRejectionRate),
+        r.name,
+      ];
+    }),
+  );
+}
+
+async function soundFigures(
+  host: WorkbenchHost,
+  run: RunSummary,
+): Promise<CertificationSummary | undefined> {
+  if (!run.evaluated) return undefined;
+  try {
+    const artifacts = await host.getEvalArtifacts(run.id);
+    return prepareCertification(artifacts, artifacts.guarantee).summary(artifacts.trainedEpsilon);
+  } catch {
+    // An unreadable or outdated artefact file must not hide the other runs: no sound figures.
+    return undefined;
+  }
+}
 
 export async function runsCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand('runs', argv, { json: { type: 'boolean' } });
@@ -22,28 +97,17 @@ export async function runsCommand(argv: string[]): Promise<number> {
   }
   return withHost(async (host) => {
     const runs = await host.listRuns();
+    const listed: RunListing[] = [];
+    for (const run of runs) listed.push(runListing(run, await soundFigures(host, run)));
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(runs)}\n`);
+      process.stdout.write(`${JSON.stringify(listed)}\n`);
       return 0;
     }
     if (runs.length === 0) {
       process.stdout.write(`no runs in ${host.store.runsDir}\n`);
       return 0;
     }
-    process.stdout.write(
-      table(
-        ['ID', 'STATE', 'EPOCHS', 'CLEAN', 'VRA', 'EVAL', 'NAME'],
-        runs.map((r) => [
-          r.id,
-          r.state,
-          `${r.epochsDone}/${r.config.training.epochs}`,
-          pct(r.latest?.cleanAccuracy),
-          pct(r.latest?.vra),
-          r.evaluated ? 'yes' : 'no',
-          r.name,
-        ]),
-      ),
-    );
+    process.stdout.write(runsTable(listed));
     return 0;
   });
 }

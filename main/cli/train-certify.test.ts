@@ -4,7 +4,7 @@
  * certification core run here on the stored artefacts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,28 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(runs.map((x) => [x.id, x.state, x.epochsDone, x.evaluated])).toEqual([
       [trained.runId, 'completed', 2, true],
     ]);
-    expect(cli(home, ['runs']).stdout).toContain(String(trained.runId));
+    // Sound figures of the evaluated run, the estimates beside them under estimated* names.
+    const listed = JSON.parse(r.stdout) as {
+      certification: Record<string, unknown>;
+      estimates: Record<string, unknown>;
+    }[];
+    expect(listed[0].certification).toMatchObject({
+      standardVra: trained.standardVra,
+      guaranteeVra: trained.guaranteeVra,
+      rejectionRate: trained.rejectionRate,
+    });
+    expect(Object.keys(listed[0].estimates).sort()).toEqual([
+      'cleanAccuracy',
+      'epoch',
+      'estimatedGuaranteeVra',
+      'estimatedLipschitz',
+      'estimatedRejectionRate',
+      'estimatedStandardVra',
+    ]);
+    const text = cli(home, ['runs']).stdout;
+    expect(text).toContain(String(trained.runId));
+    expect(text).toContain('STANDARD VRA (EST.)');
+    expect(text).toContain(`${(100 * Number(trained.standardVra)).toFixed(1)}%`);
   });
 
   it('certify prints per-point flags, sets and radii that match the core, at any ε and K', async () => {
@@ -294,15 +315,42 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['train', '--preset', 'no-such-preset'],
       ['train'],
       ['export', 'latest'],
+      ['evaluate', 'no-such-run'],
     ]) {
       const r = cli(home, args);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
-    for (const command of ['train', 'runs', 'certify', 'export', 'serve', 'presets']) {
+    for (const command of ['train', 'runs', 'certify', 'evaluate', 'export', 'serve', 'presets']) {
       const r = cli(home, [command, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`relaxcert ${command}`);
     }
+  });
+
+  it('evaluate re-creates the artefacts a format-1 file lacks, with the same figures', async () => {
+    const file = join(runDir, 'eval', 'artifacts.bin');
+    const bytes = await readFile(file);
+    const old = Buffer.from(bytes);
+    old.writeUInt32LE(1, 4);
+    await writeFile(file, old);
+    const refused = cli(home, ['certify', 'latest']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('relaxcert evaluate RUN');
+    const r = cli(home, ['evaluate', 'latest', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      runId: trained.runId,
+      state: 'completed',
+      epochs: 2,
+      standardVra: trained.standardVra,
+      guaranteeVra: trained.guaranteeVra,
+      rejectionRate: trained.rejectionRate,
+    });
+    const again = await readEvalArtifacts(runDir);
+    expect(Array.from(again.logits)).toEqual(Array.from(artifacts.logits));
+    expect(cli(home, ['certify', 'latest']).status).toBe(0);
   });
 });

@@ -3,14 +3,29 @@
  * progress bar on a TTY, one line per epoch, Ctrl-C cancels, and the final figures from the
  * sound certification of the stored artefacts.
  */
-import type { RunSummary } from '../../shared/api/run-types.ts';
+import { epochEstimates } from '../../shared/api/epoch-estimates.ts';
+import type { EpochMetrics, RunSummary } from '../../shared/api/run-types.ts';
 import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
-import type { ExperimentConfig } from '../../shared/config/experiment.ts';
+import type { ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { WorkbenchHost } from '../host/workbench-host.ts';
 import { pct, progressBar } from './format.ts';
 import { runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
+
+/** One line per epoch; every figure from the power-iteration estimates is marked "est.". */
+export function epochLine(m: EpochMetrics, total: number, guarantee: Guarantee): string {
+  const e = epochEstimates(m, guarantee);
+  const relaxed =
+    e.estimatedGuaranteeVra === undefined
+      ? ''
+      : `  est. guarantee VRA ${pct(e.estimatedGuaranteeVra)}`;
+  return (
+    `epoch ${m.epoch}/${total}  loss ${m.trainLoss.toFixed(4)}  clean ${pct(m.cleanAccuracy)}  ` +
+    `est. standard VRA ${pct(e.estimatedStandardVra)}${relaxed}  ` +
+    `est. rejected ${pct(e.estimatedRejectionRate)}  ${m.seconds.toFixed(1)} s\n`
+  );
+}
 
 export async function trainRun(
   host: WorkbenchHost,
@@ -34,17 +49,7 @@ export async function trainRun(
       barShown = true;
     } else if (event.type === 'epoch' && event.runId === created.id) {
       clearBar();
-      const m = event.metrics;
-      const relaxed =
-        m.rtkVra !== undefined
-          ? `  rtk-vra ${pct(m.rtkVra)}`
-          : m.affinityVra !== undefined
-            ? `  affinity-vra ${pct(m.affinityVra)}`
-            : '';
-      process.stdout.write(
-        `epoch ${m.epoch}/${total}  loss ${m.trainLoss.toFixed(4)}  clean ${pct(m.cleanAccuracy)}  ` +
-          `vra ${pct(m.vra)}${relaxed}  rejected ${pct(m.rejectionRate)}  ${m.seconds.toFixed(1)} s\n`,
-      );
+      process.stdout.write(epochLine(event.metrics, total, created.config.guarantee));
     } else if (
       event.type === 'log' &&
       event.line.runId === created.id &&

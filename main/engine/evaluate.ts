@@ -2,7 +2,8 @@
  * The evaluation job: proven per-layer upper bounds (main/engine/bounds, not the training-time
  * power-iteration estimates) → the C×C matrix K, the test-set logits and labels, and each
  * point's float32 rounding-error bound (bounds/float-error.ts), stored by
- * main/store/eval-artifacts.ts. Certification under any ε or guarantee is then arithmetic in
+ * main/store/eval-artifacts.ts; for 2-D inputs also the decision-region grid (decision-grid.ts).
+ * Certification under any ε or guarantee is then arithmetic in
  * shared/certify.
  */
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
@@ -20,6 +21,7 @@ import {
 } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
 import { logitsWithErrorMeasurements, onIeeeBackend } from './float-error-pass.ts';
+import { decisionGrid } from './decision-grid.ts';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { Network } from './model/network.ts';
@@ -150,6 +152,9 @@ export async function evaluationArtifacts(
     errorBound: floatErrorBound(sound.errorSpec, measured, test.n, c),
   };
   if (features <= 16) artifacts.inputs = rowsOf(test, 0, test.n, features).slice();
+  if (artifacts.inputs !== undefined && plan.inputShape.length === 1 && features === 2) {
+    artifacts.regions = await decisionGrid(net, artifacts.inputs, sound.errorSpec);
+  }
   return artifacts;
 }
 

@@ -205,6 +205,20 @@ export class WorkbenchHost implements WorkbenchApi {
     );
   }
 
+  async evaluateRun(runId: string): Promise<RunSummary> {
+    const run = await this.deps.store.get(checked(runId));
+    if (run.state !== 'completed' || this.active.has(runId)) {
+      throw new RelaxCertError(
+        'CONFLICT',
+        `run '${runId}' is ${run.state}; only a completed run is evaluated` +
+          (isResumable(run.state) ? ' (resume it first)' : ''),
+        { field: 'runId' },
+      );
+    }
+    await this.log(runId, 'info', 'evaluating the last checkpoint again');
+    return this.launch(run, false, 'evaluate');
+  }
+
   async exportRun(runId: string, outDir: string): Promise<{ files: string[] }> {
     checkOutDir(outDir);
     const run = await this.deps.store.get(checked(runId));
@@ -285,7 +299,11 @@ export class WorkbenchHost implements WorkbenchApi {
     };
   }
 
-  private async launch(run: RunSummary, resume: boolean): Promise<RunSummary> {
+  private async launch(
+    run: RunSummary,
+    resume: boolean,
+    type: 'train' | 'evaluate' = 'train',
+  ): Promise<RunSummary> {
     if (this.closed) throw new RelaxCertError('CONFLICT', 'the workbench is shutting down');
     if (this.active.has(run.id)) {
       throw new RelaxCertError('CONFLICT', `run '${run.id}' is already training`);
@@ -313,14 +331,11 @@ export class WorkbenchHost implements WorkbenchApi {
     };
     this.active.set(run.id, entry);
     try {
+      const runDir = this.deps.store.runDir(run.id);
       entry.handle = this.deps.runner.submit(
-        {
-          type: 'train',
-          runId: run.id,
-          runDir: this.deps.store.runDir(run.id),
-          config: run.config,
-          resume,
-        },
+        type === 'evaluate'
+          ? { type, runId: run.id, runDir, config: run.config }
+          : { type, runId: run.id, runDir, config: run.config, resume },
         (event) => {
           entry.chain = entry.chain.then(() =>
             this.onJobEvent(run.id, entry, event).catch((error: unknown) =>

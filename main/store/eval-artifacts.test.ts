@@ -54,6 +54,33 @@ describe('eval artefacts codec', () => {
     }
   });
 
+  it('round-trips the optional decision-region grid; files without it decode without it', () => {
+    const side = 3;
+    const a = sample(true);
+    a.regions = {
+      side,
+      xMin: -1,
+      xMax: 2.5,
+      yMin: 0,
+      yMax: 1,
+      logits: Float32Array.from({ length: side * side * a.c }, (_, i) => Math.cos(i)),
+      errorBound: {
+        base: Float64Array.from({ length: side * side }, (_, i) => 1e-6 * i),
+        perEpsilon: Float64Array.from({ length: side * side }, (_, i) => 2e-7 * i),
+      },
+    };
+    const bytes = encodeEvalArtifacts(a);
+    const b = decodeEvalArtifacts(bytes);
+    expect(b).toEqual(a);
+    expect(b.regions?.logits).toBeInstanceOf(Float32Array);
+    expect(b.regions?.errorBound.base).toBeInstanceOf(Float64Array);
+    // The grid adds exactly its arrays: the rest of the layout is unchanged.
+    const plain = encodeEvalArtifacts(sample(true));
+    expect(decodeEvalArtifacts(plain)).not.toHaveProperty('regions');
+    expect(bytes.length - plain.length).toBeGreaterThanOrEqual(side * side * (a.c * 4 + 16));
+    expect(() => decodeEvalArtifacts(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
+  });
+
   it('reads from an unaligned buffer offset', () => {
     const bytes = encodeEvalArtifacts(sample(true));
     const shifted = new Uint8Array(bytes.length + 3);

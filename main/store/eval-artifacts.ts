@@ -3,7 +3,9 @@
  * the host's main thread reads it. Layout (little-endian): "RCEV", u32 version, u32 header
  * length, JSON header (everything but the arrays), zero padding to 8 bytes, then the arrays:
  * lipschitz float64 c×c, error bound float64 n (base) and n (per ε), logits float32 n×c,
- * labels int32 n, inputs float32 (optional).
+ * labels int32 n, inputs float32 (optional), then the optional decision-region grid
+ * (EvalArtifacts.regions; its scalars in the header as `regions`): logits float32 side²×c,
+ * error bound float64 side² (base) and side² (per ε). Files without the grid decode as before.
  *
  * Version 1 files (before the per-point float32 error bound) are refused: their one global
  * slack rested on unchecked assumptions, so their certificates cannot be reproduced soundly.
@@ -12,13 +14,19 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import type { DecisionGrid, EvalArtifacts } from '../../shared/api/workbench-api.ts';
 
 const MAGIC = 0x56454352; // "RCEV" little-endian
 const VERSION = 2;
 
-type Header = Omit<EvalArtifacts, 'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBound'> & {
+type GridHeader = Omit<DecisionGrid, 'logits' | 'errorBound'>;
+
+type Header = Omit<
+  EvalArtifacts,
+  'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBound' | 'regions'
+> & {
   inputsLength: number;
+  regions?: GridHeader;
 };
 
 export function evalArtifactsPath(runDir: string): string {
@@ -34,11 +42,20 @@ export function encodeEvalArtifacts(a: EvalArtifacts): Uint8Array {
     throw new Error(`lipschitz: ${a.lipschitz.length}, want ${c * c}`);
   if (a.errorBound.base.length !== n || a.errorBound.perEpsilon.length !== n)
     throw new Error(`errorBound: want ${n} values in base and perEpsilon`);
-  const { logits: _l, labels: _y, lipschitz: _k, errorBound: _e, inputs, ...rest } = a;
+  const { logits: _l, labels: _y, lipschitz: _k, errorBound: _e, inputs, regions, ...rest } = a;
   const header: Header = { ...rest, inputsLength: inputs?.length ?? 0 };
+  const cells = regions === undefined ? 0 : regions.side * regions.side;
+  if (regions !== undefined) {
+    const { logits: _gl, errorBound: ge, ...grid } = regions;
+    if (regions.logits.length !== cells * c || ge.base.length !== cells) {
+      throw new Error(`regions: want ${cells * c} logits and ${cells} error bounds`);
+    }
+    header.regions = grid;
+  }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = Math.ceil((12 + json.length) / 8) * 8;
   const sizes = [c * c * 8, n * 8, n * 8, n * c * 4, n * 4, header.inputsLength * 4];
+  sizes.push(cells * c * 4, cells * 8, cells * 8);
   const bytes = new Uint8Array(start + sizes.reduce((s, x) => s + x, 0));
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
@@ -56,6 +73,11 @@ export function encodeEvalArtifacts(a: EvalArtifacts): Uint8Array {
   put(a.logits, sizes[3]);
   put(a.labels, sizes[4]);
   if (inputs !== undefined) put(inputs, sizes[5]);
+  if (regions !== undefined) {
+    put(regions.logits, sizes[6]);
+    put(regions.errorBound.base, sizes[7]);
+    put(regions.errorBound.perEpsilon, sizes[8]);
+  }
   return bytes;
 }
 
@@ -82,9 +104,11 @@ export function decodeEvalArtifacts(bytes: Uint8Array, file = 'eval artefacts'):
   } catch {
     return fail('header is not valid JSON');
   }
-  const { n, c, inputsLength, ...rest } = header;
+  const { n, c, inputsLength, regions, ...rest } = header;
+  const cells = regions === undefined ? 0 : regions.side * regions.side;
   let at = Math.ceil((12 + jsonLength) / 8) * 8;
-  const need = at + c * c * 8 + 2 * n * 8 + n * c * 4 + n * 4 + inputsLength * 4;
+  const need =
+    at + c * c * 8 + 2 * n * 8 + n * c * 4 + n * 4 + inputsLength * 4 + cells * (c * 4 + 16);
   if (bytes.length < need) fail(`truncated: ${bytes.length} bytes, need ${need}`);
   // Copies: the source may be a Node Buffer at an unaligned offset.
   const take = (size: number): ArrayBuffer => {
@@ -103,6 +127,16 @@ export function decodeEvalArtifacts(bytes: Uint8Array, file = 'eval artefacts'):
   const labels = new Int32Array(take(n * 4));
   const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz, errorBound };
   if (inputsLength > 0) result.inputs = new Float32Array(take(inputsLength * 4));
+  if (regions !== undefined) {
+    result.regions = {
+      ...regions,
+      logits: new Float32Array(take(cells * c * 4)),
+      errorBound: {
+        base: new Float64Array(take(cells * 8)),
+        perEpsilon: new Float64Array(take(cells * 8)),
+      },
+    };
+  }
   return result;
 }
 

@@ -54,6 +54,23 @@ export interface PresetInfo {
   config: ExperimentConfig;
 }
 
+/**
+ * The model's logits on a regular grid over a 2-D input space, with their float32 error bounds:
+ * what the decision-region map certifies (same K as the test points). Grid point (r, s), row-major
+ * r then s, lies at x = xMin + s·(xMax − xMin)/(side − 1), y = yMin + r·(yMax − yMin)/(side − 1).
+ */
+export interface DecisionGrid {
+  side: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  /** side² × c logits, row-major. */
+  logits: Float32Array;
+  /** Per grid point, as EvalArtifacts.errorBound. */
+  errorBound: ErrorBound;
+}
+
 /** Stored certification inputs of an evaluated run: certification is pure arithmetic on these. */
 export interface EvalArtifacts {
   runId: string;
@@ -78,6 +95,8 @@ export interface EvalArtifacts {
    * certificate is made with it; a point's margin must exceed it.
    */
   errorBound: ErrorBound;
+  /** 2-D inputs only: logits and error bounds on a grid over the test inputs (evaluation time). */
+  regions?: DecisionGrid;
 }
 
 export interface CertifyRequest {
@@ -116,6 +135,12 @@ export interface WorkbenchApi {
   getMetrics(runId: string): Promise<EpochMetrics[]>;
   getEvalArtifacts(runId: string): Promise<EvalArtifacts>;
   certifyRun(runId: string, request: CertifyRequest): Promise<CertificationSummary>;
+  /**
+   * Runs the evaluation job again on a completed run's last checkpoint: proven K, test-set
+   * logits and float32 error bounds, stored as new artefacts (e.g. for artefacts of an older
+   * format). Resolves when the job is queued, like startRun.
+   */
+  evaluateRun(runId: string): Promise<RunSummary>;
   /** Writes the tfjs model, K matrix and certification report into `outDir` (host-side path). */
   exportRun(runId: string, outDir: string): Promise<{ files: string[] }>;
 
@@ -140,6 +165,7 @@ export const WORKBENCH_METHODS = [
   'getMetrics',
   'getEvalArtifacts',
   'certifyRun',
+  'evaluateRun',
   'exportRun',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 

@@ -162,7 +162,13 @@ export class ScriptedRunner implements JobRunner {
       }
       const first =
         job.type === 'train' && job.resume ? ((await checkpointEpoch(job.runDir)) ?? 0) + 1 : 1;
-      const epochs = script.kind === 'train' ? (script.epochs ?? job.config.training.epochs) : 1;
+      // An evaluation job trains nothing: no epochs, only new artefacts.
+      const epochs =
+        job.type === 'evaluate'
+          ? 0
+          : script.kind === 'train'
+            ? (script.epochs ?? job.config.training.epochs)
+            : 1;
       for (let epoch = first; epoch <= epochs; epoch++) {
         for (let batch = 0; batch < 2; batch++) {
           onEvent({
