@@ -128,6 +128,29 @@ describe('Recertifier', () => {
     }
   });
 
+  it('draws the regions from the model grid when the run has one, certified at ε', () => {
+    const r = new Recertifier();
+    // 2 × 2 grid; K = 1: point 0 wins class 0 by 2 (certified at ε = 0.5), point 1 by 0.4 (not).
+    const grid = {
+      side: 2,
+      xMin: 0,
+      xMax: 1,
+      yMin: 0,
+      yMax: 1,
+      logits: Float32Array.from([2, 0, 0, 0, 0.4, 0, 0, 0, 3, 0, 3, 0]),
+      errorBound: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+    };
+    r.load({ ...data, regions: grid });
+    const req = { guarantee: { kind: 'standard' as const }, curveEpsilons: [0], regionGrid: 8 };
+    const g = r.run({ ...req, epsilon: 0.5 }).regions;
+    expect(g?.source).toBe('model');
+    expect(g?.size).toBe(2);
+    expect([...(g?.cls ?? [])]).toEqual([0, 1, 2, 1]);
+    expect([...(g?.rejected ?? [])]).toEqual([0, 1, 0, 0]);
+    // At ε = 0 every grid point with a strict winner is certified.
+    expect([...(r.run({ ...req, epsilon: 0 }).regions?.rejected ?? [])]).toEqual([0, 0, 0, 0]);
+  });
+
   it('spans the curve from 0 to twice the trained ε', () => {
     const e = curveEpsilons(0.25, 4);
     expect(e).toEqual([0, 0.125, 0.25, 0.375, 0.5]);

@@ -13,7 +13,8 @@ import type {
   VraVsEpsilon,
 } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
-import { decisionRegions, type RegionGrid } from '../logic/decision-regions.ts';
+import { decisionRegions, modelRegions, type RegionGrid } from '../logic/decision-regions.ts';
+import type { DecisionGrid } from '../../../shared/api/workbench-api.ts';
 
 export interface CertData extends CertificationData {
   logits: Float32Array;
@@ -26,6 +27,8 @@ export interface CertData extends CertificationData {
   /** Present for small inputs; 2-D inputs enable the decision-region map. */
   inputs?: Float32Array;
   inputShape: number[];
+  /** The model's logits on a grid (2-D data evaluated with one): regions drawn from the model. */
+  regions?: DecisionGrid;
 }
 
 export interface RecertifyRequest {
@@ -78,13 +81,42 @@ export interface CsvRequest {
 export class Recertifier {
   private data: CertData | undefined;
   private sessions = new Map<string, CertificationSession>();
+  /** Sessions over the decision grid's points, by guarantee (same K, the grid's error bounds). */
+  private gridSessions = new Map<string, CertificationSession>();
   private curveKey = '';
   private curve: VraVsEpsilon | undefined;
 
   load(data: CertData): void {
     this.data = data;
     this.sessions.clear();
+    this.gridSessions.clear();
     this.curveKey = '';
+  }
+
+  /** The decision grid certified like the test points: prediction and ⊥ per grid point. */
+  private gridRegions(grid: DecisionGrid, g: Guarantee, epsilon: number): RegionGrid {
+    const data = this.data as CertData;
+    const key = JSON.stringify(g);
+    let s = this.gridSessions.get(key);
+    if (!s) {
+      const cells = grid.side * grid.side;
+      s = prepareCertification(
+        {
+          n: cells,
+          c: data.c,
+          logits: grid.logits,
+          // Grid points have no label; the regions use predictions and certificates only.
+          labels: new Int32Array(cells),
+          lipschitz: data.lipschitz,
+          errorBound: grid.errorBound,
+        },
+        g,
+      );
+      if (this.gridSessions.size >= 4) this.gridSessions.clear();
+      this.gridSessions.set(key, s);
+    }
+    const out = s.at(epsilon).output;
+    return modelRegions(grid, out.predicted, out.certified);
   }
 
   private session(g: Guarantee): CertificationSession {
@@ -129,7 +161,9 @@ export class Recertifier {
       curve: this.curve,
       millis: 0,
     };
-    if (
+    if (req.regionGrid > 0 && data.regions) {
+      result.regions = this.gridRegions(data.regions, req.guarantee, req.epsilon);
+    } else if (
       req.regionGrid > 0 &&
       data.inputs &&
       data.inputShape.length === 1 &&

@@ -176,6 +176,7 @@ export const useCertStore = defineStore('cert', () => {
         errorBound: a.errorBound,
         inputs: a.inputs,
         inputShape: a.inputShape,
+        regions: a.regions,
       });
       const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
       if (gen !== generation) return;
