@@ -139,6 +139,28 @@ describe('cert store', () => {
     expect(store.draft.sets).toEqual([[0, 2], [1]]);
   });
 
+  it('saves named what-if sets with the run, applies them and undoes a delete', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    await store.setDraft(moveClass(store.draft, 2, 0, 1));
+    store.saveWhatIf('  grouped  ');
+    await store.resetToTrained();
+    await store.applyWhatIf('grouped');
+    await store.settled();
+    expect(store.draft.sets).toEqual([[0], [1, 2]]);
+    expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] });
+    store.deleteWhatIf('grouped');
+    expect(store.whatIf).toEqual([]);
+    store.undoDeleteWhatIf();
+    expect(store.whatIf.map((w) => w.name)).toEqual(['grouped']);
+    // Kept per run: opening the run again (a fresh store) finds them.
+    setActivePinia(createPinia());
+    const again = useCertStore();
+    await again.open('r1');
+    expect(again.whatIf.map((w) => w.name)).toEqual(['grouped']);
+  });
+
   it('explains runs without certification data instead of showing nothing', async () => {
     install({ getRun: () => makeRun('r1', { state: 'running', evaluated: false }) });
     const store = useCertStore();
