@@ -16,6 +16,7 @@ Commands:
   runs              list the runs in the workbench home
   certify RUN       certify a run's test set at any ε, RTK K or affinity sets
   evaluate RUN      evaluate a completed run again from its checkpoint (new artefacts)
+  report RUN        write a self-contained HTML report of an evaluated run (--out FILE)
   export RUN        write a run's model, K matrix and certification report
   serve             serve the workbench to a browser on this machine
   presets           list the experiment presets
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./cli/runs.ts')).runsCommand,
   certify: async () => (await import('./cli/certify.ts')).certifyCommand,
   evaluate: async () => (await import('./cli/evaluate.ts')).evaluateCommand,
+  report: async () => (await import('./cli/report.ts')).reportCommand,
   export: async () => (await import('./cli/export.ts')).exportCommand,
   serve: async () => (await import('./cli/serve.ts')).serveCommand,
   presets: async () => (await import('./cli/presets.ts')).presetsCommand,

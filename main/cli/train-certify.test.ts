@@ -246,6 +246,17 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     }
   });
 
+  it('report writes the self-contained HTML report with the sound figures', async () => {
+    const file = join(home, 'report.html');
+    const r = cli(home, ['report', 'latest', '--out', file]);
+    expect(r.status).toBe(0);
+    const html = await readFile(file, 'utf8');
+    const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;
+    expect(html).toContain(`id="metric-standardVra">${pct(trained.standardVra)}<`);
+    expect(html).toContain(`id="metric-guaranteeVra">${pct(trained.guaranteeVra)}<`);
+    expect(html).not.toMatch(/<script/i);
+  });
+
   it('export writes a tfjs model whose weights reproduce the stored logits', async () => {
     const dir = join(home, 'export');
     const r = cli(home, ['export', 'latest', '--out', dir]);
@@ -316,12 +327,22 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['train'],
       ['export', 'latest'],
       ['evaluate', 'no-such-run'],
+      ['report', 'latest'],
     ]) {
       const r = cli(home, args);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
-    for (const command of ['train', 'runs', 'certify', 'evaluate', 'export', 'serve', 'presets']) {
+    for (const command of [
+      'train',
+      'runs',
+      'certify',
+      'evaluate',
+      'report',
+      'export',
+      'serve',
+      'presets',
+    ]) {
       const r = cli(home, [command, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`relaxcert ${command}`);

@@ -29,6 +29,7 @@ import type { HostDeps } from './host-deps.ts';
 import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
 import { kMatrixJson } from './k-matrix.ts';
+import { runReportHtml } from './report-html.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -217,6 +218,12 @@ export class WorkbenchHost implements WorkbenchApi {
     }
     await this.log(runId, 'info', 'evaluating the last checkpoint again');
     return this.launch(run, false, 'evaluate');
+  }
+
+  async getReportHtml(runId: string): Promise<string> {
+    const artifacts = await this.getEvalArtifacts(runId);
+    const [run, metrics] = await Promise.all([this.getRun(runId), this.getMetrics(runId)]);
+    return runReportHtml({ run, metrics, artifacts, generatedAt: new Date().toISOString() });
   }
 
   async exportRun(runId: string, outDir: string): Promise<{ files: string[] }> {

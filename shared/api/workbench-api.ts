@@ -141,6 +141,11 @@ export interface WorkbenchApi {
    * format). Resolves when the job is queued, like startRun.
    */
   evaluateRun(runId: string): Promise<RunSummary>;
+  /**
+   * The self-contained HTML report of an evaluated run (config, sound figures, curves, VRA vs ε,
+   * confusion with ⊥, rejected points explained): one page with no script and nothing to load.
+   */
+  getReportHtml(runId: string): Promise<string>;
   /** Writes the tfjs model, K matrix and certification report into `outDir` (host-side path). */
   exportRun(runId: string, outDir: string): Promise<{ files: string[] }>;
 
@@ -166,6 +171,7 @@ export const WORKBENCH_METHODS = [
   'getEvalArtifacts',
   'certifyRun',
   'evaluateRun',
+  'getReportHtml',
   'exportRun',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 
