@@ -8,7 +8,7 @@
  * fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -396,6 +396,33 @@ describe('workbench in Chromium', () => {
       }
       if (Number(e.margin) > 0) expect(e.reason).toMatch(/error bound alone/);
       await shot('14-point-explained');
+
+      // Exports: the shown points as CSV, one row per shown point; the run's HTML report.
+      const shown = Number((await textOf('shown-count')).split(' ')[0].replace(/,/g, ''));
+      const [csvFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-points').click(),
+      ]);
+      const csv = await readFile((await csvFile.path()) ?? '', 'utf8');
+      expect(csv.trim().split('\n')).toHaveLength(shown + 1);
+      const [reportFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('save-report').click(),
+      ]);
+      const html = await readFile((await reportFile.path()) ?? '', 'utf8');
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain('e2e vocabulary rtk');
+
+      // A typed ε beyond the slider's range re-certifies as the CLI does; hex is refused.
+      await page.getByTestId('eps-typed').fill('0x10');
+      await page.getByTestId('eps-typed').press('Enter');
+      await poll(() => page.locator('#eps-typed-msg').textContent()).toMatch(/not a decimal/);
+      await page.getByTestId('eps-typed').fill('1');
+      await page.getByTestId('eps-typed').press('Enter');
+      await poll(() => textOf('eps-value')).toBe('1.000');
+      const far = await cliJson<Summary>(['certify', rtkRun.id, '--eps', '1']);
+      await poll(() => textOf('rejection-rate')).toBe(pctText(far.summary.rejectionRate));
+      expect(await textOf('standard-vra')).toBe(pctText(far.summary.standardVra));
       expect(consoleErrors.filter((x) => !/favicon/.test(x))).toEqual([]);
     } finally {
       api.close();
