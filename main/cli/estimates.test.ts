@@ -78,7 +78,10 @@ describe('training-time estimates are labelled wherever the CLI shows them', () 
     );
     expect(evaluated).toMatch(/90\.0% +66\.0% +72\.0% +30\.5% +73\.3% +20\.7%/);
     // Not evaluated: no sound figure, the estimate still labelled by its column.
-    expect(notEvaluated).toMatch(/- +- +- +- +73\.3% +20\.7%/);
+    expect(notEvaluated).toMatch(/- +- +- +- +73\.3% +20\.7% +no/);
+    expect(evaluated).toMatch(/20\.7% +yes/);
+    // Evaluated, but its artefacts gave no figures (older format): to be evaluated again.
+    expect(runsTable([runListing(run)])).toMatch(/20\.7% +redo +r\n$/);
   });
 
   it('runs --json: estimates under estimated* names, sound figures under certification', () => {

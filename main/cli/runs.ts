@@ -8,6 +8,7 @@ import type { EpochEstimates } from '../../shared/api/epoch-estimates.ts';
 import type { RunSummary } from '../../shared/api/run-types.ts';
 import { prepareCertification } from '../../shared/certify/index.ts';
 import type { CertificationSummary } from '../../shared/certify/index.ts';
+import { RelaxCertError } from '../../shared/errors.ts';
 import { parseCommand } from './args.ts';
 import { pct, table } from './format.ts';
 import { withHost } from './open-host.ts';
@@ -18,7 +19,7 @@ export const RUNS_HELP = `Usage: relaxcert runs [--json]
 Lists the runs in the workbench home (RELAXCERT_HOME or the platform's app-data folder),
 newest first. CLEAN, STANDARD VRA, GUARANTEE VRA and REJECTED are sound: the certification of
 the run's evaluation artefacts at its trained ε and guarantee ('-' until it is evaluated; see
-relaxcert evaluate). The (EST.) columns are the last epoch's training-time estimates
+relaxcert evaluate; EVAL says 'redo' for artefacts of an older format). The (EST.) columns are the last epoch's training-time estimates
 (power-iteration Lipschitz estimates, no float32 error bound), never certificates.
 
 Options:
@@ -54,6 +55,7 @@ export function runsTable(runs: RunListing[]): string {
       'REJECTED',
       'STANDARD VRA (EST.)',
       'REJECTED (EST.)',
+      'EVAL',
       'NAME',
     ],
     runs.map((r) => {
@@ -69,6 +71,8 @@ export function runsTable(runs: RunListing[]): string {
         pct(s?.rejectionRate),
         pct(e?.estimatedStandardVra),
         pct(e?.estimatedRejectionRate),
+        // Evaluated but no figures: artefacts of an older format (relaxcert evaluate RUN).
+        !r.evaluated ? 'no' : s === undefined ? 'redo' : 'yes',
         r.name,
       ];
     }),
@@ -83,9 +87,16 @@ async function soundFigures(
   try {
     const artifacts = await host.getEvalArtifacts(run.id);
     return prepareCertification(artifacts, artifacts.guarantee).summary(artifacts.trainedEpsilon);
-  } catch {
-    // An unreadable or outdated artefact file must not hide the other runs: no sound figures.
-    return undefined;
+  } catch (error) {
+    // Artefacts of an older format (or gone meanwhile) must not hide the other runs: the row
+    // shows no sound figures and EVAL 'redo'. Anything else is a real failure.
+    if (
+      error instanceof RelaxCertError &&
+      (error.code === 'DATA_FORMAT' || error.code === 'NOT_FOUND')
+    ) {
+      return undefined;
+    }
+    throw error;
   }
 }
 

@@ -358,6 +358,10 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     const refused = cli(home, ['certify', 'latest']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('relaxcert evaluate RUN');
+    // runs still lists it, without sound figures, to be evaluated again.
+    const listed = cli(home, ['runs']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/ redo /);
     const r = cli(home, ['evaluate', 'latest', '--json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
