@@ -363,6 +363,40 @@ describe('workbench in Chromium', () => {
         );
       }
 
+      // Linked views on the 2-D affinity run: a confusion cell filters the table to the count
+      // the matrix's CSV gives for it; every chart exports as SVG.
+      await page.goto(`${base}#/points/${runs[0].id}`);
+      const matrix = page.locator('figure[aria-label^="Confusion matrix"]');
+      await poll(() => matrix.isVisible(), { timeout: 60_000 }).toBe(true);
+      await page.waitForTimeout(500); // the chart's first frame
+      const [confusionFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Save the confusion matrix as CSV' }).click(),
+      ]);
+      const confusion = (await readFile((await confusionFile.path()) ?? '', 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => line.split(','));
+      const classes = confusion.length - 1;
+      await matrix.scrollIntoViewIfNeeded();
+      const box = await matrix.locator('canvas').first().boundingBox();
+      if (!box) throw new Error('confusion matrix not drawn');
+      // The heatmap's grid: 90 px left, 16 right, 36 top, 70 bottom; classes + 1 columns.
+      const cellW = (box.width - 106) / (classes + 1);
+      const cellH = (box.height - 106) / classes;
+      await page.mouse.click(box.x + 90 + cellW / 2, box.y + 36 + cellH / 2);
+      await poll(() => textOf('cell-filter')).toContain(`${confusion[1][0]} → ${confusion[1][0]}`);
+      await poll(() => textOf('shown-count')).toBe(`${confusion[1][1]} of 600 points`);
+      await page.getByTestId('cell-filter').click();
+      await poll(() => textOf('shown-count')).toBe('600 of 600 points');
+      for (const label of ['Scatter plot', 'VRA vs ε', 'Confusion matrix']) {
+        const [svgFile] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: new RegExp(`^Save ${label}.* as SVG$`) }).click(),
+        ]);
+        expect(await readFile((await svgFile.path()) ?? '', 'utf8')).toMatch(/^<svg/);
+      }
+
       // Why rejected: the rejected point with the largest margin (the likeliest to be rejected
       // by the float32 error bound alone), explained in the panel as by `certify --explain`.
       const rtkRun = runs[1];
