@@ -8,7 +8,9 @@
  * cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -49,6 +51,24 @@ async function shot(name: string, toDocs = true): Promise<void> {
 function poll<T>(fn: () => Promise<T> | T, options: { timeout?: number; interval?: number } = {}) {
   return expect.poll(fn, { timeout: 20_000, interval: 100, ...options });
 }
+
+/** `relaxcert ARGS --json` against the served workbench home, parsed. */
+async function cliJson<T>(args: string[]): Promise<T> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'bin/relaxcert.js'), ...args, '--json'],
+    { cwd: ROOT, env: { ...process.env, RELAXCERT_HOME: server?.home }, maxBuffer: 64 << 20 },
+  );
+  return JSON.parse(stdout) as T;
+}
+
+/** A fraction as the UI shows it. */
+const pctText = (v: number): string => `${(100 * v).toFixed(1)}%`;
+/** A number as the point-detail panel shows it. */
+const numText = (x: number | string): string => {
+  const v = Number(x);
+  return v === Infinity ? '+∞' : v === -Infinity ? '−∞' : v.toPrecision(6);
+};
 
 async function textOf(testId: string): Promise<string> {
   return (await page.getByTestId(testId).first().textContent())?.trim() ?? '';
@@ -305,6 +325,169 @@ describe('workbench in Chromium', () => {
       console.log(
         `PERF 100k points, long tasks (ms): open [${open.join(', ')}], ε slider [${slider.join(', ')}], filter+scroll [${filterScroll.join(', ')}]`,
       );
+    } finally {
+      api.close();
+    }
+  }, 600_000);
+  it('shows the same standard VRA, guarantee VRA and explanations as relaxcert certify', async (ctx) => {
+    if (skipReason || !server) {
+      ctx.skip();
+      return;
+    }
+    const api = await connectApi(server.url);
+    type Summary = {
+      summary: { standardVra: number; guaranteeVra: number; rejectionRate: number };
+    };
+    type Explained = {
+      explanation: {
+        index: number;
+        margin: number | string;
+        error: number;
+        radius: number | string;
+        certified: boolean;
+        reason: string;
+        perK: { k: number; margin: number | string; error: number }[];
+      };
+    };
+    try {
+      const affinity = structuredClone(getPreset('demo-blobs-affinity').config);
+      Object.assign(affinity, { name: 'e2e vocabulary affinity' });
+      Object.assign(affinity.dataset, { trainSize: 1200, testSize: 600 });
+      Object.assign(affinity.training, { epochs: 3 });
+      const rtk = structuredClone(getPreset('demo-shapes-rtk').config);
+      Object.assign(rtk, { name: 'e2e vocabulary rtk' });
+      Object.assign(rtk.dataset, { trainSize: 600, testSize: 300 });
+      Object.assign(rtk.training, { epochs: 2 });
+      const runs = [await trainRun(api, affinity), await trainRun(api, rtk)];
+      const base = server.url.replace(/#.*$/, '');
+      for (const run of runs) {
+        const standard = await cliJson<Summary>(['certify', run.id, '--rtk', '1']);
+        const trained = await cliJson<Summary>(['certify', run.id]);
+        // The standard certificate differs from the relaxed one on these runs, so reading the
+        // wrong figure would fail here.
+        expect(standard.summary.standardVra).not.toBe(trained.summary.guaranteeVra);
+        await page.goto(`${base}#/points/${run.id}`);
+        await poll(() => textOf('standard-vra'), { timeout: 60_000 }).toBe(
+          pctText(standard.summary.standardVra),
+        );
+        expect(await textOf('guarantee-vra')).toBe(pctText(trained.summary.guaranteeVra));
+        expect(await textOf('rejection-rate')).toBe(pctText(trained.summary.rejectionRate));
+        // The Affinity view names the same standard VRA.
+        await page.goto(`${base}#/affinity/${run.id}`);
+        await poll(() => textOf('standard-vra'), { timeout: 60_000 }).toBe(
+          pctText(standard.summary.standardVra),
+        );
+      }
+
+      // Linked views on the 2-D affinity run: a confusion cell filters the table to the count
+      // the matrix's CSV gives for it; every chart exports as SVG.
+      await page.goto(`${base}#/points/${runs[0].id}`);
+      const matrix = page.locator('figure[aria-label^="Confusion matrix"]');
+      await poll(() => matrix.isVisible(), { timeout: 60_000 }).toBe(true);
+      await page.waitForTimeout(500); // the chart's first frame
+      const [confusionFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Save the confusion matrix as CSV' }).click(),
+      ]);
+      const confusion = (await readFile((await confusionFile.path()) ?? '', 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => line.split(','));
+      const classes = confusion.length - 1;
+      await matrix.scrollIntoViewIfNeeded();
+      const box = await matrix.locator('canvas').first().boundingBox();
+      if (!box) throw new Error('confusion matrix not drawn');
+      // The heatmap's grid: 90 px left, 16 right, 36 top, 70 bottom; classes + 1 columns.
+      const cellW = (box.width - 106) / (classes + 1);
+      const cellH = (box.height - 106) / classes;
+      await page.mouse.click(box.x + 90 + cellW / 2, box.y + 36 + cellH / 2);
+      await poll(() => textOf('cell-filter')).toContain(`${confusion[1][0]} → ${confusion[1][0]}`);
+      await poll(() => textOf('shown-count')).toBe(`${confusion[1][1]} of 600 points`);
+      await page.getByTestId('cell-filter').click();
+      await poll(() => textOf('shown-count')).toBe('600 of 600 points');
+      for (const label of ['Scatter plot', 'VRA vs ε', 'Confusion matrix']) {
+        const [svgFile] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: new RegExp(`^Save ${label}.* as SVG$`) }).click(),
+        ]);
+        expect(await readFile((await svgFile.path()) ?? '', 'utf8')).toMatch(/^<svg/);
+      }
+
+      // Why rejected: the rejected point with the largest margin (the likeliest to be rejected
+      // by the float32 error bound alone), explained in the panel as by `certify --explain`.
+      const rtkRun = runs[1];
+      await page.goto(`${base}#/points/${rtkRun.id}`);
+      await poll(() => page.getByTestId('point-list').isVisible(), { timeout: 60_000 }).toBe(true);
+      await page.locator('[data-filter="rejected"]').click();
+      await page.locator('[data-sort="margin"]').click();
+      await page.locator('[data-sort="margin"]').click();
+      const first = page.locator('[data-testid="point-list"] [data-index]').first();
+      const index = Number(await first.getAttribute('data-index'));
+      await first.click();
+      const { explanation: e } = await cliJson<Explained>([
+        'certify',
+        rtkRun.id,
+        '--explain',
+        String(index),
+      ]);
+      expect(e.certified).toBe(false);
+      await poll(() => textOf('explain-reason')).toBe(e.reason);
+      expect(await textOf('explain-margin')).toBe(numText(e.margin));
+      expect(await textOf('explain-error')).toBe(numText(e.error));
+      expect(await textOf('explain-radius')).toBe(numText(e.radius));
+      for (const k of e.perK) {
+        const row = page.locator(`[data-testid="point-detail"] tr[data-k="${k.k}"]`);
+        expect((await row.locator('[data-col="margin"]').textContent())?.trim()).toBe(
+          numText(k.margin),
+        );
+        expect((await row.locator('[data-col="error"]').textContent())?.trim()).toBe(
+          numText(k.error),
+        );
+      }
+      // The float32 error bounds of this conv-free shapes net (~0.07) reject points with a
+      // positive margin: the largest-margin rejected point is one of them.
+      expect(Number(e.margin)).toBeGreaterThan(0);
+      expect(e.reason).toMatch(/error bound alone/);
+      await shot('14-point-explained');
+
+      // Exports: the shown points as CSV, one row per shown point; the run's HTML report.
+      const shown = Number((await textOf('shown-count')).split(' ')[0].replace(/,/g, ''));
+      const [csvFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-points').click(),
+      ]);
+      const csv = await readFile((await csvFile.path()) ?? '', 'utf8');
+      expect(csv.trim().split('\n')).toHaveLength(shown + 1);
+      const [reportFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('save-report').click(),
+      ]);
+      const html = await readFile((await reportFile.path()) ?? '', 'utf8');
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain('e2e vocabulary rtk');
+
+      // A typed ε beyond the slider's range re-certifies as the CLI does; hex is refused.
+      await page.getByTestId('eps-typed').fill('0x10');
+      await page.getByTestId('eps-typed').press('Enter');
+      await poll(() => page.locator('#eps-typed-msg').textContent()).toMatch(/not a decimal/);
+      await page.getByTestId('eps-typed').fill('1');
+      await page.getByTestId('eps-typed').press('Enter');
+      await poll(() => textOf('eps-value')).toBe('1.000');
+      const far = await cliJson<Summary>(['certify', rtkRun.id, '--eps', '1']);
+      await poll(() => textOf('rejection-rate')).toBe(pctText(far.summary.rejectionRate));
+      expect(await textOf('standard-vra')).toBe(pctText(far.summary.standardVra));
+
+      // The guarantee switch: RTK with K = 1 is the standard certificate.
+      await page.getByTestId('guarantee-k').fill('1');
+      await page.getByTestId('guarantee-k').press('Enter');
+      const rt1 = await cliJson<Summary>(['certify', rtkRun.id, '--eps', '1', '--rtk', '1']);
+      await poll(() => textOf('guarantee-vra')).toBe(pctText(rt1.summary.guaranteeVra));
+      expect(await textOf('rejection-rate')).toBe(pctText(rt1.summary.rejectionRate));
+      await page.getByTestId('guarantee-kind').selectOption('standard');
+      await poll(() => page.getByTestId('guarantee-vra').count()).toBe(0);
+      expect(await textOf('standard-vra')).toBe(pctText(rt1.summary.standardVra));
+      expect(await textOf('rejection-rate')).toBe(pctText(rt1.summary.rejectionRate));
+      expect(consoleErrors.filter((x) => !/favicon/.test(x))).toEqual([]);
     } finally {
       api.close();
     }

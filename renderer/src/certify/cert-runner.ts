@@ -2,13 +2,20 @@
 import {
   Recertifier,
   type CertData,
+  type CsvRequest,
+  type ExplainRequest,
   type RecertifyRequest,
   type RecertifyResult,
 } from './recertify.ts';
+import type { PointExplanation } from '../../../shared/certify/index.ts';
 
 export interface CertRunner {
   load(data: CertData): Promise<void>;
   run(request: RecertifyRequest): Promise<RecertifyResult>;
+  /** Why point i is certified with its set, or rejected (the session's explain). */
+  explain(request: ExplainRequest): Promise<PointExplanation>;
+  /** The chosen points as CSV, written by the shared point table. */
+  pointsCsv(request: CsvRequest): Promise<string>;
   dispose(): void;
 }
 
@@ -22,21 +29,31 @@ export function inProcessRunner(): CertRunner {
     async run(request) {
       return r.run(structuredClone(request));
     },
+    async explain(request) {
+      return structuredClone(r.explain(structuredClone(request)));
+    },
+    async pointsCsv(request) {
+      return r.pointsCsv(structuredClone(request));
+    },
     dispose() {},
   };
 }
 
-export type WorkerMessage =
-  | { id: number; type: 'load'; data: CertData }
-  | { id: number; type: 'run'; request: RecertifyRequest };
+type Body =
+  | { type: 'load'; data: CertData }
+  | { type: 'run'; request: RecertifyRequest }
+  | { type: 'explain'; request: ExplainRequest }
+  | { type: 'csv'; request: CsvRequest };
+
+export type WorkerMessage = Body & { id: number };
 
 export type WorkerReply =
-  | { id: number; ok: true; result?: RecertifyResult }
+  | { id: number; ok: true; result?: RecertifyResult | PointExplanation | string }
   | { id: number; ok: false; error: { message: string; code?: string } };
 
 /** The transferable buffers of a result, so 100,000-point arrays move instead of copying. */
 export function resultTransfer(r: RecertifyResult): ArrayBuffer[] {
-  const list = [r.predicted, r.order, r.kStar, r.certified, r.margin, r.radius];
+  const list = [r.predicted, r.order, r.kStar, r.certified, r.margin, r.error, r.radius];
   if (r.regions) list.push(r.regions.cls as never, r.regions.rejected as never);
   return list.map((a) => a.buffer as ArrayBuffer);
 }
@@ -44,10 +61,8 @@ export function resultTransfer(r: RecertifyResult): ArrayBuffer[] {
 /** A runner backed by a module worker; requests resolve in order. */
 export function workerRunner(worker: Worker): CertRunner {
   let nextId = 1;
-  const pending = new Map<
-    number,
-    { resolve(v: RecertifyResult | undefined): void; reject(e: Error): void }
-  >();
+  type Result = RecertifyResult | PointExplanation | string | undefined;
+  const pending = new Map<number, { resolve(v: Result): void; reject(e: Error): void }>();
   worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
     const reply = event.data;
     const p = pending.get(reply.id);
@@ -65,8 +80,7 @@ export function workerRunner(worker: Worker): CertRunner {
       p.reject(new Error(`certification worker failed: ${event.message}`));
     pending.clear();
   });
-  type Body = { type: 'load'; data: CertData } | { type: 'run'; request: RecertifyRequest };
-  function send(msg: Body, transfer: Transferable[] = []): Promise<RecertifyResult | undefined> {
+  function send(msg: Body, transfer: Transferable[] = []): Promise<Result> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -92,6 +106,16 @@ export function workerRunner(worker: Worker): CertRunner {
     async run(request) {
       const r = await send({ type: 'run', request });
       if (!r) throw new Error('certification worker returned no result');
+      return r as RecertifyResult;
+    },
+    async explain(request) {
+      const r = await send({ type: 'explain', request });
+      if (!r) throw new Error('certification worker returned no explanation');
+      return r as PointExplanation;
+    },
+    async pointsCsv(request) {
+      const r = await send({ type: 'csv', request });
+      if (typeof r !== 'string') throw new Error('certification worker returned no CSV');
       return r;
     },
     dispose() {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Recertifier, curveEpsilons } from './recertify.ts';
 import { makeArtifacts } from '../test-support/fixtures.ts';
+import { certify } from '../../../shared/certify/index.ts';
 
 describe('Recertifier', () => {
   const a = makeArtifacts();
@@ -67,8 +68,87 @@ describe('Recertifier', () => {
       },
     });
     // Point 3 (label 1, logits b≈c) is rejected alone but certifiable as {b, c}.
-    expect(together.metrics.affinityVra ?? 0).toBeGreaterThan(apart.metrics.affinityVra ?? 0);
-    expect(together.curve.relaxedVra).toBeDefined();
+    expect(together.metrics.guaranteeVra).toBeGreaterThan(apart.metrics.guaranteeVra);
+    expect(together.curve.guaranteeVra).toHaveLength(2);
+  });
+
+  it('reports the standard guarantee VRA whatever guarantee is chosen', () => {
+    const r = new Recertifier();
+    r.load(data);
+    const req = { epsilon: 0.3, curveEpsilons: [0, 0.3, 0.6], regionGrid: 0 };
+    const standard = r.run({ ...req, guarantee: { kind: 'standard' } });
+    // A fresh standard certification with the shared core, as `certify --rtk 1` does.
+    const fresh = certify(
+      {
+        logits: a.logits,
+        n: a.n,
+        c: a.c,
+        lipschitz: a.lipschitz,
+        errorBound: a.errorBound,
+        epsilon: 0.3,
+      },
+      { kind: 'standard' },
+    );
+    let freshVra = 0;
+    for (let i = 0; i < a.n; i++)
+      if (fresh.certified[i] === 1 && fresh.predicted[i] === a.labels[i]) freshVra++;
+    expect(standard.metrics.standardVra).toBe(freshVra / a.n);
+    for (const guarantee of [
+      { kind: 'rtk' as const, k: 2 },
+      {
+        kind: 'affinity' as const,
+        sets: [
+          [0, 2],
+          [1, 2],
+        ],
+      },
+    ]) {
+      const relaxed = r.run({ ...req, guarantee });
+      expect(relaxed.metrics.standardVra).toBe(freshVra / a.n);
+      expect(relaxed.curve.standardVra).toEqual(standard.curve.standardVra);
+      // The relaxed guarantee certifies more points than the standard one here, so a
+      // "standard VRA" taken from its certificate would count points the standard rejects.
+      expect(relaxed.metrics.certifiedCount).toBeGreaterThan(
+        fresh.certified.reduce((x, y) => x + y, 0),
+      );
+    }
+  });
+
+  it('explains a point as the session does, agreeing with its certificate', () => {
+    const r = new Recertifier();
+    r.load(data);
+    const guarantee = { kind: 'rtk' as const, k: 2 };
+    const res = r.run({ epsilon: 0.3, guarantee, curveEpsilons: [0], regionGrid: 0 });
+    for (let i = 0; i < a.n; i++) {
+      const e = r.explain({ index: i, epsilon: 0.3, guarantee });
+      expect(e.certified).toBe(res.certified[i] === 1);
+      expect(e.kStar).toBe(res.kStar[i]);
+      expect(e.margin).toBe(res.margin[i]);
+      expect(e.radius).toBe(res.radius[i]);
+    }
+  });
+
+  it('draws the regions from the model grid when the run has one, certified at ε', () => {
+    const r = new Recertifier();
+    // 2 × 2 grid; K = 1: point 0 wins class 0 by 2 (certified at ε = 0.5), point 1 by 0.4 (not).
+    const grid = {
+      side: 2,
+      xMin: 0,
+      xMax: 1,
+      yMin: 0,
+      yMax: 1,
+      logits: Float32Array.from([2, 0, 0, 0, 0.4, 0, 0, 0, 3, 0, 3, 0]),
+      errorBound: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+    };
+    r.load({ ...data, regions: grid });
+    const req = { guarantee: { kind: 'standard' as const }, curveEpsilons: [0], regionGrid: 8 };
+    const g = r.run({ ...req, epsilon: 0.5 }).regions;
+    expect(g?.source).toBe('model');
+    expect(g?.size).toBe(2);
+    expect([...(g?.cls ?? [])]).toEqual([0, 1, 2, 1]);
+    expect([...(g?.rejected ?? [])]).toEqual([0, 1, 0, 0]);
+    // At ε = 0 every grid point with a strict winner is certified.
+    expect([...(r.run({ ...req, epsilon: 0 }).regions?.rejected ?? [])]).toEqual([0, 0, 0, 0]);
   });
 
   it('spans the curve from 0 to twice the trained ε', () => {

@@ -1,26 +1,23 @@
 /**
- * Re-certification of a finished run's stored test-set logits with the shared core: the pure
- * function behind the ε slider and the affinity editor. Runs inside a Web Worker in the app
- * (see certify.worker.ts) and in-process in tests. Results hold typed arrays only, so they
- * cross the worker boundary by transfer.
+ * The renderer's side of the shared certification session (shared/certify/session.ts): the
+ * worker keeps one session per guarantee and packs what the views need into a result of typed
+ * arrays, which crosses the worker boundary by transfer. No certification arithmetic here.
  */
-import {
-  certify,
-  certifiedRadius,
-  computeMetrics,
-  confusionMatrix,
-  toCertGuarantee,
-  vraCurves,
+import { pointRecords, pointsCsv, prepareCertification } from '../../../shared/certify/index.ts';
+import type {
+  CertificationData,
+  CertificationMetrics,
+  CertificationSession,
+  ErrorBound,
+  PointExplanation,
+  VraVsEpsilon,
 } from '../../../shared/certify/index.ts';
-import type { CertMetrics, ErrorBound, VraCurves } from '../../../shared/certify/index.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
-import { decisionRegions, type RegionGrid } from '../logic/decision-regions.ts';
+import { decisionRegions, modelRegions, type RegionGrid } from '../logic/decision-regions.ts';
+import type { DecisionGrid } from '../../../shared/api/workbench-api.ts';
 
-export interface CertData {
-  n: number;
-  c: number;
+export interface CertData extends CertificationData {
   logits: Float32Array;
-  labels: Int32Array;
   lipschitz: Float64Array;
   /**
    * Per-point float32 error bound of the stored logits (EvalArtifacts.errorBound): a point is
@@ -30,12 +27,14 @@ export interface CertData {
   /** Present for small inputs; 2-D inputs enable the decision-region map. */
   inputs?: Float32Array;
   inputShape: number[];
+  /** The model's logits on a grid (2-D data evaluated with one): regions drawn from the model. */
+  regions?: DecisionGrid;
 }
 
 export interface RecertifyRequest {
   epsilon: number;
   guarantee: Guarantee;
-  /** ε values of the VRA-vs-ε curve (recomputed only when the guarantee changes). */
+  /** ε values of the VRA-vs-ε curve (recomputed only when they or the guarantee change). */
   curveEpsilons: number[];
   /** Side of the decision-region grid (2-D data only); 0 for none. */
   regionGrid: number;
@@ -51,48 +50,100 @@ export interface RecertifyResult {
   kStar: Int32Array;
   certified: Uint8Array;
   margin: Float64Array;
+  /** The float32 error bound each margin had to exceed at this ε. */
+  error: Float64Array;
   /** Largest certified ε per point under this guarantee (independent of ε). */
   radius: Float64Array;
-  metrics: CertMetrics;
+  /** The session's figures (vocabulary.ts): standardVra is always the standard certificate. */
+  metrics: CertificationMetrics;
   /** c rows × (c + 1) columns, the last one ⊥. */
   confusion: number[][];
-  curve: VraCurves;
+  curve: VraVsEpsilon;
   regions?: RegionGrid;
   millis: number;
 }
 
-/** Caches what does not depend on ε (radii, curves) for the last guarantee. */
+export interface ExplainRequest {
+  index: number;
+  epsilon: number;
+  guarantee: Guarantee;
+}
+
+/** The shown points as CSV (the columns of `certify --out`), in the table's order. */
+export interface CsvRequest {
+  epsilon: number;
+  guarantee: Guarantee;
+  indices: Int32Array;
+  classNames: string[];
+}
+
+/** Holds the loaded data's sessions; caches curves for the last guarantee and ε grid. */
 export class Recertifier {
   private data: CertData | undefined;
-  private cacheKey = '';
-  private radius: Float64Array | undefined;
-  private curve: VraCurves | undefined;
+  private sessions = new Map<string, CertificationSession>();
+  /** Sessions over the decision grid's points, by guarantee (same K, the grid's error bounds). */
+  private gridSessions = new Map<string, CertificationSession>();
+  private curveKey = '';
+  private curve: VraVsEpsilon | undefined;
 
   load(data: CertData): void {
     this.data = data;
-    this.cacheKey = '';
+    this.sessions.clear();
+    this.gridSessions.clear();
+    this.curveKey = '';
+  }
+
+  /** The decision grid certified like the test points: prediction and ⊥ per grid point. */
+  private gridRegions(grid: DecisionGrid, g: Guarantee, epsilon: number): RegionGrid {
+    const data = this.data as CertData;
+    const key = JSON.stringify(g);
+    let s = this.gridSessions.get(key);
+    if (!s) {
+      const cells = grid.side * grid.side;
+      s = prepareCertification(
+        {
+          n: cells,
+          c: data.c,
+          logits: grid.logits,
+          // Grid points have no label; the regions use predictions and certificates only.
+          labels: new Int32Array(cells),
+          lipschitz: data.lipschitz,
+          errorBound: grid.errorBound,
+        },
+        g,
+      );
+      if (this.gridSessions.size >= 4) this.gridSessions.clear();
+      this.gridSessions.set(key, s);
+    }
+    const out = s.at(epsilon).output;
+    return modelRegions(grid, out.predicted, out.certified);
+  }
+
+  private session(g: Guarantee): CertificationSession {
+    if (!this.data) throw new Error('no certification data loaded');
+    const key = JSON.stringify(g);
+    let s = this.sessions.get(key);
+    if (!s) {
+      const first = this.sessions.values().next().value;
+      s = first ? first.withGuarantee(g) : prepareCertification(this.data, g);
+      // A few guarantees at most (trained, edited, switched): keep the last handful.
+      if (this.sessions.size >= 4) this.sessions.delete(this.sessions.keys().next().value ?? '');
+      this.sessions.set(key, s);
+    }
+    return s;
   }
 
   run(req: RecertifyRequest, now: () => number = () => performance.now()): RecertifyResult {
-    const data = this.data;
-    if (!data) throw new Error('no certification data loaded');
     const t0 = now();
-    const g = toCertGuarantee(req.guarantee, data.c);
-    const input = {
-      logits: data.logits,
-      n: data.n,
-      c: data.c,
-      lipschitz: data.lipschitz,
-      errorBound: data.errorBound,
-      epsilon: req.epsilon,
-    };
-    const out = certify(input, g);
+    const session = this.session(req.guarantee);
+    const data = this.data as CertData;
+    const at = session.at(req.epsilon);
     const key = JSON.stringify([req.guarantee, req.curveEpsilons]);
-    if (key !== this.cacheKey || !this.radius || !this.curve) {
-      this.radius = certifiedRadius(input, g);
-      this.curve = vraCurves(input, data.labels, g, req.curveEpsilons);
-      this.cacheKey = key;
+    if (key !== this.curveKey || !this.curve) {
+      this.curve = session.curves(req.curveEpsilons);
+      this.curveKey = key;
     }
+    const out = at.output;
     const result: RecertifyResult = {
       epsilon: req.epsilon,
       guarantee: req.guarantee,
@@ -102,14 +153,17 @@ export class Recertifier {
       kStar: out.kStar,
       certified: out.certified,
       margin: out.margin,
-      // A copy: the cached array must survive being transferred to the page.
-      radius: this.radius.slice(),
-      metrics: computeMetrics(out, data.labels, g),
-      confusion: confusionMatrix(out, data.labels),
+      error: out.error,
+      // A copy: the session's cached array must survive being transferred to the page.
+      radius: session.radii().slice(),
+      metrics: at.metrics,
+      confusion: session.confusion(at),
       curve: this.curve,
       millis: 0,
     };
-    if (
+    if (req.regionGrid > 0 && data.regions) {
+      result.regions = this.gridRegions(data.regions, req.guarantee, req.epsilon);
+    } else if (
       req.regionGrid > 0 &&
       data.inputs &&
       data.inputShape.length === 1 &&
@@ -125,6 +179,16 @@ export class Recertifier {
     }
     result.millis = now() - t0;
     return result;
+  }
+
+  explain(req: ExplainRequest): PointExplanation {
+    return this.session(req.guarantee).explain(req.index, req.epsilon);
+  }
+
+  pointsCsv(req: CsvRequest): string {
+    const session = this.session(req.guarantee);
+    const rows = pointRecords(session, session.at(req.epsilon), req.indices);
+    return pointsCsv(rows, req.classNames);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionRegions } from './decision-regions.ts';
+import { decisionRegions, modelRegions } from './decision-regions.ts';
 
 describe('decisionRegions', () => {
   it('takes majority predictions per cell, rejected fractions, and fills only near the data', () => {
@@ -15,5 +15,22 @@ describe('decisionRegions', () => {
     // Cell two steps right of the first: filled; the middle of the map: blank.
     expect(g.cls[2]).toBe(0);
     expect(g.cls[10 * g.size + 10]).toBe(-1);
+  });
+});
+
+describe('modelRegions', () => {
+  it('centres one cell on each grid point and greys the points not certified', () => {
+    // 3 × 3 grid over [0, 2]²: row r (y = r), column s (x = s).
+    const grid = { side: 3, xMin: 0, xMax: 2, yMin: 0, yMax: 2 };
+    const predicted = Int32Array.from([0, 0, 1, 0, 1, 1, 2, 2, 1]);
+    const certified = Uint8Array.from([1, 0, 1, 1, 1, 1, 0, 1, 1]);
+    const g = modelRegions(grid, predicted, certified);
+    expect(g.source).toBe('model');
+    expect([g.xMin, g.xMax, g.yMin, g.yMax]).toEqual([-0.5, 2.5, -0.5, 2.5]);
+    expect([...g.cls]).toEqual([...predicted]);
+    expect(g.rejected[1]).toBe(1);
+    expect(g.rejected[6]).toBe(1);
+    expect(g.rejected[4]).toBe(0);
+    expect(() => modelRegions(grid, predicted.subarray(1), certified)).toThrow(/9 grid points/);
   });
 });

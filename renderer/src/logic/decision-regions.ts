@@ -1,11 +1,15 @@
 /**
- * A decision-region map for 2-D data, shaded from the test points themselves: the host does
- * not expose a way to evaluate the model on a grid, so each grid cell takes the majority
- * prediction of the test points that fall in it and the fraction of them that are rejected;
- * empty cells inherit from the nearest non-empty cell (multi-source breadth-first fill) up to
- * a few cells away, and stay blank beyond, so no region is invented far from the data.
+ * A decision-region map for 2-D data. Runs evaluated with a decision grid (EvalArtifacts.regions:
+ * the model's logits on a grid, computed by the engine) are drawn from the model itself: each
+ * cell is the grid point's prediction, and ⊥ where it is not certified at ε (modelRegions).
+ * Older runs are shaded from the test points: each cell takes the majority prediction of the
+ * test points that fall in it and the fraction of them that are rejected; empty cells inherit
+ * from the nearest non-empty cell (multi-source breadth-first fill) up to a few cells away, and
+ * stay blank beyond, so no region is invented far from the data (decisionRegions).
  */
 export interface RegionGrid {
+  /** Where the shading comes from: the model on a grid, or the test points. */
+  source: 'model' | 'test points';
   size: number;
   xMin: number;
   xMax: number;
@@ -15,6 +19,48 @@ export interface RegionGrid {
   cls: Int16Array;
   /** size × size: fraction of the cell's points that are rejected (⊥). */
   rejected: Float32Array;
+}
+
+/** The grid's placement (DecisionGrid without its logits). */
+export interface GridPlacement {
+  side: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+/**
+ * The model's regions from its certified grid: one cell per grid point, centred on it (the
+ * extent widens by half a step each side), class = prediction, rejected = 1 where ⊥ at ε.
+ */
+export function modelRegions(
+  grid: GridPlacement,
+  predicted: Int32Array,
+  certified: Uint8Array,
+): RegionGrid {
+  const cells = grid.side * grid.side;
+  if (predicted.length !== cells || certified.length !== cells) {
+    throw new RangeError(`modelRegions: ${predicted.length} predictions for ${cells} grid points`);
+  }
+  const hx = grid.side > 1 ? (grid.xMax - grid.xMin) / (grid.side - 1) / 2 : 0.5;
+  const hy = grid.side > 1 ? (grid.yMax - grid.yMin) / (grid.side - 1) / 2 : 0.5;
+  const cls = new Int16Array(cells);
+  const rejected = new Float32Array(cells);
+  for (let i = 0; i < cells; i++) {
+    cls[i] = predicted[i];
+    rejected[i] = certified[i] === 1 ? 0 : 1;
+  }
+  return {
+    source: 'model',
+    size: grid.side,
+    xMin: grid.xMin - hx,
+    xMax: grid.xMax + hx,
+    yMin: grid.yMin - hy,
+    yMax: grid.yMax + hy,
+    cls,
+    rejected,
+  };
 }
 
 export function decisionRegions(
@@ -93,5 +139,5 @@ export function decisionRegions(
       queue.push(nb);
     }
   }
-  return { size, xMin, xMax, yMin, yMax, cls, rejected };
+  return { source: 'test points', size, xMin, xMax, yMin, yMax, cls, rejected };
 }

@@ -12,6 +12,12 @@ export interface PointFilter {
   classId: number;
   /** Classes of the chosen affinity set (label must be one of them), or undefined for any. */
   setClasses?: readonly number[];
+  /**
+   * A confusion-matrix cell: true label and column (the predicted class, or C for ⊥), as
+   * confusionMatrix counts them: a certified point sits in its prediction's column, a rejected
+   * one in ⊥.
+   */
+  cell?: { label: number; column: number };
 }
 
 export interface CertView {
@@ -48,7 +54,13 @@ export function countStatuses(r: CertView, labels: Int32Array): StatusCounts {
   return out;
 }
 
-export function filterPoints(r: CertView, labels: Int32Array, f: PointFilter): Int32Array {
+/** `numClasses` (C) is needed only to read a cell's ⊥ column. */
+export function filterPoints(
+  r: CertView,
+  labels: Int32Array,
+  f: PointFilter,
+  numClasses = Infinity,
+): Int32Array {
   const n = labels.length;
   const { certified, kStar, predicted } = r;
   const inSet = f.setClasses ? new Set(f.setClasses) : undefined;
@@ -58,6 +70,11 @@ export function filterPoints(r: CertView, labels: Int32Array, f: PointFilter): I
     const y = labels[i];
     if (f.classId >= 0 && y !== f.classId) continue;
     if (inSet && !inSet.has(y)) continue;
+    if (f.cell) {
+      const column = certified[i] === 0 ? -1 : predicted[i];
+      if (y !== f.cell.label || column !== (f.cell.column === numClasses ? -1 : f.cell.column))
+        continue;
+    }
     switch (f.status) {
       case 'top1':
         if (certified[i] === 0 || kStar[i] !== 1) continue;
@@ -77,6 +94,31 @@ export function filterPoints(r: CertView, labels: Int32Array, f: PointFilter): I
     out[m++] = i;
   }
   return out.slice(0, m);
+}
+
+export type SortKey = 'index' | 'margin' | 'radius';
+
+/**
+ * The shown points ordered by margin or radius (ties keep index order; NaN last). The
+ * margin of a point whose guarantee holds vacuously (k = C) is +∞ and sorts as largest.
+ */
+export function sortPoints(
+  indices: Int32Array,
+  values: { margin: Float64Array; radius: Float64Array },
+  key: SortKey,
+  dir: 'asc' | 'desc',
+): Int32Array {
+  const sign = dir === 'asc' ? 1 : -1;
+  if (key === 'index') return indices.slice().sort((a, b) => sign * (a - b));
+  const v = values[key];
+  return indices.slice().sort((a, b) => {
+    const va = v[a];
+    const vb = v[b];
+    if (Number.isNaN(va) || Number.isNaN(vb))
+      return Number(Number.isNaN(va)) - Number(Number.isNaN(vb));
+    if (va !== vb) return va < vb ? -sign : sign;
+    return a - b;
+  });
 }
 
 /** The visible slice of a virtual list: first index and count, with overscan rows either side. */

@@ -1,6 +1,29 @@
-/** The columns of the runs table: how each is read from a RunSummary, sorted and shown. */
+/**
+ * The columns of the runs table: how each is read from a run, sorted and shown. Training-time
+ * figures are power-iteration estimates; once a run is evaluated its sound certificate (at the
+ * trained ε with the trained guarantee) is shown, with the estimate beside it.
+ */
 import type { RunSummary } from '../../../shared/api/run-types.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
+import type { MetricKey } from '../../../shared/certify/index.ts';
+import { METRIC_TERMS } from '../../../shared/certify/index.ts';
+
+/** The sound figures of an evaluated run, named by the vocabulary. */
+export type SoundFigures = Pick<
+  Record<MetricKey, number>,
+  'cleanAccuracy' | 'standardVra' | 'guaranteeVra' | 'rejectionRate'
+>;
+
+/** A run as the table shows it: the summary, plus its certificate once fetched. */
+export type RunRow = RunSummary & { sound?: SoundFigures };
+
+/** A figure of the table: sound, or an estimate (labelled so wherever it is shown). */
+export interface Figure {
+  value: number;
+  estimate: boolean;
+  /** The training-time estimate beside a sound figure. */
+  estimated?: number;
+}
 
 export type RunColumnKey =
   | 'name'
@@ -20,9 +43,26 @@ export interface RunColumn {
   key: RunColumnKey;
   label: string;
   numeric: boolean;
-  value(run: RunSummary): string | number | undefined;
+  /** Tooltip of the header: the vocabulary's definition. */
+  title?: string;
+  value(run: RunRow): string | number | Figure | undefined;
   format?(value: number): string;
 }
+
+/** The sound figure when the run has one, else the last epoch's estimate. */
+function figure(
+  run: RunRow,
+  sound: (s: SoundFigures) => number,
+  estimate: (r: RunSummary) => number | undefined,
+): Figure | undefined {
+  const est = estimate(run);
+  if (run.sound) return { value: sound(run.sound), estimate: false, estimated: est };
+  return est === undefined ? undefined : { value: est, estimate: true };
+}
+
+/** The estimated guarantee VRA of the last epoch (RTK or affinity runs). */
+const estimatedGuaranteeVra = (r: RunSummary): number | undefined =>
+  r.config.guarantee.kind === 'standard' ? undefined : (r.latest?.rtkVra ?? r.latest?.affinityVra);
 
 export function guaranteeLabel(g: Guarantee): string {
   if (g.kind === 'standard') return 'standard';
@@ -58,22 +98,50 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
     key: 'cleanAccuracy',
     label: 'Clean acc.',
     numeric: true,
-    value: (r) => r.latest?.cleanAccuracy,
+    title: METRIC_TERMS.cleanAccuracy.definition,
+    value: (r) =>
+      figure(
+        r,
+        (s) => s.cleanAccuracy,
+        (x) => x.latest?.cleanAccuracy,
+      ),
     format: pct,
   },
-  { key: 'vra', label: 'VRA', numeric: true, value: (r) => r.latest?.vra, format: pct },
+  {
+    key: 'vra',
+    label: 'Standard VRA',
+    numeric: true,
+    title: METRIC_TERMS.standardVra.definition,
+    value: (r) =>
+      figure(
+        r,
+        (s) => s.standardVra,
+        (x) => x.latest?.vra,
+      ),
+    format: pct,
+  },
   {
     key: 'relaxedVra',
-    label: 'RTK / aff. VRA',
+    label: 'Guarantee VRA',
     numeric: true,
-    value: (r) => r.latest?.rtkVra ?? r.latest?.affinityVra,
+    title: METRIC_TERMS.guaranteeVra.definition,
+    value: (r) =>
+      r.config.guarantee.kind === 'standard'
+        ? undefined
+        : figure(r, (s) => s.guaranteeVra, estimatedGuaranteeVra),
     format: pct,
   },
   {
     key: 'rejectionRate',
     label: 'Rejected',
     numeric: true,
-    value: (r) => r.latest?.rejectionRate,
+    title: METRIC_TERMS.rejectionRate.definition,
+    value: (r) =>
+      figure(
+        r,
+        (s) => s.rejectionRate,
+        (x) => x.latest?.rejectionRate,
+      ),
     format: pct,
   },
   { key: 'backend', label: 'Backend', numeric: false, value: (r) => r.backend },
@@ -89,24 +157,38 @@ export function columnByKey(key: RunColumnKey): RunColumn {
   return c;
 }
 
-export function cellText(column: RunColumn, run: RunSummary): string {
+/**
+ * What a cell shows. An estimate reads "≈ 73.3% (estimate)"; a sound figure "66.0%", followed by
+ * "(estimate 73.3%)" when the training-time estimate differs.
+ */
+export function cellText(column: RunColumn, run: RunRow): string {
   const v = column.value(run);
   if (v === undefined) return '—';
-  if (typeof v === 'number') return column.format ? column.format(v) : String(v);
-  return v;
+  const fmt = (x: number): string => (column.format ? column.format(x) : String(x));
+  if (typeof v === 'number') return fmt(v);
+  if (typeof v === 'string') return v;
+  if (v.estimate) return `≈ ${fmt(v.value)} (estimate)`;
+  if (v.estimated === undefined || fmt(v.estimated) === fmt(v.value)) return fmt(v.value);
+  return `${fmt(v.value)} (estimate ${fmt(v.estimated)})`;
+}
+
+/** The number a column sorts by. */
+function sortValue(column: RunColumn, run: RunRow): string | number | undefined {
+  const v = column.value(run);
+  return typeof v === 'object' ? v.value : v;
 }
 
 /** Sorts by one column; missing values always sort last, whatever the direction. */
-export function sortRuns(
-  runs: readonly RunSummary[],
+export function sortRuns<R extends RunRow>(
+  runs: readonly R[],
   key: RunColumnKey,
   dir: 'asc' | 'desc',
-): RunSummary[] {
+): R[] {
   const col = columnByKey(key);
   const sign = dir === 'asc' ? 1 : -1;
   return [...runs].sort((a, b) => {
-    const va = col.value(a);
-    const vb = col.value(b);
+    const va = sortValue(col, a);
+    const vb = sortValue(col, b);
     if (va === undefined && vb === undefined) return 0;
     if (va === undefined) return 1;
     if (vb === undefined) return -1;
@@ -116,7 +198,7 @@ export function sortRuns(
 }
 
 /** Case-insensitive text filter over every shown column; whitespace-separated terms must all match. */
-export function filterRuns(runs: readonly RunSummary[], text: string): RunSummary[] {
+export function filterRuns<R extends RunRow>(runs: readonly R[], text: string): R[] {
   const terms = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return [...runs];
   return runs.filter((run) => {

@@ -32,7 +32,7 @@ describe('cert store', () => {
     expect(store.error).toBeUndefined();
     expect(store.epsilon).toBe(0.3);
     expect(store.draft.sets).toEqual([[0, 2], [1]]);
-    const trainedVra = store.baseline?.metrics.affinityVra ?? 0;
+    const trainedVra = store.baseline?.metrics.guaranteeVra ?? 0;
     // Move class 2 into the set of class 1: point 3 (label 1, logits b ≈ c) becomes certifiable.
     await store.setDraft(moveClass(store.draft, 2, 0, 1));
     await store.settled();
@@ -42,9 +42,9 @@ describe('cert store', () => {
       sets: [[0], [1, 2]],
       names: ['Set 1', 'Set 2'],
     });
-    expect(store.result?.metrics.affinityVra ?? 0).toBeGreaterThan(trainedVra);
+    expect(store.result?.metrics.guaranteeVra ?? 0).toBeGreaterThan(trainedVra);
     // The baseline keeps the trained figures.
-    expect(store.baseline?.metrics.affinityVra).toBe(trainedVra);
+    expect(store.baseline?.metrics.guaranteeVra).toBe(trainedVra);
   });
 
   it('coalesces rapid ε changes and ends on the last one', async () => {
@@ -59,6 +59,106 @@ describe('cert store', () => {
     expect(store.result?.metrics.certifiedCount).toBeLessThan(
       store.baseline?.metrics.certifiedCount ?? 0,
     );
+  });
+
+  it('widens the ε range for a typed ε beyond it, and never narrows it', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.epsilonRange).toBeCloseTo(0.6);
+    await store.setEpsilon(3);
+    await store.settled();
+    expect(store.epsilonRange).toBe(5);
+    // The VRA-vs-ε curve spans the widened range too.
+    expect(store.result?.curve.epsilons.at(-1)).toBe(5);
+    await store.setEpsilon(0.1);
+    await store.settled();
+    expect(store.epsilonRange).toBe(5);
+  });
+
+  it('switches to any guarantee and keeps the standard figures', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const standardVra = store.result?.metrics.standardVra;
+    await store.setGuarantee({ kind: 'rtk', k: 3 });
+    await store.settled();
+    expect(store.result?.guarantee).toEqual({ kind: 'rtk', k: 3 });
+    expect(store.result?.metrics.guaranteeVra).toBeGreaterThanOrEqual(standardVra ?? 1);
+    expect(store.result?.metrics.standardVra).toBe(standardVra);
+  });
+
+  it('explains a point at the shown ε and guarantee, in agreement with the table', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    await store.setGuarantee({ kind: 'standard' });
+    await store.settled();
+    const r = store.result;
+    if (!r) throw new Error('no result');
+    for (let i = 0; i < r.predicted.length; i++) {
+      const e = await store.explain(i);
+      expect(e.guarantee).toEqual({ kind: 'standard' });
+      expect(e.epsilon).toBe(0.3);
+      expect(e.certified).toBe(r.certified[i] === 1);
+      expect(e.radius).toBe(r.radius[i]);
+    }
+  });
+
+  it("exports the chosen points as the CLI's CSV, in the given order", async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const csv = await store.pointsCsv(Int32Array.from([3, 0]));
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1].split(',')[0]).toBe('3');
+    expect(lines[2].split(',')[0]).toBe('0');
+    const r = store.result;
+    expect(lines[2].split(',')[3]).toBe(r?.certified[0] === 1 ? '1' : '0');
+  });
+
+  it('undoes editor changes one at a time, re-certifying each', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    const trained = store.result?.metrics.guaranteeVra;
+    await store.setDraft(moveClass(store.draft, 2, 0, 1));
+    await store.settled();
+    expect(store.result?.metrics.guaranteeVra).not.toBe(trained);
+    await store.undoDraft();
+    await store.settled();
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
+    expect(store.result?.guarantee).toMatchObject({ kind: 'affinity', sets: [[0, 2], [1]] });
+    expect(store.result?.metrics.guaranteeVra).toBe(trained);
+    expect(store.draftHistory).toHaveLength(0);
+    await store.undoDraft(); // nothing left: no change
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
+  });
+
+  it('saves named what-if sets with the run, applies them and undoes a delete', async () => {
+    install();
+    const store = useCertStore();
+    await store.open('r1');
+    await store.setDraft(moveClass(store.draft, 2, 0, 1));
+    store.saveWhatIf('  grouped  ');
+    await store.resetToTrained();
+    await store.applyWhatIf('grouped');
+    await store.settled();
+    expect(store.draft.sets).toEqual([[0], [1, 2]]);
+    expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] });
+    store.deleteWhatIf('grouped');
+    expect(store.whatIf).toEqual([]);
+    store.undoDeleteWhatIf();
+    expect(store.whatIf.map((w) => w.name)).toEqual(['grouped']);
+    // Kept per run: opening the run again (a fresh store) finds them.
+    setActivePinia(createPinia());
+    const again = useCertStore();
+    await again.open('r1');
+    expect(again.whatIf.map((w) => w.name)).toEqual(['grouped']);
   });
 
   it('explains runs without certification data instead of showing nothing', async () => {

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { DatasetInfo, EvalArtifacts } from '../../../shared/api/workbench-api.ts';
 import type { RunSummary } from '../../../shared/api/run-types.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
+import type { PointExplanation } from '../../../shared/certify/index.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
 import { inProcessRunner, type CertRunner } from '../certify/cert-runner.ts';
@@ -18,8 +19,28 @@ import {
   type RecertifyResult,
 } from '../certify/recertify.ts';
 import { draftFrom, usableSets, type AffinityDraft } from '../logic/affinity-edit.ts';
+import { sliderMax } from '../logic/epsilon-range.ts';
+import {
+  webStorage,
+  withWhatIf,
+  withoutWhatIf,
+  type WhatIfSets,
+  type WhatIfStorage,
+} from '../logic/what-if-sets.ts';
 
 let runnerFactory: () => CertRunner = inProcessRunner;
+
+/** Where named what-if sets are kept: the browser's storage in the app, memory in tests. */
+let whatIfStorage: WhatIfStorage = memoryWhatIfStorage();
+
+function memoryWhatIfStorage(): WhatIfStorage {
+  const items = new Map<string, string>();
+  return webStorage({ getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v) });
+}
+
+export function setWhatIfStorage(storage: WhatIfStorage): void {
+  whatIfStorage = storage;
+}
 
 /** The app installs a Web Worker runner; tests keep the in-process default. */
 export function setCertRunnerFactory(factory: () => CertRunner): void {
@@ -27,6 +48,8 @@ export function setCertRunnerFactory(factory: () => CertRunner): void {
 }
 
 const REGION_GRID = 96;
+/** Editor edits kept for Undo. */
+const UNDO_DEPTH = 100;
 
 /** The guarantee certified from an editor draft; with no usable set, singletons (= standard). */
 export function draftGuarantee(draft: AffinityDraft, numClasses: number): Guarantee {
@@ -47,6 +70,11 @@ export const useCertStore = defineStore('cert', () => {
   const epsilon = ref(0);
   const guarantee = ref<Guarantee>({ kind: 'standard' });
   const draft = ref<AffinityDraft>({ sets: [], names: [] });
+  /** This run's saved what-if sets, and the last one deleted (for Undo). */
+  const whatIf = ref<WhatIfSets[]>([]);
+  const deletedWhatIf = ref<WhatIfSets | undefined>();
+  /** Earlier drafts of this run's editor session, newest last (Undo). */
+  const draftHistory = ref<AffinityDraft[]>([]);
   const kLimit = ref(3);
   const result = shallowRef<RecertifyResult | undefined>();
   const baseline = shallowRef<RecertifyResult | undefined>();
@@ -59,6 +87,11 @@ export const useCertStore = defineStore('cert', () => {
   let scheduled = 0;
 
   const trainedEpsilon = computed(() => artifacts.value?.trainedEpsilon ?? 0);
+  /**
+   * Upper end of the ε slider and of the VRA-vs-ε curve: twice the trained ε, widened (never
+   * narrowed) when a larger ε is typed, so the curve is recomputed only when the range grows.
+   */
+  const epsilonRange = ref(0.01);
   const classNames = computed(() => artifacts.value?.classNames ?? dataset.value?.classNames ?? []);
   const isTwoD = computed(() => {
     const a = artifacts.value;
@@ -70,7 +103,7 @@ export const useCertStore = defineStore('cert', () => {
     return {
       epsilon: eps,
       guarantee: JSON.parse(JSON.stringify(g)) as Guarantee,
-      curveEpsilons: curveEpsilons(trainedEpsilon.value),
+      curveEpsilons: curveEpsilons(epsilonRange.value / 2),
       regionGrid: isTwoD.value ? REGION_GRID : 0,
     };
   }
@@ -111,6 +144,9 @@ export const useCertStore = defineStore('cert', () => {
     // headers must not keep showing the previous run's name.
     run.value = undefined;
     artifacts.value = undefined;
+    draftHistory.value = [];
+    whatIf.value = whatIfStorage.load(id);
+    deletedWhatIf.value = undefined;
     result.value = undefined;
     baseline.value = undefined;
     dataset.value = undefined;
@@ -143,6 +179,7 @@ export const useCertStore = defineStore('cert', () => {
       if (gen !== generation) return;
       artifacts.value = a;
       epsilon.value = a.trainedEpsilon;
+      epsilonRange.value = sliderMax(a.trainedEpsilon, a.trainedEpsilon);
       guarantee.value = a.guarantee;
       const g = a.guarantee;
       if (g.kind === 'affinity') draft.value = draftFrom(g.sets, g.names);
@@ -166,6 +203,7 @@ export const useCertStore = defineStore('cert', () => {
         errorBound: a.errorBound,
         inputs: a.inputs,
         inputShape: a.inputShape,
+        regions: a.regions,
       });
       const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
       if (gen !== generation) return;
@@ -181,6 +219,10 @@ export const useCertStore = defineStore('cert', () => {
 
   function setEpsilon(value: number): Promise<void> {
     epsilon.value = Math.max(0, value);
+    epsilonRange.value = Math.max(
+      epsilonRange.value,
+      sliderMax(trainedEpsilon.value, epsilon.value),
+    );
     return schedule();
   }
 
@@ -189,19 +231,96 @@ export const useCertStore = defineStore('cert', () => {
     return schedule();
   }
 
-  /** Every editor change re-certifies with the draft's sets. */
+  /** Every editor change re-certifies with the draft's sets, and can be undone. */
   function setDraft(next: AffinityDraft): Promise<void> {
+    draftHistory.value = [...draftHistory.value.slice(-(UNDO_DEPTH - 1)), draft.value];
     draft.value = next;
     return setGuarantee(draftGuarantee(next, classNames.value.length));
+  }
+
+  /** Saves the current draft's usable sets under a name (replacing one of the same name). */
+  function saveWhatIf(name: string): void {
+    const id = runId.value;
+    const trimmed = name.trim();
+    if (!id || !trimmed) return;
+    const { sets, names } = usableSets(draft.value);
+    whatIf.value = withWhatIf(whatIf.value, {
+      name: trimmed,
+      sets,
+      names,
+      savedAt: new Date().toISOString(),
+    });
+    whatIfStorage.save(id, whatIf.value);
+  }
+
+  function deleteWhatIf(name: string): void {
+    const id = runId.value;
+    if (!id) return;
+    deletedWhatIf.value = whatIf.value.find((w) => w.name === name);
+    whatIf.value = withoutWhatIf(whatIf.value, name);
+    whatIfStorage.save(id, whatIf.value);
+  }
+
+  function undoDeleteWhatIf(): void {
+    const id = runId.value;
+    const w = deletedWhatIf.value;
+    if (!id || !w) return;
+    whatIf.value = withWhatIf(whatIf.value, w);
+    deletedWhatIf.value = undefined;
+    whatIfStorage.save(id, whatIf.value);
+  }
+
+  /** Loads saved sets into the editor (an edit like any other: Undo brings the draft back). */
+  function applyWhatIf(name: string): Promise<void> {
+    const w = whatIf.value.find((x) => x.name === name);
+    return w ? setDraft(draftFrom(w.sets, w.names)) : Promise.resolve();
+  }
+
+  /** Back to the draft before the last edit (no-op when there is none). */
+  function undoDraft(): Promise<void> {
+    const previous = draftHistory.value.at(-1);
+    if (!previous) return Promise.resolve();
+    draftHistory.value = draftHistory.value.slice(0, -1);
+    draft.value = previous;
+    return setGuarantee(draftGuarantee(previous, classNames.value.length));
   }
 
   function resetToTrained(): Promise<void> {
     const a = artifacts.value;
     if (!a) return Promise.resolve();
     epsilon.value = a.trainedEpsilon;
-    if (a.guarantee.kind === 'affinity')
+    if (a.guarantee.kind === 'affinity') {
+      // Undoable like any edit.
+      draftHistory.value = [...draftHistory.value.slice(-(UNDO_DEPTH - 1)), draft.value];
       draft.value = draftFrom(a.guarantee.sets, a.guarantee.names);
+    }
     return setGuarantee(a.guarantee);
+  }
+
+  /**
+   * Why point `index` is certified with its set or rejected, at the ε and guarantee of the shown
+   * result (so the explanation matches the table row), from the worker's session.
+   */
+  async function explain(index: number): Promise<PointExplanation> {
+    const r = result.value;
+    if (!runner || !r) throw new Error('no certification result to explain yet');
+    return runner.explain({
+      index,
+      epsilon: r.epsilon,
+      guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+    });
+  }
+
+  /** The given points of the shown result as CSV (the columns of `certify --out`). */
+  async function pointsCsv(indices: Int32Array): Promise<string> {
+    const r = result.value;
+    if (!runner || !r) throw new Error('no certification result to export yet');
+    return runner.pointsCsv({
+      epsilon: r.epsilon,
+      guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+      indices: indices.slice(),
+      classNames: [...classNames.value],
+    });
   }
 
   /** Resolves when every scheduled re-certification has finished. */
@@ -225,13 +344,24 @@ export const useCertStore = defineStore('cert', () => {
     baseline,
     busy,
     trainedEpsilon,
+    epsilonRange,
     classNames,
     isTwoD,
     open,
     setEpsilon,
     setGuarantee,
     setDraft,
+    undoDraft,
+    draftHistory,
+    whatIf,
+    deletedWhatIf,
+    saveWhatIf,
+    deleteWhatIf,
+    undoDeleteWhatIf,
+    applyWhatIf,
     resetToTrained,
+    explain,
+    pointsCsv,
     settled,
   };
 });

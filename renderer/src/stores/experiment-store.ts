@@ -322,6 +322,8 @@ export const useExperimentStore = defineStore('experiment', () => {
     checkData,
     attachDraftStorage,
     discardDraft,
+    /** Starts the form from a config (e.g. a run's, with the affinity editor's sets). */
+    startFrom: replaceConfig,
     submit,
   };
 });

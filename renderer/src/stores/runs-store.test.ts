@@ -119,6 +119,38 @@ describe('runs store', () => {
     expect(api.calls.at(-1)).toEqual({ method: 'deleteRun', args: ['x'] });
   });
 
+  it('shows the sound certificate of evaluated runs instead of their estimates', async () => {
+    const api = fakeApi({
+      listRuns: () => [
+        makeRun('a', { latest: makeMetrics(3, { vra: 0.733 }), evaluated: true }),
+        makeRun('b', { latest: makeMetrics(3, { vra: 0.5 }), evaluated: false }),
+      ],
+      certifyRun: (id: string) => {
+        if (id !== 'a') throw new Error('only a is evaluated');
+        return {
+          n: 10,
+          epsilon: 0.3,
+          guarantee: { kind: 'standard' },
+          cleanAccuracy: 0.8,
+          standardVra: 0.66,
+          guaranteeVra: 0.66,
+          top1GuaranteeVra: 0.66,
+          rejectionRate: 0.305,
+          certifiedCount: 7,
+        };
+      },
+    });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    await store.loadCertificates();
+    await store.loadCertificates(); // once per run version
+    expect(api.calls.filter((c) => c.method === 'certifyRun')).toHaveLength(1);
+    expect(store.soundOf('a')?.standardVra).toBe(0.66);
+    expect(store.visible.find((r) => r.id === 'a')?.sound?.rejectionRate).toBe(0.305);
+    expect(store.visible.find((r) => r.id === 'b')?.sound).toBeUndefined();
+  });
+
   it('rejects empty names without calling the API', async () => {
     const api = fakeApi({ listRuns: () => [makeRun('a')] });
     setWorkbenchApi(api);

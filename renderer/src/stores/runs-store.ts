@@ -9,7 +9,13 @@ import type { DamagedRun, RunSummary } from '../../../shared/api/run-types.ts';
 import type { ExportOptions, Unsubscribe } from '../../../shared/api/workbench-api.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
-import { filterRuns, sortRuns, type RunColumnKey } from '../logic/run-columns.ts';
+import {
+  filterRuns,
+  sortRuns,
+  type RunColumnKey,
+  type RunRow,
+  type SoundFigures,
+} from '../logic/run-columns.ts';
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
@@ -24,14 +30,52 @@ export const useRunsStore = defineStore('runs', () => {
   const selected = ref<string[]>([]);
   /** The files the last export wrote (paths on the workbench's machine). */
   const exported = ref<{ runId: string; files: string[] } | undefined>();
+  /** Sound figures of evaluated runs (certified at the trained ε and guarantee), by run id. */
+  const sound = ref<Record<string, SoundFigures>>({});
+  /** The updatedAt each run's figures were fetched for: a re-evaluated run is fetched again. */
+  const soundFor = new Map<string, string>();
   let unsubscribe: Unsubscribe | undefined;
 
-  const visible = computed(() =>
-    sortRuns(filterRuns(runs.value, filterText.value), sortKey.value, sortDir.value),
+  const rows = computed<RunRow[]>(() =>
+    runs.value.map((r) => (sound.value[r.id] ? { ...r, sound: sound.value[r.id] } : r)),
   );
+  const visible = computed(() =>
+    sortRuns(filterRuns(rows.value, filterText.value), sortKey.value, sortDir.value),
+  );
+
+  /**
+   * Certifies each evaluated run once (the host's certifyRun, one run at a time so a long list
+   * does not queue dozens of certifications at once). A run that cannot be certified keeps its
+   * estimates, labelled as such.
+   */
+  async function loadCertificates(): Promise<void> {
+    const api = useWorkbenchApi();
+    for (const run of runs.value) {
+      if (!run.evaluated || soundFor.get(run.id) === run.updatedAt) continue;
+      soundFor.set(run.id, run.updatedAt);
+      try {
+        const s = await api.certifyRun(run.id, {});
+        sound.value = {
+          ...sound.value,
+          [run.id]: {
+            cleanAccuracy: s.cleanAccuracy,
+            standardVra: s.standardVra,
+            guaranteeVra: s.guaranteeVra,
+            rejectionRate: s.rejectionRate,
+          },
+        };
+      } catch {
+        /* No certificate: the row keeps its estimates, labelled as estimates. */
+      }
+    }
+  }
 
   function byId(id: string): RunSummary | undefined {
     return runs.value.find((r) => r.id === id);
+  }
+
+  function soundOf(id: string): SoundFigures | undefined {
+    return sound.value[id];
   }
 
   function upsert(run: RunSummary): void {
@@ -186,6 +230,8 @@ export const useRunsStore = defineStore('runs', () => {
     selected,
     visible,
     byId,
+    soundOf,
+    loadCertificates,
     upsert,
     refresh,
     load,

@@ -15,6 +15,12 @@ scope.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
     if (msg.type === 'load') {
       recertifier.load(msg.data);
       scope.postMessage({ id: msg.id, ok: true } satisfies WorkerReply);
+    } else if (msg.type === 'csv') {
+      const result = recertifier.pointsCsv(msg.request);
+      scope.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply);
+    } else if (msg.type === 'explain') {
+      const result = recertifier.explain(msg.request);
+      scope.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply);
     } else {
       const result = recertifier.run(msg.request);
       scope.postMessage(
