@@ -15,7 +15,7 @@ import { networkFromCheckpoint, soundLipschitz } from '../main/engine/evaluate.t
 import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
 import { gamma32 } from '../main/engine/bounds/rounding.ts';
 import { logitsWithErrorMeasurements } from '../main/engine/float-error-pass.ts';
-import { certify, computeMetrics, toCertGuarantee } from '../shared/certify/index.ts';
+import { prepareCertification } from '../shared/certify/index.ts';
 import type { ErrorBound } from '../shared/certify/index.ts';
 import type { ExperimentConfig, Guarantee } from '../shared/config/experiment.ts';
 
@@ -63,23 +63,20 @@ async function measure(runDir: string): Promise<void> {
     const guarantees: [string, Guarantee][] = [['standard', { kind: 'standard' }]];
     if (config.guarantee.kind !== 'standard') guarantees.push(['run', config.guarantee]);
     for (const [label, g] of guarantees) {
-      const cg = toCertGuarantee(g, c);
       const rows: [string, ErrorBound | undefined][] = [
         ['no allowance (unsound)', undefined],
         ['former global slack', uniform(test.n, global)],
         ['per-point bound', perPoint],
       ];
       for (const [name, errorBound] of rows) {
-        const input = {
-          logits: m.logits,
-          n: test.n,
-          c,
-          lipschitz: sound.k,
-          epsilon: eps,
-          errorBound,
-        };
-        const metrics = computeMetrics(certify(input, cg), test.y, cg);
-        const vra = metrics.rtkVra ?? metrics.affinityVra ?? metrics.vra;
+        const data = { logits: m.logits, labels: test.y, n: test.n, c, lipschitz: sound.k };
+        const session = prepareCertification(
+          errorBound === undefined ? data : { ...data, errorBound },
+          g,
+        );
+        const metrics = session.at(eps).metrics;
+        // Under the standard guarantee the guarantee VRA is the standard VRA.
+        const vra = metrics.guaranteeVra;
         console.log(
           `  ${label.padEnd(8)} ${name.padEnd(24)} VRA ${(100 * vra).toFixed(2)} %  ` +
             `rejected ${(100 * metrics.rejectionRate).toFixed(2)} %`,

@@ -12,9 +12,9 @@ import {
   certifiedRadius,
   certifiedSet,
   certify,
-  computeMetrics,
   toCertGuarantee,
 } from '../../shared/certify/index.ts';
+import { computeMetrics } from '../../shared/certify/testing/metrics-oracle.ts';
 import type { Guarantee } from '../../shared/config/experiment.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import * as ort from 'onnxruntime-web';

@@ -16,8 +16,7 @@ export { errorAt } from './input.ts';
 export { certify, certifiedSet } from './certify.ts';
 export type { RadiusInput } from './radius.ts';
 export { certifiedRadius, labelRadius } from './radius.ts';
-export type { CertMetrics, VraCurves } from './metrics.ts';
-export { computeMetrics, vraCurve, vraCurves, confusionMatrix } from './metrics.ts';
+export { vraCurve, confusionMatrix } from './metrics.ts';
 export { selectTopK } from './top-k.ts';
 export type {
   CertificationData,

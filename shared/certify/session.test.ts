@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { certify, certifiedSet } from './certify.ts';
 import { toCertGuarantee } from './guarantee.ts';
 import type { ErrorBound } from './input.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics } from './testing/metrics-oracle.ts';
 import { certifiedRadius } from './radius.ts';
 import { prepareCertification } from './session.ts';
 import type { CertificationData } from './session.ts';
