@@ -3,8 +3,7 @@
  * trained ε), and the slider's range, which grows to keep a typed ε on it.
  */
 
-/** A plain decimal or scientific number: no hex, binary or octal forms, no Infinity. */
-const DECIMAL = /^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+import { parseDecimal } from '../../../shared/parse-decimal.ts';
 
 export type ParsedEpsilon = { ok: true; value: number } | { ok: false; message: string };
 
@@ -12,12 +11,9 @@ export function parseEpsilonText(text: string): ParsedEpsilon {
   const t = text.trim();
   if (t === '') return { ok: false, message: 'ε: type a number ≥ 0.' };
   if (t.startsWith('-')) return { ok: false, message: `ε: ${t} is negative; ε must be ≥ 0.` };
-  if (!DECIMAL.test(t)) return { ok: false, message: `ε: “${t}” is not a decimal number.` };
-  const value = Number(t);
-  if (!Number.isFinite(value)) return { ok: false, message: `ε: ${t} is too large.` };
-  // 1e-400 reads as 0 in float64: refuse rather than certify at a radius nobody typed.
-  if (value === 0 && /[1-9]/.test(t.replace(/e.*$/i, '')))
-    return { ok: false, message: `ε: ${t} is below the smallest float64 and would become 0.` };
+  // Hex, binary, Infinity and values that round to 0 or ∞ (1e-400, 1e400) are refused.
+  const value = parseDecimal(t);
+  if (typeof value !== 'number') return { ok: false, message: `ε: “${t}” ${value.why}.` };
   return { ok: true, value };
 }
 
