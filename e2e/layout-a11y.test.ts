@@ -6,22 +6,16 @@
  * Skips (with the reason printed) only when the server cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServe, type ServedWorkbench } from './support/serve.ts';
-import { launchChromium } from './support/browser.ts';
+import type { ServedWorkbench } from './support/serve.ts';
+import { collectErrors, OUT, serveWorkbench, startChromium } from './support/session.ts';
 import { connectApi, trainRun } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { getPreset } from '../shared/config/presets.ts';
 import type { RunSummary } from '../shared/api/run-types.ts';
 import type { WsWorkbenchClient } from '../shared/api/ws-client.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'e2e/output');
-const STATIC = join(ROOT, 'out/renderer');
 const WIDTHS = [1024, 1280, 1920] as const;
 
 let server: ServedWorkbench | undefined;
@@ -52,15 +46,12 @@ async function overflow(selector?: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  await mkdir(OUT, { recursive: true });
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-  try {
-    server = await startServe(STATIC);
-  } catch (e) {
-    skipReason = (e as Error).message;
-    console.warn(`\n[e2e] SKIPPED: the workbench server could not start.\n${skipReason}\n`);
+  const served = await serveWorkbench();
+  if ('reason' in served) {
+    skipReason = served.reason;
     return;
   }
+  server = served;
   base = server.url.replace(/#.*$/, '');
   api = await connectApi(server.url);
   const aff = structuredClone(getPreset('demo-blobs-affinity').config);
@@ -88,19 +79,15 @@ beforeAll(async () => {
   }
   failedRun = await api.getRun(created.id);
 
-  const launched = await launchChromium({ bypassCSP: true });
+  const launched = await startChromium({ bypassCSP: true });
   if ('reason' in launched) {
     skipReason = launched.reason;
-    console.warn(`\n[e2e] SKIPPED: ${skipReason}\n`);
     return;
   }
   chromium = launched;
   page = await chromium.context.newPage();
   page.setDefaultTimeout(30_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  collectErrors(page, consoleErrors);
 }, 600_000);
 
 afterAll(async () => {

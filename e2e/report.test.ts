@@ -11,19 +11,16 @@ import { prepareCertification } from '../shared/certify/index.ts';
 import type { EpochMetrics, RunSummary } from '../shared/api/run-types.ts';
 import { runReportHtml } from '../main/host/report-html.ts';
 import { fakeArtifacts, fakeConfig } from '../main/host/testing/fake-deps.ts';
-import { launchChromium, type LaunchedChromium } from './support/browser.ts';
+import type { LaunchedChromium } from './support/browser.ts';
+import { startChromium } from './support/session.ts';
 
 describe('the HTML report in Chromium', () => {
   let dir: string;
   let browser: LaunchedChromium | undefined;
-  let skipReason: string | undefined;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'relaxcert-report-e2e-'));
-    const launched = await launchChromium();
-    if ('reason' in launched) {
-      skipReason = launched.reason;
-      console.warn(`\n[e2e] SKIPPED: ${skipReason}\n`);
-    } else browser = launched;
+    const launched = await startChromium();
+    if (!('reason' in launched)) browser = launched;
   });
   afterAll(async () => {
     await browser?.close();

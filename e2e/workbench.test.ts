@@ -12,18 +12,13 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServe, type ServedWorkbench } from './support/serve.ts';
-import { launchChromium } from './support/browser.ts';
+import type { ServedWorkbench } from './support/serve.ts';
+import { collectErrors, OUT, ROOT, serveWorkbench, startChromium } from './support/session.ts';
 import { connectApi, trainRun } from './support/api.ts';
 import { getPreset } from '../shared/config/presets.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'e2e/output');
 const DOCS = join(ROOT, 'docs/screenshots');
-const STATIC = join(ROOT, 'out/renderer');
 
 let server: ServedWorkbench | undefined;
 let skipReason: string | undefined;
@@ -75,31 +70,21 @@ async function textOf(testId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await mkdir(OUT, { recursive: true });
   if (UPDATE_DOCS) await mkdir(DOCS, { recursive: true });
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-  try {
-    server = await startServe(STATIC);
-  } catch (e) {
-    skipReason = (e as Error).message;
-    console.warn(`\n[e2e] SKIPPED: the workbench server could not start.\n${skipReason}\n`);
+  const served = await serveWorkbench();
+  if ('reason' in served) {
+    skipReason = served.reason;
     return;
   }
-  const launched = await launchChromium();
+  server = served;
+  const launched = await startChromium();
   if ('reason' in launched) {
     skipReason = launched.reason;
-    console.warn(`\n[e2e] SKIPPED: ${skipReason}\n`);
     return;
   }
   chromium = launched;
-  console.info(
-    `[e2e] Chromium: ${launched.candidate.source} (${launched.candidate.executablePath})`,
-  );
   page = await chromium.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  collectErrors(page, consoleErrors);
 }, 240_000);
 
 afterAll(async () => {
