@@ -26,7 +26,7 @@ import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
-import { loadCheckpoint } from '../store/checkpoint-file.ts';
+import { requireCheckpoint } from '../store/checkpoint-file.ts';
 import { planKey } from './train/trainer.ts';
 
 export interface SoundLipschitz {
@@ -90,16 +90,7 @@ export async function networkFromCheckpoint(
   config: ExperimentConfig,
   dataset: LoadedDataset,
 ): Promise<Network> {
-  const ck = await loadCheckpoint(runDir);
-  if (ck === undefined) {
-    throw new RelaxCertError(
-      'NOT_FOUND',
-      `no checkpoint in ${runDir}/checkpoints: train the run first`,
-      {
-        file: `${runDir}/checkpoints/latest.ckpt`,
-      },
-    );
-  }
+  const ck = await requireCheckpoint(runDir);
   if (ck.planKey !== planKey(config, dataset)) {
     throw new RelaxCertError(
       'CONFLICT',

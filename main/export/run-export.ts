@@ -9,7 +9,7 @@ import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
-import { loadCheckpoint } from '../store/checkpoint-file.ts';
+import { requireCheckpoint } from '../store/checkpoint-file.ts';
 import type { ModelShape } from './tfjs-model.ts';
 import { nnetInputsFor } from './nnet-inputs.ts';
 import { encodeNnet } from './nnet.ts';
@@ -30,14 +30,7 @@ export async function exportInterop(
   request: InteropExport,
   shape: () => Promise<ModelShape>,
 ): Promise<string[]> {
-  const checkpoint = await loadCheckpoint(runDir);
-  if (checkpoint === undefined) {
-    throw new RelaxCertError(
-      'NOT_FOUND',
-      `${join(runDir, 'checkpoints')}: the run has no trained weights yet (train it first)`,
-      { file: join(runDir, 'checkpoints') },
-    );
-  }
+  const checkpoint = await requireCheckpoint(runDir);
   const { config } = request;
   const { inputShape, classNames } = await shape();
   const plan = buildLayerPlan(config.architecture, inputShape, classNames.length);

@@ -8,10 +8,9 @@
 import { join } from 'node:path';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
-import { RelaxCertError } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
-import { loadCheckpoint } from '../store/checkpoint-file.ts';
+import { requireCheckpoint } from '../store/checkpoint-file.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 
 export interface ModelShape {
@@ -27,14 +26,7 @@ export async function exportModel(
   config: ExperimentConfig,
   shape: () => Promise<ModelShape | DatasetInfo>,
 ): Promise<string[]> {
-  const checkpoint = await loadCheckpoint(runDir);
-  if (checkpoint === undefined) {
-    throw new RelaxCertError(
-      'NOT_FOUND',
-      `${join(runDir, 'checkpoints')}: the run has no trained weights yet (train it first)`,
-      { file: join(runDir, 'checkpoints') },
-    );
-  }
+  const checkpoint = await requireCheckpoint(runDir);
   const { inputShape, classNames } = await shape();
   const plan = buildLayerPlan(config.architecture, inputShape, classNames.length);
   // Weights and biases only: the power-iteration iterates (.u) and Adam moments are training

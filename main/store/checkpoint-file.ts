@@ -162,3 +162,16 @@ export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undef
   if (!existsSync(path)) return undefined;
   return decodeCheckpoint(await readFile(path), path);
 }
+
+/** The run's checkpoint, or NOT_FOUND naming its folder: the run has not finished an epoch. */
+export async function requireCheckpoint(runDir: string): Promise<Checkpoint> {
+  const checkpoint = await loadCheckpoint(runDir);
+  if (checkpoint === undefined) {
+    throw new RelaxCertError(
+      'NOT_FOUND',
+      `${join(runDir, 'checkpoints')}: the run has no trained weights yet (train it first)`,
+      { file: checkpointPath(runDir) },
+    );
+  }
+  return checkpoint;
+}
