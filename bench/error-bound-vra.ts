@@ -14,7 +14,7 @@ import { loadDataset } from '../main/data/load-dataset.ts';
 import { networkFromCheckpoint, soundLipschitz } from '../main/engine/evaluate.ts';
 import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
 import { gamma32 } from '../main/engine/bounds/rounding.ts';
-import { logitsWithErrorMeasurements } from '../main/engine/float-error-pass.ts';
+import { exactLogitsWithMeasurements, layerWeights } from '../main/engine/float64-pass.ts';
 import { prepareCertification } from '../shared/certify/index.ts';
 import type { ErrorBound } from '../shared/certify/index.ts';
 import type { ExperimentConfig, Guarantee } from '../shared/config/experiment.ts';
@@ -41,11 +41,12 @@ async function measure(runDir: string): Promise<void> {
   const net = await networkFromCheckpoint(runDir, config, dataset);
   try {
     const plan = net.plan;
-    const sound = soundLipschitz(plan, await net.exportArrays());
+    const arrays = await net.exportArrays();
+    const sound = soundLipschitz(plan, arrays);
     const test = dataset.test;
     const c = plan.numClasses;
     const t0 = performance.now();
-    const m = logitsWithErrorMeasurements(net, test, sound.errorSpec);
+    const m = exactLogitsWithMeasurements(plan, layerWeights(arrays), test, sound.errorSpec);
     const perPoint = floatErrorBound(sound.errorSpec, m, test.n, c);
     const seconds = (performance.now() - t0) / 1000;
     const maxAbs = m.logits.reduce((a, v) => Math.max(a, Math.abs(v)), 0);

@@ -1,7 +1,7 @@
 /**
- * Cost of the per-point float32 error bound: the evaluation pass (logits plus the absolute-value
- * products and reductions, main/engine/float-error-pass.ts, and the float64 bound itself) against
- * the plain forward pass for the logits, on one thread, in the same run. Two nets with seeded
+ * Cost of the evaluation pass with its per-point rounding-error bound (float64 logits plus the
+ * absolute-value products, main/engine/float64-pass.ts, and the bound itself) against the plain
+ * float32 forward pass for the logits (tfjs, WASM), on one thread, in the same run. Two nets with seeded
  * weights: the ACAS Xu-size dense-3x1000 and a cnn-c2f2 on 28×28×1 images.
  */
 import { selectBackend } from '../main/engine/backend.ts';
@@ -10,7 +10,7 @@ import type { ArchitectureSpec } from '../shared/config/experiment.ts';
 import { Network } from '../main/engine/model/network.ts';
 import { soundLipschitz } from '../main/engine/evaluate.ts';
 import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
-import { logitsWithErrorMeasurements } from '../main/engine/float-error-pass.ts';
+import { exactLogitsWithMeasurements, layerWeights } from '../main/engine/float64-pass.ts';
 import { predictLogits } from '../main/engine/train/epoch-metrics.ts';
 import { Rng } from '../main/engine/rng.ts';
 
@@ -38,15 +38,17 @@ export async function errorBoundCost(
       x: Float32Array.from({ length: n * size }, () => rng.next()),
       y: new Int32Array(n),
     };
-    const sound = soundLipschitz(plan, await net.exportArrays());
+    const arrays = await net.exportArrays();
+    const sound = soundLipschitz(plan, arrays);
+    const weights = layerWeights(arrays);
     const warm = { ...split, n: Math.min(n, 256) };
     predictLogits(net, warm);
-    logitsWithErrorMeasurements(net, warm, sound.errorSpec);
+    exactLogitsWithMeasurements(plan, weights, warm, sound.errorSpec);
     let t = performance.now();
     predictLogits(net, split);
     const plainSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    const m = logitsWithErrorMeasurements(net, split, sound.errorSpec);
+    const m = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
     floatErrorBound(sound.errorSpec, m, n, classes);
     const boundSeconds = (performance.now() - t) / 1000;
     return { plainSeconds, boundSeconds, ratio: boundSeconds / plainSeconds };

@@ -1,15 +1,16 @@
 /**
  * The decision-region grid of a 2-D model, computed at evaluation time by the network itself:
  * logits on a regular grid over the test inputs (padded by a tenth of their range on each side)
- * with the same per-point float32 error bound as the test points, so the map of certified regions
+ * with the same per-point rounding-error bound as the test points, so the map of certified regions
  * and of ⊥ is a certificate like the rest, not an interpolation of the test points.
  */
 import type { DecisionGrid } from '../../shared/api/workbench-api.ts';
 import type { Split } from '../data/types.ts';
 import { floatErrorBound } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
-import { logitsWithErrorMeasurements, onIeeeBackend } from './float-error-pass.ts';
-import type { Network } from './model/network.ts';
+import { exactLogitsWithMeasurements } from './float64-pass.ts';
+import type { LayerWeights } from './float64-pass.ts';
+import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 
 /** Points per side: 64² = 4096 forward passes, a fraction of a test set. */
 export const GRID_SIDE = 64;
@@ -47,17 +48,18 @@ export function gridPoints(
   return points;
 }
 
-/** Logits and error bounds of `net` on the grid over `inputs` (n × 2 test features). */
-export async function decisionGrid(
-  net: Network,
+/** Logits and error bounds of the network on the grid over `inputs` (n × 2 test features). */
+export function decisionGrid(
+  plan: LayerPlan,
+  weights: LayerWeights,
   inputs: Float32Array,
   spec: ErrorNetworkSpec,
   side = GRID_SIDE,
-): Promise<DecisionGrid> {
+): DecisionGrid {
   const extent = gridExtent(inputs);
   const n = side * side;
   const split: Split = { n, x: gridPoints(side, extent), y: new Int32Array(n) };
-  const measured = await onIeeeBackend(() => logitsWithErrorMeasurements(net, split, spec));
+  const measured = exactLogitsWithMeasurements(plan, weights, split, spec);
   const [xMin, xMax, yMin, yMax] = extent;
   return {
     side,
@@ -66,6 +68,6 @@ export async function decisionGrid(
     yMin,
     yMax,
     logits: measured.logits,
-    errorBound: floatErrorBound(spec, measured, n, net.plan.numClasses),
+    errorBound: floatErrorBound(spec, measured, n, plan.numClasses),
   };
 }

@@ -20,7 +20,7 @@ import {
   lipschitzMatrix,
 } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
-import { logitsWithErrorMeasurements, onIeeeBackend } from './float-error-pass.ts';
+import { exactLogitsWithMeasurements, layerWeights } from './float64-pass.ts';
 import { decisionGrid } from './decision-grid.ts';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
@@ -121,12 +121,12 @@ export async function evaluationArtifacts(
   dataset: LoadedDataset,
 ): Promise<EvalArtifacts> {
   const plan = net.plan;
-  const sound = soundLipschitz(plan, await net.exportArrays());
+  const arrays = await net.exportArrays();
+  const sound = soundLipschitz(plan, arrays);
   const test = dataset.test;
   const c = plan.numClasses;
-  const measured = await onIeeeBackend(() =>
-    logitsWithErrorMeasurements(net, test, sound.errorSpec),
-  );
+  const weights = layerWeights(arrays);
+  const measured = exactLogitsWithMeasurements(plan, weights, test, sound.errorSpec);
   const logits = measured.logits;
   const features = plan.inputShape.reduce((a, b) => a * b, 1);
   const artifacts: EvalArtifacts = {
@@ -144,7 +144,7 @@ export async function evaluationArtifacts(
   };
   if (features <= 16) artifacts.inputs = rowsOf(test, 0, test.n, features).slice();
   if (artifacts.inputs !== undefined && plan.inputShape.length === 1 && features === 2) {
-    artifacts.regions = await decisionGrid(net, artifacts.inputs, sound.errorSpec);
+    artifacts.regions = decisionGrid(plan, weights, artifacts.inputs, sound.errorSpec);
   }
   return artifacts;
 }
