@@ -18,6 +18,7 @@ export const RUNTIME_FILES = [
   'out/main/cli.js',
   'out/main/engine-worker.js',
   'out/main/helper-worker.js',
+  'out/main/float64-worker.js',
   'out/main/data-worker.js',
   'out/preload/preload.cjs',
   'out/renderer/index.html',
@@ -44,6 +45,7 @@ const config: Configuration = {
   asarUnpack: [
     'out/main/engine-worker.js',
     'out/main/helper-worker.js',
+    'out/main/float64-worker.js',
     'out/main/data-worker.js',
     'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
     'node_modules/@tensorflow/tfjs-node-gpu/**/*',

@@ -14,7 +14,8 @@ import { loadDataset } from '../main/data/load-dataset.ts';
 import { networkFromCheckpoint, soundLipschitz } from '../main/engine/evaluate.ts';
 import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
 import { gamma32 } from '../main/engine/bounds/rounding.ts';
-import { exactLogitsWithMeasurements, layerWeights } from '../main/engine/float64-pass.ts';
+import { layerWeights } from '../main/engine/float64-pass.ts';
+import { exactLogitsInParallel } from '../main/engine/float64-parallel.ts';
 import { prepareCertification } from '../shared/certify/index.ts';
 import type { ErrorBound } from '../shared/certify/index.ts';
 import type { ExperimentConfig, Guarantee } from '../shared/config/experiment.ts';
@@ -46,7 +47,7 @@ async function measure(runDir: string): Promise<void> {
     const test = dataset.test;
     const c = plan.numClasses;
     const t0 = performance.now();
-    const m = exactLogitsWithMeasurements(plan, layerWeights(arrays), test, sound.errorSpec);
+    const m = await exactLogitsInParallel(plan, layerWeights(arrays), test, sound.errorSpec);
     const perPoint = floatErrorBound(sound.errorSpec, m, test.n, c);
     const seconds = (performance.now() - t0) / 1000;
     const maxAbs = m.logits.reduce((a, v) => Math.max(a, Math.abs(v)), 0);

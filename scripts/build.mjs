@@ -4,6 +4,7 @@
 //   out/main/cli.js            the CLI (relaxcert), also the browser server
 //   out/main/engine-worker.js  engine worker thread (tfjs)
 //   out/main/helper-worker.js  data-parallel helper thread (second core)
+//   out/main/float64-worker.js float64 evaluation threads (one per core)
 //   out/main/data-worker.js    the host's data reads (inspection, thumbnails)
 //   out/preload/preload.cjs    sandboxed preload
 //   out/renderer/              the Vue renderer (vite)
@@ -22,6 +23,7 @@ export const NODE_ENTRIES = {
   cli: 'main/cli-main.ts',
   'engine-worker': 'main/jobs/engine-worker.ts',
   'helper-worker': 'main/engine/parallel/helper-worker.ts',
+  'float64-worker': 'main/engine/float64-worker.ts',
   'data-worker': 'main/host/data-worker.ts',
 };
 

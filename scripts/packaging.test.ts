@@ -31,6 +31,7 @@ describe('electron-builder config', () => {
     const unpacked = config.asarUnpack as string[];
     expect(unpacked).toContain('out/main/engine-worker.js');
     expect(unpacked).toContain('out/main/helper-worker.js');
+    expect(unpacked).toContain('out/main/float64-worker.js');
     expect(unpacked.some((p) => p.includes('tfjs-backend-wasm') && p.endsWith('.wasm'))).toBe(true);
     expect(existsSync(join(root, config.icon as string))).toBe(true);
   });

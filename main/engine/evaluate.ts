@@ -20,7 +20,8 @@ import {
   lipschitzMatrix,
 } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
-import { exactLogitsWithMeasurements, layerWeights } from './float64-pass.ts';
+import { layerWeights } from './float64-pass.ts';
+import { exactLogitsInParallel } from './float64-parallel.ts';
 import { decisionGrid } from './decision-grid.ts';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
@@ -126,7 +127,7 @@ export async function evaluationArtifacts(
   const test = dataset.test;
   const c = plan.numClasses;
   const weights = layerWeights(arrays);
-  const measured = exactLogitsWithMeasurements(plan, weights, test, sound.errorSpec);
+  const measured = await exactLogitsInParallel(plan, weights, test, sound.errorSpec);
   const logits = measured.logits;
   const features = plan.inputShape.reduce((a, b) => a * b, 1);
   const artifacts: EvalArtifacts = {

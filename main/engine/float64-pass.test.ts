@@ -11,6 +11,7 @@ import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { ArchitectureSpec } from '../../shared/config/experiment.ts';
 import { soundLipschitz } from './evaluate.ts';
 import { exactLogitsWithMeasurements, layerWeights } from './float64-pass.ts';
+import { exactLogitsInParallel } from './float64-parallel.ts';
 import { Network } from './model/network.ts';
 import { Rng } from './rng.ts';
 import { referenceLogits } from './testing/reference-forward.ts';
@@ -79,4 +80,41 @@ describe('float64 evaluation pass', () => {
       }
     });
   }
+});
+
+describe('float64 evaluation on several threads', () => {
+  it('gives bit for bit what one thread gives', async () => {
+    const plan = buildLayerPlan({ name: 'dense-small', width: 256, depth: 2 }, [100], 6);
+    const rng = new Rng(4);
+    const arrays = plan.layers.flatMap((l, index) =>
+      l.kind === 'dense'
+        ? [
+            {
+              name: `L${index}.w`,
+              shape: [l.inFeatures, l.units],
+              data: Float32Array.from({ length: l.inFeatures * l.units }, () => rng.normal() / 10),
+            },
+            {
+              name: `L${index}.b`,
+              shape: [l.units],
+              data: Float32Array.from({ length: l.units }, () => rng.normal()),
+            },
+          ]
+        : [],
+    );
+    const n = 1300; // above the inline threshold, not a multiple of the chunk size
+    const split = {
+      n,
+      x: Float32Array.from({ length: n * 100 }, () => rng.normal()),
+      y: new Int32Array(n),
+    };
+    const sound = soundLipschitz(plan, arrays);
+    const weights = layerWeights(arrays);
+    const one = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+    const many = await exactLogitsInParallel(plan, weights, split, sound.errorSpec, 2);
+    expect(many.logits).toEqual(one.logits);
+    expect(many.lastSums).toEqual(one.lastSums);
+    expect(many.hiddenNorms).toEqual(one.hiddenNorms);
+    expect(many.inputMaxAbs).toEqual(one.inputMaxAbs);
+  });
 });

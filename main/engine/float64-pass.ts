@@ -137,6 +137,9 @@ function dense(p: Rows, block: Block): LinearOut {
   return out;
 }
 
+/** Output positions computed together (their patches: 16 × kh·kw·cin values). */
+const PATCHES = 16;
+
 function conv(spec: Extract<LayerSpec, { kind: 'conv' }>, p: Rows, block: Block): LinearOut {
   const [ih, iw, cin] = spec.inShape;
   const k = spec.kernel;
@@ -148,14 +151,19 @@ function conv(spec: Extract<LayerSpec, { kind: 'conv' }>, p: Rows, block: Block)
     c: new Float64Array(block.rows * width),
     width,
   };
-  // One patch (kh·kw·cin values, zeros where padded) per output position, as the rows expect.
-  const patch = new Float64Array(p.fanIn);
-  const absPatch = new Float64Array(p.fanIn);
+  // Patches (kh·kw·cin values, zeros where padded) of PATCHES consecutive output positions,
+  // so each weight row is used for all of them while it is in cache.
+  const positions = pads.outH * pads.outW;
+  const patches = new Float64Array(PATCHES * p.fanIn);
+  const absPatches = new Float64Array(PATCHES * p.fanIn);
   for (let r = 0; r < block.rows; r++) {
     const x0 = r * block.width;
-    for (let oy = 0; oy < pads.outH; oy++) {
-      for (let ox = 0; ox < pads.outW; ox++) {
-        let t = 0;
+    for (let first = 0; first < positions; first += PATCHES) {
+      const count = Math.min(PATCHES, positions - first);
+      let t = 0;
+      for (let pos = first; pos < first + count; pos++) {
+        const oy = Math.floor(pos / pads.outW);
+        const ox = pos - oy * pads.outW;
         for (let a = 0; a < k; a++) {
           const iy = oy * spec.stride + a - pads.top;
           for (let e = 0; e < k; e++) {
@@ -163,13 +171,13 @@ function conv(spec: Extract<LayerSpec, { kind: 'conv' }>, p: Rows, block: Block)
             const inside = iy >= 0 && iy < ih && ix >= 0 && ix < iw;
             const at = x0 + (iy * iw + ix) * cin;
             for (let ci = 0; ci < cin; ci++, t++) {
-              patch[t] = inside ? block.h[at + ci] : 0;
-              absPatch[t] = Math.abs(patch[t]);
+              patches[t] = inside ? block.h[at + ci] : 0;
+              absPatches[t] = Math.abs(patches[t]);
             }
           }
         }
-        products(p, patch, absPatch, 0, 1, out, r * width + (oy * pads.outW + ox) * cout);
       }
+      products(p, patches, absPatches, 0, count, out, r * width + first * cout);
     }
   }
   return out;
