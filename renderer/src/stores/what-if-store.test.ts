@@ -123,4 +123,32 @@ describe('what-if store', () => {
     await store.open(runId);
     expect(store.list).toEqual([]);
   });
+
+  it('keeps old entries in the browser when the move failed for another reason', async () => {
+    const items = new Map<string, string>();
+    const web = {
+      getItem: (k: string) => items.get(k) ?? null,
+      removeItem: (k: string) => void items.delete(k),
+    };
+    const key = `relaxcert.what-if-sets.${runId}`;
+    items.set(key, JSON.stringify([{ name: 'old', sets: [[0, 1]], names: ['Set 1'] }]));
+    setLegacyWhatIfStorage(legacyWhatIfStorage(web));
+    setWorkbenchApi(
+      fakeApi({
+        listWhatIfSets: () => [],
+        saveWhatIfSets: () => {
+          throw new RelaxCertError('CONFLICT', 'run busy');
+        },
+      }),
+    );
+    const store = useWhatIfStore();
+    await store.open(runId);
+    expect(store.error).toMatch(/run busy/);
+    expect(items.has(key)).toBe(true);
+    // The next open, with the run free, moves it.
+    setWorkbenchApi(hostLike(runs));
+    await store.open(runId);
+    expect(store.list.map((w) => w.name)).toEqual(['old']);
+    expect(items.has(key)).toBe(false);
+  });
 });

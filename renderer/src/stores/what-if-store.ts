@@ -18,6 +18,12 @@ export function setLegacyWhatIfStorage(storage: LegacyWhatIfStorage): void {
   legacy = storage;
 }
 
+/** Whether the host refused an entry itself (its sets or name), not the moment. */
+function refused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'INVALID_AFFINITY' || code === 'INVALID_INPUT';
+}
+
 /** The last change, enough to reverse it: the entry as it was before (none: it was new). */
 export interface WhatIfEdit {
   kind: 'saved' | 'deleted';
@@ -45,16 +51,19 @@ export const useWhatIfStore = defineStore('what-if', () => {
       let current = await api.listWhatIfSets(id);
       const old = legacy.load(id);
       const failed: string[] = [];
+      let retry = false;
       for (const entry of old) {
         if (current.some((w) => w.name === entry.name.trim())) continue;
         try {
           current = await api.saveWhatIfSets(id, entry);
         } catch (e) {
           failed.push(`“${entry.name}”: ${errorMessage(e)}`);
+          retry ||= !refused(e);
         }
       }
-      // Once only: entries the run cannot take (sets of another class count) are not retried.
-      if (old.length > 0) legacy.clear(id);
+      // Once only: entries the run refuses (sets of another class count) are not offered again;
+      // after any other failure (the run busy, a full disk) the next open tries the rest again.
+      if (old.length > 0 && !retry) legacy.clear(id);
       if (gen !== generation) return;
       list.value = current;
       if (failed.length > 0) {
