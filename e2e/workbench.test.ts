@@ -8,7 +8,7 @@
  * cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -180,6 +180,36 @@ describe('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Export [0,1][0,2]' }).click();
     await poll(() => page.locator('#aff-io').inputValue()).toBe('[1,2][0,3,4,5][6,7,8][9,10,11]');
     await shot('05-affinity-editor');
+    // Save the edited sets as a named what-if entry: it lands in the run folder; a delete undoes.
+    const whatIf = page.getByTestId('what-if');
+    await whatIf.getByLabel('Name for the current sets').fill('A0 moved');
+    await whatIf.getByRole('button', { name: 'Save', exact: true }).click();
+    await poll(() => page.locator('[data-what-if="A0 moved"]').count()).toBe(1);
+    const runsDir = join(server.home, 'runs');
+    const [runFolder] = await readdir(runsDir);
+    const savedSets = async (): Promise<{ name: string; sets: number[][] }[]> =>
+      (
+        JSON.parse(await readFile(join(runsDir, runFolder, 'what-if-sets.json'), 'utf8')) as {
+          whatIfSets: { name: string; sets: number[][] }[];
+        }
+      ).whatIfSets;
+    expect(await savedSets()).toMatchObject([
+      {
+        name: 'A0 moved',
+        sets: [
+          [1, 2],
+          [0, 3, 4, 5],
+          [6, 7, 8],
+          [9, 10, 11],
+        ],
+      },
+    ]);
+    await whatIf.getByRole('button', { name: 'Delete A0 moved' }).click();
+    await poll(() => page.locator('[data-what-if="A0 moved"]').count()).toBe(0);
+    await poll(savedSets).toEqual([]);
+    await page.getByTestId('what-if-undo').click();
+    await poll(() => page.locator('[data-what-if="A0 moved"]').count()).toBe(1);
+    await poll(async () => (await savedSets()).map((w) => w.name)).toEqual(['A0 moved']);
 
     // 4. Points: filter the rejected points, then move ε and see the counts change.
     await page.getByRole('button', { name: 'Browse points' }).click();

@@ -40,7 +40,7 @@ export function runListing(run: RunSummary, certification?: CertificationSummary
   const { latest, ...rest } = run;
   const out: RunListing = { ...rest };
   if (certification !== undefined) out.certification = certification;
-  if (latest !== undefined) out.estimates = epochEstimates(latest, run.config.guarantee);
+  if (latest !== undefined) out.estimates = epochEstimates(latest);
   return out;
 }
 

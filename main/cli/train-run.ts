@@ -3,10 +3,9 @@
  * progress bar on a TTY, one line per epoch, Ctrl-C cancels, and the final figures from the
  * sound certification of the stored artefacts.
  */
-import { epochEstimates } from '../../shared/api/epoch-estimates.ts';
 import type { EpochMetrics, RunSummary } from '../../shared/api/run-types.ts';
 import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
-import type { ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
+import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { WorkbenchHost } from '../host/workbench-host.ts';
 import { pct, progressBar } from './format.ts';
@@ -15,16 +14,15 @@ import { terminalText } from './terminal-text.ts';
 import type { RunReport } from './run-report.ts';
 
 /** One line per epoch; every figure from the power-iteration estimates is marked "est.". */
-export function epochLine(m: EpochMetrics, total: number, guarantee: Guarantee): string {
-  const e = epochEstimates(m, guarantee);
+export function epochLine(m: EpochMetrics, total: number): string {
   const relaxed =
-    e.estimatedGuaranteeVra === undefined
+    m.estimatedGuaranteeVra === undefined
       ? ''
-      : `  est. guarantee VRA ${pct(e.estimatedGuaranteeVra)}`;
+      : `  est. guarantee VRA ${pct(m.estimatedGuaranteeVra)}`;
   return (
     `epoch ${m.epoch}/${total}  loss ${m.trainLoss.toFixed(4)}  clean ${pct(m.cleanAccuracy)}  ` +
-    `est. standard VRA ${pct(e.estimatedStandardVra)}${relaxed}  ` +
-    `est. rejected ${pct(e.estimatedRejectionRate)}  ${m.seconds.toFixed(1)} s\n`
+    `est. standard VRA ${pct(m.estimatedStandardVra)}${relaxed}  ` +
+    `est. rejected ${pct(m.estimatedRejectionRate)}  ${m.seconds.toFixed(1)} s\n`
   );
 }
 
@@ -50,7 +48,7 @@ export async function trainRun(
       barShown = true;
     } else if (event.type === 'epoch' && event.runId === created.id) {
       clearBar();
-      process.stdout.write(epochLine(event.metrics, total, created.config.guarantee));
+      process.stdout.write(epochLine(event.metrics, total));
     } else if (
       event.type === 'log' &&
       event.line.runId === created.id &&

@@ -5,10 +5,10 @@
  * file with inline CSS and SVG, no script and nothing to fetch, so it opens offline anywhere.
  */
 import type { EpochMetrics, RunSummary } from '../../shared/api/run-types.ts';
-import { epochEstimates } from '../../shared/api/epoch-estimates.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import type { Guarantee } from '../../shared/config/experiment.ts';
 import {
+  ESTIMATE_TERMS,
   formatAffinitySets,
   GLOSSARY,
   METRIC_TERMS,
@@ -61,7 +61,7 @@ export function runReportHtml(input: ReportInput): string {
     header(input),
     figures(session.summary(epsilon)),
     vraVsEpsilon(session, epsilon),
-    trainingCurves(metrics, run.config.guarantee),
+    trainingCurves(metrics),
     confusion(session.confusion(at), artifacts.classNames),
     rejected(at.output.certified, (i) => session.explain(i, epsilon), name),
     config(run),
@@ -124,26 +124,25 @@ function vraVsEpsilon(session: ReturnType<typeof prepareCertification>, trained:
   })}`;
 }
 
-function trainingCurves(metrics: EpochMetrics[], guarantee: Guarantee): string {
+function trainingCurves(metrics: EpochMetrics[]): string {
   if (metrics.length === 0) return '<h2>Training</h2><p class="note">No epochs recorded.</p>';
-  const est = metrics.map((m) => epochEstimates(m, guarantee));
   const series: ChartSeries[] = [
     {
       name: 'clean accuracy',
-      points: est.map((e): [number, number] => [e.epoch, e.cleanAccuracy]),
+      points: metrics.map((e): [number, number] => [e.epoch, e.cleanAccuracy]),
       color: '#2ca02c',
     },
     {
-      name: `${METRIC_TERMS.standardVra.label} (estimate)`,
-      points: est.map((e): [number, number] => [e.epoch, e.estimatedStandardVra]),
+      name: ESTIMATE_TERMS.estimatedStandardVra.label,
+      points: metrics.map((e): [number, number] => [e.epoch, e.estimatedStandardVra]),
       color: '#1f77b4',
       dashed: true,
     },
   ];
-  if (est[0].estimatedGuaranteeVra !== undefined) {
+  if (metrics[0].estimatedGuaranteeVra !== undefined) {
     series.push({
-      name: `${METRIC_TERMS.guaranteeVra.label} (estimate)`,
-      points: est.map((e): [number, number] => [e.epoch, e.estimatedGuaranteeVra ?? NaN]),
+      name: ESTIMATE_TERMS.estimatedGuaranteeVra.label,
+      points: metrics.map((e): [number, number] => [e.epoch, e.estimatedGuaranteeVra ?? NaN]),
       color: '#d62728',
       dashed: true,
     });

@@ -24,6 +24,13 @@ import type {
   WorkbenchEvent,
   WorkbenchInfo,
 } from '../../shared/api/workbench-api.ts';
+import {
+  checkWhatIfInput,
+  withoutWhatIf,
+  withWhatIf,
+  type WhatIfSets,
+  type WhatIfSetsInput,
+} from '../../shared/api/what-if-sets.ts';
 import type { DatasetSpec, ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
 import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
@@ -38,6 +45,7 @@ import {
   requestCancel,
 } from '../store/cancel-request.ts';
 import { withRunLock } from '../store/run-lock.ts';
+import { readWhatIfSets, writeWhatIfSets } from '../store/what-if-file.ts';
 import { checkRunId } from '../store/run-store.ts';
 import { HomeWatcher } from './home-watcher.ts';
 import type { HostDeps } from './host-deps.ts';
@@ -335,6 +343,46 @@ export class WorkbenchHost implements WorkbenchApi {
     return { files };
   }
 
+  async listWhatIfSets(runId: string): Promise<WhatIfSets[]> {
+    const numClasses = await this.classCount(checked(runId));
+    return readWhatIfSets(this.deps.store.runDir(runId), numClasses);
+  }
+
+  async saveWhatIfSets(runId: string, entry: WhatIfSetsInput): Promise<WhatIfSets[]> {
+    const numClasses = await this.classCount(checked(runId));
+    const valid = checkWhatIfInput(entry, numClasses);
+    const saved: WhatIfSets = { ...valid, savedAt: valid.savedAt ?? new Date().toISOString() };
+    return this.locked(runId, 'save what-if sets', async () => {
+      const runDir = this.deps.store.runDir(runId);
+      const list = withWhatIf(await readWhatIfSets(runDir, numClasses), saved);
+      await writeWhatIfSets(runDir, list);
+      return list;
+    });
+  }
+
+  async deleteWhatIfSets(runId: string, name: string): Promise<WhatIfSets[]> {
+    if (typeof name !== 'string') {
+      throw new RelaxCertError('INVALID_INPUT', 'name must be a text', { field: 'name' });
+    }
+    const numClasses = await this.classCount(checked(runId));
+    return this.locked(runId, 'delete what-if sets', async () => {
+      const runDir = this.deps.store.runDir(runId);
+      const list = await readWhatIfSets(runDir, numClasses);
+      if (!list.some((w) => w.name === name)) {
+        throw new RelaxCertError(
+          'NOT_FOUND',
+          `run '${runId}' has no what-if sets named “${name}”`,
+          {
+            field: 'name',
+          },
+        );
+      }
+      const next = withoutWhatIf(list, name);
+      await writeWhatIfSets(runDir, next);
+      return next;
+    });
+  }
+
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => {
@@ -399,6 +447,13 @@ export class WorkbenchHost implements WorkbenchApi {
   /** Takes the run's lock across processes (main/store/run-lock.ts) around `work`. */
   private locked<T>(runId: string, op: string, work: () => Promise<T>): Promise<T> {
     return withRunLock(this.deps.store.runDir(runId), runId, op, work);
+  }
+
+  /** The number of classes of the run's data set: what its affinity sets are checked against. */
+  private async classCount(runId: string): Promise<number> {
+    const run = await this.deps.store.get(runId);
+    const info = await this.deps.data.inspect(run.config.dataset);
+    return info.classNames.length;
   }
 
   /** " in process N" for a run owned by another process, or "" when it is ours or unowned. */

@@ -73,7 +73,7 @@ describe('JobManager with a WASM worker', () => {
     expect(events.filter((e) => e.type === 'progress').length).toBe(2 * Math.ceil(600 / 64));
     const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.metrics] : []));
     expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
-    expect(epochs[1].affinityVra).toBeGreaterThan(0);
+    expect(epochs[1].estimatedGuaranteeVra).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ type: 'done', jobId: handle.jobId });
     const a = await readEvalArtifacts(dir);
     expect([a.n, a.c, a.inputs?.length]).toEqual([240, 12, 480]);

@@ -2,7 +2,8 @@
  * The WorkbenchApi contract, one suite run against both transports: the host in-process and the
  * same host behind the browser server, reached with shared/api/ws-client.ts over a real socket.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { prepareCertification } from '../../shared/certify/session.ts';
 import { fakeArtifacts, fakeConfig, fakeDeps, ScriptedRunner } from '../host/testing/fake-deps.ts';
 import { WorkbenchHost } from '../host/workbench-host.ts';
+import { LOCK_FILE, processStart } from '../store/run-lock.ts';
 import { RunStore } from '../store/run-store.ts';
 import { startWorkbenchServer } from './workbench-server.ts';
 
@@ -231,7 +233,6 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
       'k-matrix.json',
       'model.json',
     ]);
-    const { readFile } = await import('node:fs/promises');
     const k = JSON.parse(await readFile(join(out, 'k-matrix.json'), 'utf8')) as { K: number[][] };
     expect(k.K).toEqual([
       [0, 2, 2],
@@ -242,5 +243,127 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
       certifications: { guarantee: { kind: string }; vra: number }[];
     };
     expect(report.certifications.map((c) => c.guarantee.kind)).toEqual(['standard', 'affinity']);
+  });
+
+  it('keeps named what-if sets in the run folder: round trip, replace, delete, undo', async () => {
+    const run = await h.api.createRun(fakeConfig('what-if'));
+    expect(await h.api.listWhatIfSets(run.id)).toEqual([]);
+    await h.api.saveWhatIfSets(run.id, { name: ' pairs ', sets: [[0, 1]], names: ['ab'] });
+    const two = await h.api.saveWhatIfSets(run.id, {
+      name: 'all',
+      sets: [[0, 1, 2]],
+      names: ['abc'],
+    });
+    expect(two.map((w) => w.name)).toEqual(['pairs', 'all']);
+    expect(Date.parse(two[0].savedAt)).not.toBeNaN();
+    // Same name: replaced in place, and an entry that comes back keeps its time (Undo).
+    const replaced = await h.api.saveWhatIfSets(run.id, {
+      name: 'pairs',
+      sets: [[1, 2], [0]],
+      names: ['bc', 'a'],
+      savedAt: '2026-01-02T03:04:05.000Z',
+    });
+    expect(replaced.map((w) => [w.name, w.sets, w.savedAt])).toEqual([
+      ['pairs', [[1, 2], [0]], '2026-01-02T03:04:05.000Z'],
+      ['all', [[0, 1, 2]], two[1].savedAt],
+    ]);
+    // On disk, in the run folder: another host on the same home reads the same list.
+    const file = join(h.host.store.runDir(run.id), 'what-if-sets.json');
+    const onDisk = JSON.parse(await readFile(file, 'utf8')) as { whatIfSets: unknown[] };
+    expect(onDisk.whatIfSets).toEqual(replaced);
+    const other = new WorkbenchHost(fakeDeps(await RunStore.open(home), new ScriptedRunner()));
+    expect(await other.listWhatIfSets(run.id)).toEqual(replaced);
+    await other.close();
+    expect((await h.api.deleteWhatIfSets(run.id, 'pairs')).map((w) => w.name)).toEqual(['all']);
+    expect(await h.api.listWhatIfSets(run.id)).toEqual([replaced[1]]);
+    const gone = await rejection(h.api.deleteWhatIfSets(run.id, 'pairs'));
+    expect(gone.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses bad what-if sets naming the field, and writes nothing', async () => {
+    const run = await h.api.createRun(fakeConfig('bad what-if'));
+    // Class 3 does not exist: the data set has 3 classes (0..2).
+    const bad = await rejection(
+      h.api.saveWhatIfSets(run.id, { name: 'x', sets: [[0, 3]], names: ['s'] }),
+    );
+    expect(bad.code).toBe('INVALID_AFFINITY');
+    expect(bad.field).toBe('whatIf.sets');
+    expect(bad.message).toMatch(/unknown class id 3/);
+    const dup = await rejection(
+      h.api.saveWhatIfSets(run.id, {
+        name: 'x',
+        sets: [
+          [0, 1],
+          [1, 0],
+        ],
+        names: ['a', 'b'],
+      }),
+    );
+    expect(dup.message).toMatch(/duplicates set 1/);
+    const names = await rejection(
+      h.api.saveWhatIfSets(run.id, { name: 'x', sets: [[0, 1]], names: [] }),
+    );
+    expect(names.field).toBe('whatIf.names');
+    const noName = await rejection(
+      h.api.saveWhatIfSets(run.id, { name: '  ', sets: [[0, 1]], names: ['a'] }),
+    );
+    expect(noName.field).toBe('whatIf.name');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(h.host.store.runDir(run.id), 'what-if-sets.json'))).toBe(false);
+    const missing = await rejection(h.api.listWhatIfSets('20200101-000000-abcdef'));
+    expect(missing.code).toBe('NOT_FOUND');
+  });
+
+  it('names a corrupt what-if file instead of resetting it', async () => {
+    const run = await h.api.createRun(fakeConfig('corrupt what-if'));
+    const file = join(h.host.store.runDir(run.id), 'what-if-sets.json');
+    await writeFile(file, '{"version": 1, "whatIfSets": [');
+    const torn = await rejection(h.api.listWhatIfSets(run.id));
+    expect(torn.code).toBe('DATA_FORMAT');
+    expect(torn.file).toBe(file);
+    expect(torn.message).toContain(file);
+    // A valid file holding a set the run cannot have (class 7 of 3) names the entry.
+    const entry = { name: 'far', sets: [[0, 7]], names: ['s'], savedAt: '2026-01-01T00:00:00Z' };
+    await writeFile(file, JSON.stringify({ version: 1, whatIfSets: [entry] }));
+    const wrong = await rejection(h.api.listWhatIfSets(run.id));
+    expect(wrong.code).toBe('DATA_FORMAT');
+    expect(wrong.message).toMatch(/entry 1 \(sets\): .*unknown class id 7/);
+    // A save does not overwrite what it cannot read.
+    const save = await rejection(
+      h.api.saveWhatIfSets(run.id, { name: 'y', sets: [[0, 1]], names: ['a'] }),
+    );
+    expect(save.code).toBe('DATA_FORMAT');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, whatIfSets: [entry] });
+  });
+
+  it('waits for the run lock of another live process before writing what-if sets', async () => {
+    const run = await h.api.createRun(fakeConfig('locked what-if'));
+    const runDir = h.host.store.runDir(run.id);
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const pid = sleeper.pid as number;
+      await writeFile(
+        join(runDir, LOCK_FILE),
+        JSON.stringify({
+          pid,
+          processStart: processStart(pid),
+          op: 'export',
+          since: 'now',
+          token: 'theirs',
+        }),
+      );
+      const busy = await rejection(
+        h.api.saveWhatIfSets(run.id, { name: 'x', sets: [[0, 1]], names: ['a'] }),
+      );
+      expect(busy.code).toBe('CONFLICT');
+      expect(busy.message).toContain(`process ${pid}`);
+      expect(await h.api.listWhatIfSets(run.id)).toEqual([]);
+    } finally {
+      sleeper.kill();
+    }
+    await rm(join(runDir, LOCK_FILE));
+    expect(
+      await h.api.saveWhatIfSets(run.id, { name: 'x', sets: [[0, 1]], names: ['a'] }),
+    ).toHaveLength(1);
   });
 });

@@ -20,6 +20,7 @@ import {
 } from './binary-container.ts';
 import type { ContainerFormat } from './binary-container.ts';
 import { checkpointV1Header, decodeCheckpointV1, isCheckpointV1 } from './checkpoint-v1.ts';
+import { epochMetricsFrom } from './metrics-log.ts';
 
 /** A named float32 array (weights, optimiser moments, power-iteration iterates). */
 export interface NamedArray {
@@ -103,7 +104,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
       data: decoded.section(name, 'float32'),
     })),
   };
-  if (header.metrics !== undefined) checkpoint.metrics = header.metrics;
+  if (header.metrics !== undefined) checkpoint.metrics = epochMetricsFrom(header.metrics);
   return checkpoint;
 }
 
@@ -144,7 +145,7 @@ export async function checkpointHead(
     }
     const { epoch, metrics } = header;
     if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) return undefined;
-    return metrics?.epoch === epoch ? { epoch, metrics } : { epoch };
+    return metrics?.epoch === epoch ? { epoch, metrics: epochMetricsFrom(metrics) } : { epoch };
   } catch {
     return undefined;
   } finally {

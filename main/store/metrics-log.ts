@@ -7,12 +7,38 @@ import { appendFile, open, readFile, truncate } from 'node:fs/promises';
 import type { EpochMetrics } from '../../shared/api/run-types.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
+/**
+ * Field names of runs written before the estimates were named as such (the same figures: the
+ * power-iteration estimates of the epoch). Mapped here, where a line is read, and nowhere else.
+ */
+const LEGACY_NAMES: Readonly<Record<string, keyof EpochMetrics>> = {
+  vra: 'estimatedStandardVra',
+  rtkVra: 'estimatedGuaranteeVra',
+  affinityVra: 'estimatedGuaranteeVra',
+  rejectionRate: 'estimatedRejectionRate',
+  lipschitz: 'estimatedLipschitz',
+};
+
+/** One parsed metrics object (a log line, a checkpoint's copy) under today's names. */
+export function epochMetricsFrom(value: object): EpochMetrics {
+  const out: Record<string, unknown> = { ...value };
+  for (const [old, name] of Object.entries(LEGACY_NAMES)) {
+    if (!(old in out)) continue;
+    if (!(name in out)) out[name] = out[old];
+    delete out[old];
+  }
+  return out as unknown as EpochMetrics;
+}
+
 export async function appendMetrics(file: string, metrics: EpochMetrics): Promise<void> {
   // One string → one write(2) with O_APPEND: never interleaved with another line.
   await appendFile(file, `${JSON.stringify(metrics)}\n`, { encoding: 'utf8', flag: 'a' });
 }
 
-/** Complete lines only, in file order; a torn or unparsable line ends the log. */
+/**
+ * Complete lines only, in file order; a torn or unparsable line ends the log. Lines of older
+ * runs come back under today's field names (epochMetricsFrom).
+ */
 export function parseMetrics(text: string): { metrics: EpochMetrics[]; validBytes: number } {
   const metrics: EpochMetrics[] = [];
   let start = 0;
@@ -39,7 +65,7 @@ export function parseMetrics(text: string): { metrics: EpochMetrics[]; validByte
     ) {
       break;
     }
-    metrics.push(parsed as EpochMetrics);
+    metrics.push(epochMetricsFrom(parsed));
     validBytes = Buffer.byteLength(text.slice(0, start), 'utf8');
   }
   return { metrics, validBytes };

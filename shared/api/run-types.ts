@@ -23,27 +23,28 @@ export interface BatchProgress {
   samplesPerSecond: number;
 }
 
-/** One line of a run's metrics.jsonl: the state at the end of an epoch. */
+/**
+ * One line of a run's metrics.jsonl: the state at the end of an epoch. The test-set figures are
+ * at the training ε with the run's guarantee, and except cleanAccuracy they are ESTIMATES
+ * (shared/certify/vocabulary.ts GLOSSARY.estimate): power-iteration Lipschitz estimates and no
+ * float32 error bound. Their field names say so, in the file, on the API and in every JSON
+ * output; labels come from estimateLabel. The sound figures come from certifying the evaluation
+ * artefacts. (Runs written before the rename used vra, rtkVra, affinityVra, rejectionRate and
+ * lipschitz; the store's reader maps them, main/store/metrics-log.ts.)
+ */
 export interface EpochMetrics {
   epoch: number; // 1-based: metrics after this many epochs
   trainLoss: number;
-  /**
-   * Test-set figures at the training ε with the run's guarantee. Except cleanAccuracy they are
-   * ESTIMATES (shared/certify/vocabulary.ts GLOSSARY.estimate): power-iteration Lipschitz
-   * estimates and no float32 error bound. Show them labelled as estimates (estimateLabel); the
-   * sound figures come from certifying the evaluation artefacts.
-   */
+  /** Not an estimate: top-1 accuracy needs no bound. */
   cleanAccuracy: number;
   /** Estimated standard VRA (standard certificate at k = 1, top-1 correct). */
-  vra: number;
-  /** Estimated guarantee VRA of RTK runs (label in the certified set). */
-  rtkVra?: number;
-  /** Estimated guarantee VRA of affinity runs (label in the certified set). */
-  affinityVra?: number;
+  estimatedStandardVra: number;
+  /** Estimated guarantee VRA of RTK and affinity runs (label in the certified set). */
+  estimatedGuaranteeVra?: number;
   /** Estimated rejection rate under the run's guarantee. */
-  rejectionRate: number;
-  /** Product of the layers' Lipschitz bounds (power-iteration estimate during training). */
-  lipschitz: number;
+  estimatedRejectionRate: number;
+  /** Largest entry of the power-iteration estimate of the Lipschitz matrix K. */
+  estimatedLipschitz: number;
   learningRate: number;
   lambda?: number; // TRADES λ
   epsilon: number; // ε in force this epoch

@@ -16,6 +16,9 @@ import type { PresetInfo } from '../config/presets.ts';
 import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
 import type { CertificationSummary } from '../certify/session.ts';
+import type { WhatIfSets, WhatIfSetsInput } from './what-if-sets.ts';
+
+export type { WhatIfSets, WhatIfSetsInput } from './what-if-sets.ts';
 
 /** Presets are config data (shared/config/presets.ts); the API lists them. */
 export type { PresetInfo };
@@ -161,6 +164,18 @@ export interface WorkbenchApi {
    * `outDir` (host-side path).
    */
   exportRun(runId: string, outDir: string, options?: ExportOptions): Promise<{ files: string[] }>;
+  /**
+   * The run's named what-if affinity sets, kept in its folder (`what-if-sets.json`), in the
+   * order saved. Valid for the run's class count; a corrupt file rejects with DATA_FORMAT.
+   */
+  listWhatIfSets(runId: string): Promise<WhatIfSets[]>;
+  /**
+   * Saves one entry under the run lock, replacing the one of the same name in place (else
+   * appended); `savedAt` is kept when given (Undo), else now. Resolves to the new list.
+   */
+  saveWhatIfSets(runId: string, entry: WhatIfSetsInput): Promise<WhatIfSets[]>;
+  /** Removes the entry of that name (NOT_FOUND when there is none); resolves to the new list. */
+  deleteWhatIfSets(runId: string, name: string): Promise<WhatIfSets[]>;
 
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe;
 }
@@ -187,6 +202,9 @@ export const WORKBENCH_METHODS = [
   'evaluateRun',
   'getReportHtml',
   'exportRun',
+  'listWhatIfSets',
+  'saveWhatIfSets',
+  'deleteWhatIfSets',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 
 export type WorkbenchMethod = (typeof WORKBENCH_METHODS)[number];

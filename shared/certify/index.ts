@@ -29,8 +29,8 @@ export type {
   PointExplanation,
 } from './session.ts';
 export { prepareCertification } from './session.ts';
-export type { Term, MetricKey } from './vocabulary.ts';
-export { METRIC_TERMS, GLOSSARY, estimateLabel } from './vocabulary.ts';
+export type { Term, MetricKey, EstimateKey } from './vocabulary.ts';
+export { METRIC_TERMS, GLOSSARY, ESTIMATE_TERMS, estimateLabel } from './vocabulary.ts';
 export type { PointRecord } from './point-table.ts';
 export { pointRecords, pointsCsv, infinityAsString } from './point-table.ts';
 export { POINT_TERMS } from './vocabulary.ts';

@@ -110,3 +110,34 @@ export const GLOSSARY = {
 export function estimateLabel(key: MetricKey): string {
   return `${METRIC_TERMS[key].label} (estimate)`;
 }
+
+/**
+ * The training-time figures of an epoch, by their field names in EpochMetrics, metrics.jsonl,
+ * the API and `runs --json`: estimates, each named and labelled as one (GLOSSARY.estimate).
+ */
+export const ESTIMATE_TERMS = {
+  estimatedStandardVra: {
+    label: estimateLabel('standardVra'),
+    definition:
+      'standard VRA at the epoch’s ε, computed with power-iteration estimates of K and no ' +
+      'float32 error bound',
+  },
+  estimatedGuaranteeVra: {
+    label: estimateLabel('guaranteeVra'),
+    definition:
+      "guarantee VRA under the run's RTK or affinity guarantee, computed the same way (absent " +
+      'for standard runs)',
+  },
+  estimatedRejectionRate: {
+    label: estimateLabel('rejectionRate'),
+    definition: "rejection rate under the run's guarantee, computed the same way",
+  },
+  estimatedLipschitz: {
+    label: 'largest K_ji (estimate)',
+    definition:
+      'largest entry of the Lipschitz matrix K as power iteration estimates it (approached from ' +
+      'below, so not a bound)',
+  },
+} as const satisfies Record<string, Term>;
+
+export type EstimateKey = keyof typeof ESTIMATE_TERMS;

@@ -164,7 +164,7 @@ async function trainVra(): Promise<number> {
       },
     );
     result.net?.dispose();
-    return epochs[epochs.length - 1].vra;
+    return epochs[epochs.length - 1].estimatedStandardVra;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

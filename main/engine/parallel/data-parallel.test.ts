@@ -141,7 +141,7 @@ describe('data-parallel training (two WASM replicas)', () => {
     const strip = (e: EpochMetrics) => ({ ...e, seconds: 0, samplesPerSecond: 0 });
     expect([...first.epochs, ...rest.epochs].map(strip)).toEqual(full.epochs.map(strip));
     rest.arrays.forEach((a, i) => expect(a.data).toEqual(full.arrays[i].data));
-    expect(full.epochs[1].affinityVra).toBeGreaterThan(0.5);
+    expect(full.epochs[1].estimatedGuaranteeVra).toBeGreaterThan(0.5);
     expect(tf.memory().numTensors).toBeLessThan(100);
   });
 });

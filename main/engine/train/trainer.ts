@@ -329,16 +329,15 @@ async function measureEpoch(s: Session, epoch: number, run: EpochRun): Promise<E
     epoch: epoch + 1,
     trainLoss: run.lossSum / Math.max(1, run.seen),
     cleanAccuracy: metrics.cleanAccuracy,
-    vra: metrics.standardVra,
-    rejectionRate: metrics.rejectionRate,
-    lipschitz: maxK,
+    estimatedStandardVra: metrics.standardVra,
+    estimatedRejectionRate: metrics.rejectionRate,
+    estimatedLipschitz: maxK,
     learningRate: run.lr,
     epsilon: run.eps,
     seconds: run.seconds,
     samplesPerSecond: dataset.train.n / run.seconds,
   };
-  if (config.guarantee.kind === 'rtk') em.rtkVra = metrics.guaranteeVra;
-  if (config.guarantee.kind === 'affinity') em.affinityVra = metrics.guaranteeVra;
+  if (config.guarantee.kind !== 'standard') em.estimatedGuaranteeVra = metrics.guaranteeVra;
   if (run.lambda !== undefined) em.lambda = run.lambda;
   return em;
 }

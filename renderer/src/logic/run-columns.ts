@@ -32,8 +32,8 @@ export type RunColumnKey =
   | 'epsilon'
   | 'epochs'
   | 'cleanAccuracy'
-  | 'vra'
-  | 'relaxedVra'
+  | 'standardVra'
+  | 'guaranteeVra'
   | 'rejectionRate'
   | 'backend'
   | 'state'
@@ -59,10 +59,6 @@ function figure(
   if (run.sound) return { value: sound(run.sound), estimate: false, estimated: est };
   return est === undefined ? undefined : { value: est, estimate: true };
 }
-
-/** The estimated guarantee VRA of the last epoch (RTK or affinity runs). */
-const estimatedGuaranteeVra = (r: RunSummary): number | undefined =>
-  r.config.guarantee.kind === 'standard' ? undefined : (r.latest?.rtkVra ?? r.latest?.affinityVra);
 
 export function guaranteeLabel(g: Guarantee): string {
   if (g.kind === 'standard') return 'standard';
@@ -108,7 +104,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
     format: pct,
   },
   {
-    key: 'vra',
+    key: 'standardVra',
     label: 'Standard VRA',
     numeric: true,
     title: METRIC_TERMS.standardVra.definition,
@@ -116,19 +112,23 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
       figure(
         r,
         (s) => s.standardVra,
-        (x) => x.latest?.vra,
+        (x) => x.latest?.estimatedStandardVra,
       ),
     format: pct,
   },
   {
-    key: 'relaxedVra',
+    key: 'guaranteeVra',
     label: 'Guarantee VRA',
     numeric: true,
     title: METRIC_TERMS.guaranteeVra.definition,
     value: (r) =>
       r.config.guarantee.kind === 'standard'
         ? undefined
-        : figure(r, (s) => s.guaranteeVra, estimatedGuaranteeVra),
+        : figure(
+            r,
+            (s) => s.guaranteeVra,
+            (x) => x.latest?.estimatedGuaranteeVra,
+          ),
     format: pct,
   },
   {
@@ -140,7 +140,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
       figure(
         r,
         (s) => s.rejectionRate,
-        (x) => x.latest?.rejectionRate,
+        (x) => x.latest?.estimatedRejectionRate,
       ),
     format: pct,
   },

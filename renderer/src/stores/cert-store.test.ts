@@ -6,6 +6,7 @@ import { setWorkbenchApi } from '../api/api-holder.ts';
 import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../test-support/fixtures.ts';
 import { moveClass, draftFrom } from '../logic/affinity-edit.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
+import type { WhatIfSets, WhatIfSetsInput } from '../../../shared/api/what-if-sets.ts';
 
 describe('cert store', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -139,26 +140,32 @@ describe('cert store', () => {
     expect(store.draft.sets).toEqual([[0, 2], [1]]);
   });
 
-  it('saves named what-if sets with the run, applies them and undoes a delete', async () => {
-    install();
+  it("saves the editor's usable sets as a what-if entry and loads it back as an edit", async () => {
+    // The host's list, in memory: what the store sends is what it reads back.
+    let saved: WhatIfSets[] = [];
+    const api = install({
+      listWhatIfSets: () => saved,
+      saveWhatIfSets: (_id: string, e: WhatIfSetsInput) => {
+        saved = [...saved.filter((w) => w.name !== e.name), { ...e, savedAt: 't' }];
+        return saved;
+      },
+    });
     const store = useCertStore();
     await store.open('r1');
     await store.setDraft(moveClass(store.draft, 2, 0, 1));
-    store.saveWhatIf('  grouped  ');
+    expect(await store.saveWhatIf('  grouped  ')).toBe(true);
+    expect(api.calls.find((c) => c.method === 'saveWhatIfSets')?.args).toEqual([
+      'r1',
+      { name: 'grouped', sets: [[0], [1, 2]], names: ['Set 1', 'Set 2'] },
+    ]);
     await store.resetToTrained();
     await store.applyWhatIf('grouped');
     await store.settled();
     expect(store.draft.sets).toEqual([[0], [1, 2]]);
     expect(store.result?.guarantee).toMatchObject({ sets: [[0], [1, 2]] });
-    store.deleteWhatIf('grouped');
-    expect(store.whatIf).toEqual([]);
-    store.undoDeleteWhatIf();
-    expect(store.whatIf.map((w) => w.name)).toEqual(['grouped']);
-    // Kept per run: opening the run again (a fresh store) finds them.
-    setActivePinia(createPinia());
-    const again = useCertStore();
-    await again.open('r1');
-    expect(again.whatIf.map((w) => w.name)).toEqual(['grouped']);
+    // Loading is an editor edit: Undo returns to the trained sets.
+    await store.undoDraft();
+    expect(store.draft.sets).toEqual([[0, 2], [1]]);
   });
 
   it('explains runs without certification data instead of showing nothing', async () => {

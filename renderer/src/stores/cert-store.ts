@@ -20,27 +20,9 @@ import {
 } from '../certify/recertify.ts';
 import { draftFrom, usableSets, type AffinityDraft } from '../logic/affinity-edit.ts';
 import { sliderMax } from '../logic/epsilon-range.ts';
-import {
-  webStorage,
-  withWhatIf,
-  withoutWhatIf,
-  type WhatIfSets,
-  type WhatIfStorage,
-} from '../logic/what-if-sets.ts';
+import { useWhatIfStore } from './what-if-store.ts';
 
 let runnerFactory: () => CertRunner = inProcessRunner;
-
-/** Where named what-if sets are kept: the browser's storage in the app, memory in tests. */
-let whatIfStorage: WhatIfStorage = memoryWhatIfStorage();
-
-function memoryWhatIfStorage(): WhatIfStorage {
-  const items = new Map<string, string>();
-  return webStorage({ getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v) });
-}
-
-export function setWhatIfStorage(storage: WhatIfStorage): void {
-  whatIfStorage = storage;
-}
 
 /** The app installs a Web Worker runner; tests keep the in-process default. */
 export function setCertRunnerFactory(factory: () => CertRunner): void {
@@ -70,9 +52,8 @@ export const useCertStore = defineStore('cert', () => {
   const epsilon = ref(0);
   const guarantee = ref<Guarantee>({ kind: 'standard' });
   const draft = ref<AffinityDraft>({ sets: [], names: [] });
-  /** This run's saved what-if sets, and the last one deleted (for Undo). */
-  const whatIf = ref<WhatIfSets[]>([]);
-  const deletedWhatIf = ref<WhatIfSets | undefined>();
+  /** This run's saved what-if sets (kept in the run folder by the host). */
+  const whatIf = useWhatIfStore();
   /** Earlier drafts of this run's editor session, newest last (Undo). */
   const draftHistory = ref<AffinityDraft[]>([]);
   const kLimit = ref(3);
@@ -145,8 +126,7 @@ export const useCertStore = defineStore('cert', () => {
     run.value = undefined;
     artifacts.value = undefined;
     draftHistory.value = [];
-    whatIf.value = whatIfStorage.load(id);
-    deletedWhatIf.value = undefined;
+    void whatIf.open(id);
     result.value = undefined;
     baseline.value = undefined;
     dataset.value = undefined;
@@ -239,40 +219,13 @@ export const useCertStore = defineStore('cert', () => {
   }
 
   /** Saves the current draft's usable sets under a name (replacing one of the same name). */
-  function saveWhatIf(name: string): void {
-    const id = runId.value;
-    const trimmed = name.trim();
-    if (!id || !trimmed) return;
-    const { sets, names } = usableSets(draft.value);
-    whatIf.value = withWhatIf(whatIf.value, {
-      name: trimmed,
-      sets,
-      names,
-      savedAt: new Date().toISOString(),
-    });
-    whatIfStorage.save(id, whatIf.value);
-  }
-
-  function deleteWhatIf(name: string): void {
-    const id = runId.value;
-    if (!id) return;
-    deletedWhatIf.value = whatIf.value.find((w) => w.name === name);
-    whatIf.value = withoutWhatIf(whatIf.value, name);
-    whatIfStorage.save(id, whatIf.value);
-  }
-
-  function undoDeleteWhatIf(): void {
-    const id = runId.value;
-    const w = deletedWhatIf.value;
-    if (!id || !w) return;
-    whatIf.value = withWhatIf(whatIf.value, w);
-    deletedWhatIf.value = undefined;
-    whatIfStorage.save(id, whatIf.value);
+  function saveWhatIf(name: string): Promise<boolean> {
+    return whatIf.save({ name, ...usableSets(draft.value) });
   }
 
   /** Loads saved sets into the editor (an edit like any other: Undo brings the draft back). */
   function applyWhatIf(name: string): Promise<void> {
-    const w = whatIf.value.find((x) => x.name === name);
+    const w = whatIf.list.find((x) => x.name === name);
     return w ? setDraft(draftFrom(w.sets, w.names)) : Promise.resolve();
   }
 
@@ -353,11 +306,7 @@ export const useCertStore = defineStore('cert', () => {
     setDraft,
     undoDraft,
     draftHistory,
-    whatIf,
-    deletedWhatIf,
     saveWhatIf,
-    deleteWhatIf,
-    undoDeleteWhatIf,
     applyWhatIf,
     resetToTrained,
     explain,

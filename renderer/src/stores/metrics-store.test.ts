@@ -12,7 +12,11 @@ describe('metrics store', () => {
     setWorkbenchApi(api);
     const store = useMetricsStore();
     store.subscribe(() => 0);
-    api.emit({ type: 'epoch', runId: 'r', metrics: makeMetrics(2, { vra: 0.99 }) });
+    api.emit({
+      type: 'epoch',
+      runId: 'r',
+      metrics: makeMetrics(2, { estimatedStandardVra: 0.99 }),
+    });
     api.emit({ type: 'epoch', runId: 'r', metrics: makeMetrics(3) });
     await store.load('r');
     expect(store.epochs.r.map((m) => m.epoch)).toEqual([1, 2, 3]);

@@ -11,17 +11,17 @@ describe('runs store', () => {
   it('loads, sorts by a numeric column with missing values last, and filters by text', async () => {
     const api = fakeApi({
       listRuns: () => [
-        makeRun('a', { name: 'alpha', latest: makeMetrics(1, { vra: 0.2 }) }),
-        makeRun('b', { name: 'beta', latest: makeMetrics(1, { vra: 0.7 }) }),
+        makeRun('a', { name: 'alpha', latest: makeMetrics(1, { estimatedStandardVra: 0.2 }) }),
+        makeRun('b', { name: 'beta', latest: makeMetrics(1, { estimatedStandardVra: 0.7 }) }),
         makeRun('c', { name: 'gamma', state: 'created' }),
       ],
     });
     setWorkbenchApi(api);
     const store = useRunsStore();
     await store.refresh();
-    store.setSort('vra');
+    store.setSort('standardVra');
     expect(store.visible.map((r) => r.id)).toEqual(['b', 'a', 'c']);
-    store.setSort('vra');
+    store.setSort('standardVra');
     expect(store.visible.map((r) => r.id)).toEqual(['a', 'b', 'c']);
     store.filterText = 'created';
     expect(store.visible.map((r) => r.id)).toEqual(['c']);
@@ -122,8 +122,8 @@ describe('runs store', () => {
   it('shows the sound certificate of evaluated runs instead of their estimates', async () => {
     const api = fakeApi({
       listRuns: () => [
-        makeRun('a', { latest: makeMetrics(3, { vra: 0.733 }), evaluated: true }),
-        makeRun('b', { latest: makeMetrics(3, { vra: 0.5 }), evaluated: false }),
+        makeRun('a', { latest: makeMetrics(3, { estimatedStandardVra: 0.733 }), evaluated: true }),
+        makeRun('b', { latest: makeMetrics(3, { estimatedStandardVra: 0.5 }), evaluated: false }),
       ],
       certifyRun: (id: string) => {
         if (id !== 'a') throw new Error('only a is evaluated');
