@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { JobManager } from './job-manager.ts';
+import { crashableJobManager } from './testing/crashable-jobs.ts';
 import type { JobEvent, JobSpec } from './protocol.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
@@ -56,7 +57,7 @@ function collect(
 }
 
 describe('JobManager with a WASM worker', () => {
-  const manager = new JobManager({ backend: 'wasm' });
+  const { manager, crashWorker } = crashableJobManager({ backend: 'wasm' });
   afterAll(() => manager.close());
 
   it('trains, reports backend, progress and epochs, and writes sound eval artefacts', async () => {
@@ -173,7 +174,7 @@ describe('JobManager with a WASM worker', () => {
         }
       }, 5);
     });
-    await manager.crashWorkerForTest();
+    await crashWorker();
     expect(await crashing.handle.done).toBe('failed');
     expect(crashing.events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
     const after = collect(manager, {
