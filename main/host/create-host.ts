@@ -8,7 +8,6 @@ import { basename, join } from 'node:path';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import { PRESETS } from '../../shared/config/presets.ts';
-import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
 import { builtinDatasets } from '../data/load-dataset.ts';
 import { JobManager } from '../jobs/job-manager.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
@@ -62,14 +61,12 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
     runner,
     shell: options.shell,
     presets: () => PRESETS,
-    validateConfig: validateExperimentConfig,
     data: {
       builtin: builtinDatasets,
       inspect: (spec) => inspectGenerated(spec),
       thumbnail: (spec, split, index) => reader.thumbnail(spec, split, index),
       close: () => reader.close(),
     },
-    readEvalArtifacts,
     exporter: {
       async exportModel(runDir, outDir, request) {
         const config = JSON.parse(
