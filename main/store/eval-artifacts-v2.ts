@@ -7,6 +7,7 @@
  * side²×c, error bound float64 side² (base) and side² (per ε). Kept so that runs evaluated by an
  * earlier build still certify; new artefacts are always written in the container (format 3).
  */
+import { prefixedJson } from './binary-container.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { DecisionGrid, EvalArtifacts } from '../../shared/api/workbench-api.ts';
 
@@ -23,18 +24,12 @@ export function decodeEvalArtifactsV2(bytes: Uint8Array, file: string): EvalArti
   const fail = (why: string): never => {
     throw new RelaxCertError('DATA_FORMAT', `${file}: ${why}`, { file });
   };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const jsonLength = view.getUint32(8, true);
-  if (12 + jsonLength > bytes.length) fail('truncated header');
-  let header: HeaderV2 | undefined;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength))) as HeaderV2;
-  } catch {
-    fail('header is not valid JSON');
-  }
-  const { n, c, inputsLength, regions, ...rest } = header as HeaderV2;
+  const { json, end } = prefixedJson(bytes, file);
+  const header = json as HeaderV2 | null;
+  if (typeof header !== 'object' || header === null) return fail('header is not an object');
+  const { n, c, inputsLength, regions, ...rest } = header;
   const cells = regions === undefined ? 0 : regions.side * regions.side;
-  let at = Math.ceil((12 + jsonLength) / 8) * 8;
+  let at = Math.ceil(end / 8) * 8;
   const need =
     at + c * c * 8 + 2 * n * 8 + n * c * 4 + n * 4 + inputsLength * 4 + cells * (c * 4 + 16);
   if (!(bytes.length >= need)) fail(`truncated: ${bytes.length} bytes, need ${need}`);

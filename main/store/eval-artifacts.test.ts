@@ -171,6 +171,12 @@ describe('eval artefacts codec', () => {
     expect(() => decodeEvalArtifacts(file.subarray(0, file.length - 8), 'old.bin')).toThrow(
       /old.bin: truncated/,
     );
+    expect(() => decodeEvalArtifacts(file.subarray(0, 10), 'old.bin')).toThrow(
+      /old.bin: file too short/,
+    );
+    expect(() => decodeEvalArtifacts(file.subarray(0, 100), 'old.bin')).toThrow(
+      /old.bin: truncated header/,
+    );
   });
 
   it('refuses a container whose sections do not fit n and c, naming the section', () => {
