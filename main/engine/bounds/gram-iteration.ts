@@ -33,6 +33,7 @@ import {
   UNDERFLOW_ALLOWANCE,
   UNIT_ROUNDOFF_64,
 } from './rounding.ts';
+import { dotBlock4x2 } from './dot-block.ts';
 import { lanczosLargestEigenvalue } from './lanczos-estimate.ts';
 import { proveLargestEigenvalueBelow } from './shifted-cholesky.ts';
 
@@ -308,57 +309,28 @@ function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
 
 /**
  * G = A Aᵀ for a real row-major n×m A: dot products of rows, upper triangle computed in 4×2
- * register blocks (8 dot products share their loads; the fastest of the shapes we measured in
- * V8), then mirrored.
+ * register blocks (dot-block.ts), then mirrored.
  */
 function gramReal(a: Float64Array, n: number, m: number): { re: Float64Array; im: null } {
   const g = new Float64Array(n * n);
+  const sums = new Float64Array(8);
   const last = n - 1;
   for (let i = 0; i < n; i += 4) {
     // Rows past the end repeat the last row: they write the same values again, harmlessly.
     const i1 = Math.min(i + 1, last);
     const i2 = Math.min(i + 2, last);
     const i3 = Math.min(i + 3, last);
-    const o0 = i * m;
-    const o1 = i1 * m;
-    const o2 = i2 * m;
-    const o3 = i3 * m;
     for (let j = i; j < n; j += 2) {
       const j1 = Math.min(j + 1, last);
-      const p0 = j * m;
-      const p1 = j1 * m;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let k = 0; k < m; k++) {
-        const b0 = a[p0 + k];
-        const b1 = a[p1 + k];
-        let x = a[o0 + k];
-        s00 += x * b0;
-        s01 += x * b1;
-        x = a[o1 + k];
-        s10 += x * b0;
-        s11 += x * b1;
-        x = a[o2 + k];
-        s20 += x * b0;
-        s21 += x * b1;
-        x = a[o3 + k];
-        s30 += x * b0;
-        s31 += x * b1;
-      }
-      g[i * n + j] = s00;
-      g[i * n + j1] = s01;
-      g[i1 * n + j] = s10;
-      g[i1 * n + j1] = s11;
-      g[i2 * n + j] = s20;
-      g[i2 * n + j1] = s21;
-      g[i3 * n + j] = s30;
-      g[i3 * n + j1] = s31;
+      dotBlock4x2(a, i * m, i1 * m, i2 * m, i3 * m, j * m, j1 * m, m, sums);
+      g[i * n + j] = sums[0];
+      g[i * n + j1] = sums[1];
+      g[i1 * n + j] = sums[2];
+      g[i1 * n + j1] = sums[3];
+      g[i2 * n + j] = sums[4];
+      g[i2 * n + j1] = sums[5];
+      g[i3 * n + j] = sums[6];
+      g[i3 * n + j1] = sums[7];
     }
   }
   // Mirror the upper triangle (blocks on the diagonal also wrote some lower entries, equal up to

@@ -10,6 +10,7 @@
  *     λI − G = L̂L̂ᵀ − ΔM − D ⪰ −(‖ΔM‖₂ + max|d_i|)·I,  ‖ΔM‖₂ ≤ ‖ΔM‖_F ≤ γ_{n+1}·‖L̂‖_F²,
  * so λ_max(G) ≤ λ + γ_{n+1}·‖L̂‖_F² + max|d_i|. Every term is rounded up below.
  */
+import { dotBlock4x2 } from './dot-block.ts';
 import { gamma64, UNDERFLOW_ALLOWANCE, UNIT_ROUNDOFF_64 } from './rounding.ts';
 
 /**
@@ -25,9 +26,10 @@ export function proveLargestEigenvalueBelow(
   const { l, size, maxDiagError } = shiftedMatrix(g, n, lambda);
   // Row-by-row (Cholesky–Banachiewicz), four rows at a time: the blocks left of the diagonal,
   // then the 4×4 corner on it. frobenius2 sums the squares of L̂'s entries as they are made.
+  const sums = new Float64Array(8); // the dot products of one block (dot-block.ts)
   let frobenius2 = 0;
   for (let i = 0; i < size; i += 4) {
-    for (let j = 0; j < i; j += 2) frobenius2 += factorBlock(l, size, i, j);
+    for (let j = 0; j < i; j += 2) frobenius2 += factorBlock(l, size, i, j, sums);
     const withCorner = factorCorner(l, size, n, i, frobenius2);
     if (withCorner === null) return null;
     frobenius2 = withCorner;
@@ -74,57 +76,40 @@ function shiftedMatrix(
  * products share their loads; the last term of column j+1's sum (k = j) is added once L_rj is
  * known. The error bound holds for any order of the inner products.
  */
-function factorBlock(l: Float64Array, size: number, i: number, j: number): number {
+function factorBlock(
+  l: Float64Array,
+  size: number,
+  i: number,
+  j: number,
+  sums: Float64Array,
+): number {
   const o0 = i * size;
   const o1 = o0 + size;
   const o2 = o1 + size;
   const o3 = o2 + size;
   const p0 = j * size;
   const p1 = p0 + size;
-  let s00 = 0;
-  let s01 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s20 = 0;
-  let s21 = 0;
-  let s30 = 0;
-  let s31 = 0;
-  for (let k = 0; k < j; k++) {
-    const b0 = l[p0 + k];
-    const b1 = l[p1 + k];
-    let x = l[o0 + k];
-    s00 += x * b0;
-    s01 += x * b1;
-    x = l[o1 + k];
-    s10 += x * b0;
-    s11 += x * b1;
-    x = l[o2 + k];
-    s20 += x * b0;
-    s21 += x * b1;
-    x = l[o3 + k];
-    s30 += x * b0;
-    s31 += x * b1;
-  }
+  dotBlock4x2(l, o0, o1, o2, o3, p0, p1, j, sums);
   const d0 = l[p0 + j];
   const d1 = l[p1 + j + 1];
   const c = l[p1 + j]; // L_{j+1,j}
-  let v = (l[o0 + j] - s00) / d0;
-  let w = (l[o0 + j + 1] - (s01 + v * c)) / d1;
+  let v = (l[o0 + j] - sums[0]) / d0;
+  let w = (l[o0 + j + 1] - (sums[1] + v * c)) / d1;
   l[o0 + j] = v;
   l[o0 + j + 1] = w;
   let f = v * v + w * w;
-  v = (l[o1 + j] - s10) / d0;
-  w = (l[o1 + j + 1] - (s11 + v * c)) / d1;
+  v = (l[o1 + j] - sums[2]) / d0;
+  w = (l[o1 + j + 1] - (sums[3] + v * c)) / d1;
   l[o1 + j] = v;
   l[o1 + j + 1] = w;
   f += v * v + w * w;
-  v = (l[o2 + j] - s20) / d0;
-  w = (l[o2 + j + 1] - (s21 + v * c)) / d1;
+  v = (l[o2 + j] - sums[4]) / d0;
+  w = (l[o2 + j + 1] - (sums[5] + v * c)) / d1;
   l[o2 + j] = v;
   l[o2 + j + 1] = w;
   f += v * v + w * w;
-  v = (l[o3 + j] - s30) / d0;
-  w = (l[o3 + j + 1] - (s31 + v * c)) / d1;
+  v = (l[o3 + j] - sums[6]) / d0;
+  w = (l[o3 + j + 1] - (sums[7] + v * c)) / d1;
   l[o3 + j] = v;
   l[o3 + j + 1] = w;
   f += v * v + w * w;
