@@ -10,10 +10,9 @@ import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experime
 import { PRESETS } from '../../shared/config/presets.ts';
 import { builtinDatasets } from '../data/load-dataset.ts';
 import { JobManager } from '../jobs/job-manager.ts';
-import { readEvalArtifacts } from '../store/eval-artifacts.ts';
+import { evalArtifactsPath, readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { workbenchHome } from '../store/home.ts';
 import { RunStore } from '../store/run-store.ts';
-import { EVAL_MARKER } from '../store/run-store.ts';
 import { DataReader } from './data-reader.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
@@ -73,7 +72,7 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
           await readFile(join(runDir, 'config.json'), 'utf8'),
         ) as ExperimentConfig;
         const shape = async () =>
-          existsSync(join(runDir, 'eval', EVAL_MARKER))
+          existsSync(evalArtifactsPath(runDir))
             ? readEvalArtifacts(runDir)
             : reader.inspect(config.dataset);
         if (request.format === 'tfjs') return exportModel(runDir, outDir, config, shape);
