@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { conv2dSpectralUpperBound } from '../main/engine/bounds/conv-spectral-bound.ts';
 import { denseSpectralUpperBound } from '../main/engine/bounds/dense-spectral-bound.ts';
-import { gaussianArray, seededRandom } from '../main/engine/bounds/test-utils/seeded-random.ts';
+import { gaussianArray, seededRandom } from '../main/engine/bounds/testing/seeded-random.ts';
 
 /** Best wall-clock and CPU time of three runs (CPU time is less disturbed by a busy machine). */
 function bestOfThree(run: () => number): { ms: number; cpuMs: number; value: number } {

@@ -4,21 +4,10 @@
  */
 import { certify, certifiedRadius, makeAffinitySets } from '../shared/certify/index.ts';
 import type { CertGuarantee } from '../shared/certify/index.ts';
+import { mulberry32 } from '../main/data/rng.ts';
 
 const N = 100_000;
 const C = 10;
-
-/** Small deterministic generator (mulberry32) so every run certifies the same points. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function measure(name: string, fn: () => void): void {
   fn(); // warm-up (JIT)
@@ -34,7 +23,7 @@ function measure(name: string, fn: () => void): void {
 }
 
 export default async function certifyCoreBench(): Promise<void> {
-  const next = rng(42);
+  const next = mulberry32(42); // every run certifies the same points
   const logits = new Float32Array(N * C);
   for (let t = 0; t < logits.length; t++) logits[t] = (next() - 0.5) * 8;
   const lipschitz = new Float64Array(C * C);

@@ -51,9 +51,38 @@ function layerOf(rules: readonly LayerRule[], file: string): LayerRule | undefin
 }
 
 const isTest = (file: string): boolean => file.endsWith('.test.ts');
-/** Test support: fixtures and fakes that only tests import. */
-const isTestSupport = (file: string): boolean =>
-  /(^|\/)(testing|test-utils|test-support)\//.test(file) || /test-fixtures\.ts$/.test(file);
+/** Test support (fixtures, fakes, reference implementations) has one folder name: testing/. */
+const isTestSupport = (file: string): boolean => /(^|\/)testing\//.test(file);
+/** Tools above every layer: they may use test support (bench/ uses its seeded random). */
+const isTool = (file: string): boolean => /^(bench|e2e|scripts)\//.test(file);
+/** Names test support went by before it had one (a folder, or a file outside testing/). */
+const OTHER_SUPPORT_NAMES =
+  /(^|\/)(test-?utils?|test-?support|test-?helpers?|(test-)?fixtures?)(\/|\.ts$)/;
+/** Started by path, not imported: their own tests are their only importers. */
+const ENTRY_POINTS = ['main/electron/electron-main.ts'];
+
+/**
+ * Test support misplaced or misused: a file of the app that only tests, test support and tools
+ * import must sit under a testing/ folder, and no production file may import one that does.
+ */
+export function testSupportMisplaced(
+  files: readonly string[],
+  edges: readonly ImportEdge[],
+): string[] {
+  const out: string[] = [];
+  const internal = edges.filter((e) => !e.external);
+  for (const e of internal) {
+    if (isTestSupport(e.to) && !isTest(e.from) && !isTestSupport(e.from) && !isTool(e.from))
+      out.push(`${e.from}:${e.line} imports test support ${e.to}`);
+  }
+  for (const f of files) {
+    if (isTest(f) || isTestSupport(f) || ENTRY_POINTS.includes(f)) continue;
+    const by = internal.filter((e) => e.to === f).map((e) => e.from);
+    if (by.length > 0 && by.every((b) => isTest(b) || isTestSupport(b) || isTool(b)))
+      out.push(`${f} is imported only by tests: move it under a testing/ folder`);
+  }
+  return out;
+}
 
 /** Package rules stated under the table: which layers may load which packages. */
 const PACKAGE_RULES: Array<{ pkg: RegExp; only: string[]; why: string }> = [
@@ -136,6 +165,25 @@ describe('the architecture check itself', () => {
     ]);
   });
 
+  it('keeps test support under testing/ and out of production code', () => {
+    expect(
+      testSupportMisplaced(
+        ['main/data/fixtures.ts', 'main/data/testing/fake.ts', 'main/data/csv.ts'],
+        [
+          edge('main/data/csv.test.ts', 'main/data/fixtures.ts'),
+          edge('main/data/csv.test.ts', 'main/data/testing/fake.ts'),
+          edge('main/data/csv.test.ts', 'main/data/csv.ts'),
+          edge('main/data/load.ts', 'main/data/testing/fake.ts'),
+          edge('main/data/load.ts', 'main/data/csv.ts'),
+          edge('bench/a.ts', 'main/data/testing/fake.ts'),
+        ],
+      ),
+    ).toEqual([
+      'main/data/load.ts:1 imports test support main/data/testing/fake.ts',
+      'main/data/fixtures.ts is imported only by tests: move it under a testing/ folder',
+    ]);
+  });
+
   it('finds cycles, type-only imports included', () => {
     const typeEdge = { ...edge('c.ts', 'a.ts'), typeOnly: true };
     expect(findCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'c.ts'), typeEdge])).toEqual([
@@ -169,6 +217,14 @@ describe('the code follows docs/ARCHITECTURE.md', () => {
 
   it('has no import against the table', () => {
     expect(violations(rules, edges)).toEqual([]);
+  });
+
+  it('keeps test support under folders named testing/, imported by tests only', () => {
+    const app = layered.filter((f) => !isTest(f));
+    expect(testSupportMisplaced(app, edges)).toEqual([]);
+    // Nor under another name: no such folder, and no fixtures file outside testing/.
+    const otherNames = layered.filter((f) => !isTestSupport(f) && OTHER_SUPPORT_NAMES.test(f));
+    expect(otherNames).toEqual([]);
   });
 
   it('has no import cycle', () => {

@@ -9,16 +9,6 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const MAX_LINES = 80;
-/**
- * Long functions not yet split, by file and name. The sound bounds are being reworked under the
- * issue "Numbers a researcher can trust and explain"; they leave this list as they are split.
- * The test fails on any function not listed, and on a listed one that no longer needs to be.
- */
-const NOT_YET_SPLIT = [
-  'main/engine/bounds/conv-spectral-bound.ts conv2dSpectralUpperBound',
-  'main/engine/bounds/gram-iteration.ts gramIterationLog2',
-  'main/engine/bounds/shifted-cholesky.ts proveLargestEigenvalueBelow',
-];
 const root = join(import.meta.dirname, '..');
 
 function sourceFiles(dir: string): string[] {
@@ -61,6 +51,6 @@ describe('function length', () => {
         .filter((f) => f.lines > MAX_LINES)
         .map((f) => `${relative(root, file)} ${f.name}`),
     );
-    expect(long.sort()).toEqual([...NOT_YET_SPLIT].sort());
+    expect(long).toEqual([]);
   });
 });

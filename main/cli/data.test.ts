@@ -11,7 +11,7 @@ import {
   tempDir,
   TINY_NNET,
   writeFile,
-} from '../data/test-fixtures.ts';
+} from '../data/testing/fixtures.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../../shared/config/presets.ts';
-import { idxBytes, writeFile } from '../data/test-fixtures.ts';
+import { idxBytes, writeFile } from '../data/testing/fixtures.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 const homes: string[] = [];

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../shared/config/presets.ts';
-import { TINY_NNET } from '../data/test-fixtures.ts';
+import { TINY_NNET } from '../data/testing/fixtures.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 

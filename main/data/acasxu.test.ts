@@ -19,7 +19,7 @@ import {
   tinyNnetAdvisory,
   writeFile,
   formatError,
-} from './test-fixtures.ts';
+} from './testing/fixtures.ts';
 
 const tiny = parseNnet(TINY_NNET, 'tiny.nnet');
 const real11 = join(ACAS_DIR, 'ACASXU_run2a_1_1_batch_2000.nnet');

@@ -22,6 +22,7 @@ import {
   sectionBytes,
 } from '../store/binary-container.ts';
 import type { ContainerFormat, SectionEntry } from '../store/binary-container.ts';
+import type { LoadProgress } from './types.ts';
 
 /** Version 2: the shared container layout ("RCCACHE1" entries are rebuilt). */
 const CACHE_VERSION = 2;
@@ -88,6 +89,42 @@ export async function commitCacheEntry(
 ): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await writeFileAtomic(file, buffer);
+}
+
+/** Where the entry of a source set lives: the cache folder, the key and the entry's file. */
+export interface CacheLocation {
+  dir: string;
+  key: string;
+  file: string;
+}
+
+export function cacheLocation(
+  kind: string,
+  extra: string,
+  sources: readonly CacheSource[],
+  cacheDir: string = defaultCacheDir(),
+): CacheLocation {
+  const key = cacheKey(kind, extra, sources);
+  return { dir: cacheDir, key, file: cachePath(cacheDir, kind, key) };
+}
+
+/**
+ * Writes a filled entry with 'writing cache' progress. A cache that cannot be written (read-only
+ * or full disk) only costs speed next time, so the error is dropped; the atomic write has
+ * already removed its temporary file.
+ */
+export async function saveCacheEntry(
+  at: CacheLocation,
+  buffer: Uint8Array,
+  progress: (p: LoadProgress) => void,
+): Promise<void> {
+  progress({ phase: 'writing cache', done: 0, total: 1 });
+  try {
+    await commitCacheEntry(at.dir, at.file, buffer);
+  } catch {
+    // Dropped on purpose, as said above.
+  }
+  progress({ phase: 'writing cache', done: 1, total: 1 });
 }
 
 /** An open, validated entry; read pixels with `readPixels`, then `close`. */

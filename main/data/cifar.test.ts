@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allInputs, isByteImages } from './inputs.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { loadCifar } from './cifar.ts';
-import { cifarRecords, tempDir, writeFile } from './test-fixtures.ts';
+import { cifarRecords, tempDir, writeFile } from './testing/fixtures.ts';
 
 function cifar10(dir: string, train: number[][], test: number[][]) {
   const half = Math.ceil(train.length / 2);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allInputs } from './inputs.ts';
 import { loadCsv } from './csv.ts';
-import { tempDir, writeFile, formatError } from './test-fixtures.ts';
+import { tempDir, writeFile, formatError } from './testing/fixtures.ts';
 
 describe('CSV reader', () => {
   it('reads a header, a named label column with class names, and splits 2/3–1/3 per class', () => {

@@ -11,7 +11,7 @@ import {
   tempDir,
   TINY_NNET,
   writeFile,
-} from './test-fixtures.ts';
+} from './testing/fixtures.ts';
 
 describe('format detection', () => {
   it('recognises every supported layout', () => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectKind } from './detect-format.ts';
 import { inspectDataset } from './load-dataset.ts';
-import { tempDir } from './test-fixtures.ts';
+import { tempDir } from './testing/fixtures.ts';
 
 const FOLDER = process.env.RELAXCERT_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
 const present = existsSync(FOLDER);

@@ -6,7 +6,7 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { findIdxFiles, loadIdx, parseIdx } from './idx.ts';
 import { allInputs, isByteImages } from './inputs.ts';
 import { loadDataset } from './load-dataset.ts';
-import { formatError, idxBytes, tempDir, writeFile } from './test-fixtures.ts';
+import { formatError, idxBytes, tempDir, writeFile } from './testing/fixtures.ts';
 
 /** n images of rows × cols whose pixel p of image i is (i * 16 + p) % 256, and their labels. */
 function images(n: number, rows: number, cols: number): number[] {

@@ -23,11 +23,9 @@ import {
 } from '../../shared/config/fashion-mnist.ts';
 import {
   allocateCacheEntry,
-  cacheKey,
-  cachePath,
-  commitCacheEntry,
-  defaultCacheDir,
+  cacheLocation,
   openCacheEntry,
+  saveCacheEntry,
   type CacheSource,
 } from './cache.ts';
 import { dataError } from './data-error.ts';
@@ -229,10 +227,8 @@ async function decode(files: IdxFiles, options: LoadOptions): Promise<Decoded> {
     (f): f is string => f !== undefined,
   );
   const gzipped = list.some((f) => f.toLowerCase().endsWith('.gz'));
-  const dir = options.cacheDir ?? defaultCacheDir();
-  const key = cacheKey('idx', '', sourcesOf(list));
-  const entryFile = cachePath(dir, 'idx', key);
-  const cached = gzipped ? openCacheEntry(entryFile, key) : undefined;
+  const at = cacheLocation('idx', '', sourcesOf(list), options.cacheDir);
+  const cached = gzipped ? openCacheEntry(at.file, at.key) : undefined;
   if (cached) {
     try {
       const { height, width, channels, count } = cached.header;
@@ -274,22 +270,14 @@ async function decode(files: IdxFiles, options: LoadOptions): Promise<Decoded> {
   const [height, width, channels] = train.shape;
   // The set is assembled in a cache entry's buffer either way; only a gzipped set is worth
   // writing out (a raw IDX file is already one sequential read).
-  const entry = allocateCacheEntry({ key, count, height, width, channels });
+  const entry = allocateCacheEntry({ key: at.key, count, height, width, channels });
   entry.pixels.set(train.images, 0);
   if (test) entry.pixels.set(test.images, train.images.length);
   entry.labels.set(train.labels, 0);
   if (test) entry.labels.set(test.labels, train.n);
   entry.parts.fill(test ? 0 : 2, 0, train.n);
   entry.parts.fill(1, train.n);
-  if (gzipped) {
-    progress({ phase: 'writing cache', done: 0, total: 1 });
-    try {
-      await commitCacheEntry(dir, entryFile, entry.buffer);
-    } catch {
-      // An unwritable cache only costs the decompression next time.
-    }
-    progress({ phase: 'writing cache', done: 1, total: 1 });
-  }
+  if (gzipped) await saveCacheEntry(at, entry.buffer, progress);
   return {
     shape: train.shape,
     labels: entry.labels,

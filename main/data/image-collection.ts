@@ -9,11 +9,9 @@ import { readFileSync, statSync } from 'node:fs';
 import type { DatasetKind } from '../../shared/config/experiment.ts';
 import {
   allocateCacheEntry,
-  cacheKey,
-  cachePath,
-  commitCacheEntry,
-  defaultCacheDir,
+  cacheLocation,
   openCacheEntry,
+  saveCacheEntry,
   type CacheSource,
 } from './cache.ts';
 import { dataError } from './data-error.ts';
@@ -70,11 +68,8 @@ export async function loadImageCollection(
     labels: entries.map((e) => e.label),
     parts: entries.map((e) => e.part),
   });
-  const key = cacheKey(kind, extra, sources);
-  const dir = options.cacheDir ?? defaultCacheDir();
-  const file = cachePath(dir, kind, key);
-
-  const cached = openCacheEntry(file, key);
+  const at = cacheLocation(kind, extra, sources, options.cacheDir);
+  const cached = openCacheEntry(at.file, at.key);
   if (cached) {
     try {
       const { height, width, channels, count } = cached.header;
@@ -104,7 +99,7 @@ export async function loadImageCollection(
   const first = decodeImage(readFileSync(entries[0].file), entries[0].file);
   const channels = 3;
   const entry = allocateCacheEntry({
-    key,
+    key: at.key,
     count: entries.length,
     height: first.height,
     width: first.width,
@@ -127,14 +122,7 @@ export async function loadImageCollection(
       await yieldToEventLoop();
     }
   }
-  progress({ phase: 'writing cache', done: 0, total: 1 });
-  try {
-    await commitCacheEntry(dir, file, entry.buffer);
-  } catch {
-    // A cache that cannot be written (read-only or full disk) only costs speed next time; the
-    // atomic write has already removed its temporary file.
-  }
-  progress({ phase: 'writing cache', done: 1, total: 1 });
+  await saveCacheEntry(at, entry.buffer, progress);
   const splits = await fillSplits(
     entries.length,
     imageSize,

@@ -5,7 +5,14 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { isByteImages } from './inputs.ts';
 import type { LoadProgress, Split } from './types.ts';
-import { jpegBytes, pngBytes, rgbImage, sameBytes, tempDir, writeFile } from './test-fixtures.ts';
+import {
+  jpegBytes,
+  pngBytes,
+  rgbImage,
+  sameBytes,
+  tempDir,
+  writeFile,
+} from './testing/fixtures.ts';
 
 const COLOURS: Array<[number, number, number]> = [
   [200, 30, 30],

@@ -11,7 +11,7 @@ import {
   tempDir,
   TINY_NNET,
   writeFile,
-} from './test-fixtures.ts';
+} from './testing/fixtures.ts';
 
 function channelMoments(x: Float32Array, channels: number) {
   const mean = new Array<number>(channels).fill(0);

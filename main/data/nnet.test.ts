@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { advisory, evaluateNnet, parseNnet } from './nnet.ts';
-import { ACAS_DIR, TINY_NNET, tinyNnetAdvisory } from './test-fixtures.ts';
+import { ACAS_DIR, TINY_NNET, tinyNnetAdvisory } from './testing/fixtures.ts';
 
 const realPath = `${ACAS_DIR}ACASXU_run2a_1_1_batch_2000.nnet`;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { detectKind } from './detect-format.ts';
 import { allInputs } from './inputs.ts';
 import { loadNpy, parseNpy } from './npy.ts';
-import { npyBytes, tempDir, writeFile, formatError } from './test-fixtures.ts';
+import { npyBytes, tempDir, writeFile, formatError } from './testing/fixtures.ts';
 
 describe('.npy reader', () => {
   it('parses the header of a version-1 file', () => {

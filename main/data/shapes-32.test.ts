@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allInputs } from './inputs.ts';
 import { makeShapes32 } from './shapes-32.ts';
-import { sameBytes } from './test-fixtures.ts';
+import { sameBytes } from './testing/fixtures.ts';
 
 function meanColour(x: Float32Array, i: number): [number, number, number] {
   // Mean of the pixels that differ most from the image's corner (the background).

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allInputs } from './inputs.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { loadTinyImagenet } from './tiny-imagenet.ts';
-import { jpegBytes, rgbImage, tempDir, writeFile } from './test-fixtures.ts';
+import { jpegBytes, rgbImage, tempDir, writeFile } from './testing/fixtures.ts';
 
 function makeTiny(root: string): void {
   writeFile(join(root, 'wnids.txt'), 'n02\nn01\n');

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import { selectBackend } from './backend.ts';
+import { packageInstalled } from './testing/package-installed.ts';
 
-function installed(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasGpu = installed('@tensorflow/tfjs-node-gpu');
+const hasGpu = packageInstalled('@tensorflow/tfjs-node-gpu');
 
 const saved = process.env.RELAXCERT_BACKEND;
 afterEach(() => {

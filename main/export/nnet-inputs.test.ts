@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/load-dataset.ts';
 import { makeAcasxuSet, summariseAcasxu, writeAcasxuFile } from '../data/acasxu.ts';
 import { parseNnet } from '../data/nnet.ts';
-import { TINY_NNET, tempDir, writeFile } from '../data/test-fixtures.ts';
+import { TINY_NNET, tempDir, writeFile } from '../data/testing/fixtures.ts';
 import { allInputs } from '../data/inputs.ts';
 import { nnetInputsFor } from './nnet-inputs.ts';
 

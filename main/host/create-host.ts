@@ -8,13 +8,11 @@ import { basename, join } from 'node:path';
 import type { DatasetInfo } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
 import { PRESETS } from '../../shared/config/presets.ts';
-import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
 import { builtinDatasets } from '../data/load-dataset.ts';
 import { JobManager } from '../jobs/job-manager.ts';
-import { readEvalArtifacts } from '../store/eval-artifacts.ts';
+import { evalArtifactsPath, readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { workbenchHome } from '../store/home.ts';
 import { RunStore } from '../store/run-store.ts';
-import { EVAL_MARKER } from '../store/run-store.ts';
 import { DataReader } from './data-reader.ts';
 import type { HostDeps } from './host-deps.ts';
 import type { JobRunner } from './job-runner.ts';
@@ -62,21 +60,19 @@ export async function createWorkbenchHost(options: CreateHostOptions): Promise<W
     runner,
     shell: options.shell,
     presets: () => PRESETS,
-    validateConfig: validateExperimentConfig,
     data: {
       builtin: builtinDatasets,
       inspect: (spec) => inspectGenerated(spec),
       thumbnail: (spec, split, index) => reader.thumbnail(spec, split, index),
       close: () => reader.close(),
     },
-    readEvalArtifacts,
     exporter: {
       async exportModel(runDir, outDir, request) {
         const config = JSON.parse(
           await readFile(join(runDir, 'config.json'), 'utf8'),
         ) as ExperimentConfig;
         const shape = async () =>
-          existsSync(join(runDir, 'eval', EVAL_MARKER))
+          existsSync(evalArtifactsPath(runDir))
             ? readEvalArtifacts(runDir)
             : reader.inspect(config.dataset);
         if (request.format === 'tfjs') return exportModel(runDir, outDir, config, shape);

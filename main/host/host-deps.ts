@@ -1,15 +1,11 @@
 /**
- * Everything the host services use, injected: the real wiring is in create-host.ts; tests pass
- * fakes (a crashing job runner, a tiny data set).
+ * What the host services use that is slow or has several forms, injected: the real wiring is in
+ * create-host.ts; tests pass fakes (a crashing job runner, a tiny data set). Cheap pure code
+ * (config validation, the artefact codec) is not injected: the host and its tests run the real one.
  */
-import type {
-  DatasetInfo,
-  EvalArtifacts,
-  ExportFormat,
-  PresetInfo,
-} from '../../shared/api/workbench-api.ts';
+import type { DatasetInfo, ExportFormat, PresetInfo } from '../../shared/api/workbench-api.ts';
 import type { GloroHead } from '../export/onnx.ts';
-import type { DatasetSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
+import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { JobRunner } from './job-runner.ts';
 
@@ -37,8 +33,6 @@ export interface HostDeps {
   runner: JobRunner;
   shell: 'electron' | 'browser' | 'cli';
   presets(): PresetInfo[];
-  validateConfig(value: unknown): ExperimentConfig;
   data: HostData;
-  readEvalArtifacts(runDir: string): Promise<EvalArtifacts>;
   exporter: HostExporter;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../../shared/config/presets.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
-import { JobManager } from '../jobs/job-manager.ts';
+import { crashableJobManager } from '../jobs/testing/crashable-jobs.ts';
 import { createWorkbenchHost } from './create-host.ts';
 
 function blobs(epochs: number, trainSize: number): ExperimentConfig {
@@ -26,7 +26,7 @@ describe('job crash', () => {
 
   it('a dying worker fails its run with the error; the next run still completes', async () => {
     home = await mkdtemp(join(tmpdir(), 'relaxcert-jobcrash-'));
-    const manager = new JobManager();
+    const { manager, crashWorker } = crashableJobManager();
     const host = await createWorkbenchHost({ shell: 'cli', home, runner: manager });
     try {
       const doomed = await host.createRun(blobs(50, 3000));
@@ -40,7 +40,7 @@ describe('job crash', () => {
       });
       await host.startRun(doomed.id);
       await firstEpoch;
-      await manager.crashWorkerForTest();
+      await crashWorker();
       const failed = await host.settled(doomed.id);
       expect(failed.state).toBe('failed');
       expect(failed.error).toMatch(/engine worker stopped/);

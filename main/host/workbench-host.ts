@@ -36,8 +36,10 @@ import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import { prepareCertification } from '../../shared/certify/session.ts';
+import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import {
   CANCEL_POLL_MS,
   cancelRequested,
@@ -122,7 +124,7 @@ export class WorkbenchHost implements WorkbenchApi {
   }
 
   async createRun(config: ExperimentConfig): Promise<RunSummary> {
-    const valid = this.deps.validateConfig(config);
+    const valid = validateExperimentConfig(config);
     const run = await this.deps.store.create(valid);
     this.emit({ type: 'run-state', run });
     return run;
@@ -251,7 +253,7 @@ export class WorkbenchHost implements WorkbenchApi {
         { field: 'runId' },
       );
     }
-    const artifacts = await this.deps.readEvalArtifacts(this.deps.store.runDir(runId));
+    const artifacts = await readEvalArtifacts(this.deps.store.runDir(runId));
     return { ...artifacts, runId };
   }
 

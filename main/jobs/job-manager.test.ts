@@ -2,12 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { JobManager } from './job-manager.ts';
+import { crashableJobManager } from './testing/crashable-jobs.ts';
 import type { JobEvent, JobSpec } from './protocol.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { certify, toCertGuarantee } from '../../shared/certify/index.ts';
+import { packageInstalled } from '../engine/testing/package-installed.ts';
 
 const dirs: string[] = [];
 async function runDir(): Promise<string> {
@@ -56,7 +57,7 @@ function collect(
 }
 
 describe('JobManager with a WASM worker', () => {
-  const manager = new JobManager({ backend: 'wasm' });
+  const { manager, crashWorker } = crashableJobManager({ backend: 'wasm' });
   afterAll(() => manager.close());
 
   it('trains, reports backend, progress and epochs, and writes sound eval artefacts', async () => {
@@ -173,7 +174,7 @@ describe('JobManager with a WASM worker', () => {
         }
       }, 5);
     });
-    await manager.crashWorkerForTest();
+    await crashWorker();
     expect(await crashing.handle.done).toBe('failed');
     expect(crashing.events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
     const after = collect(manager, {
@@ -187,18 +188,9 @@ describe('JobManager with a WASM worker', () => {
   });
 });
 
-function installed(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('JobManager backend selection', () => {
   // tfjs-node-gpu is an optional dependency, usually not installed.
-  it.skipIf(installed('@tensorflow/tfjs-node-gpu'))(
+  it.skipIf(packageInstalled('@tensorflow/tfjs-node-gpu'))(
     'a forced backend that cannot load fails with BACKEND_UNAVAILABLE',
     async () => {
       const manager = new JobManager({ backend: 'gpu' });

@@ -37,16 +37,32 @@ function workerEntry(): URL {
 
 let counter = 0;
 
+/** Starts the engine worker thread from its entry with its init data. */
+export type SpawnWorker = (entry: URL, init: WorkerInit) => Worker;
+
+const spawnEngineWorker: SpawnWorker = (entry, init) => new Worker(entry, { workerData: init });
+
+export interface JobManagerOptions {
+  backend?: BackendChoice;
+  /**
+   * How the worker thread is started; the default is a plain `new Worker`. Tests inject one that
+   * keeps the Worker, to kill it as a crash would (main/jobs/testing/crashable-jobs.ts).
+   */
+  spawnWorker?: SpawnWorker;
+}
+
 export class JobManager {
   private readonly backend?: BackendChoice;
+  private readonly spawnWorker: SpawnWorker;
   private worker?: Worker;
   private ready?: Promise<void>;
   private readonly queue: PendingJob[] = [];
   private current?: PendingJob;
   private closed = false;
 
-  constructor(options: { backend?: BackendChoice } = {}) {
+  constructor(options: JobManagerOptions = {}) {
     this.backend = options.backend;
+    this.spawnWorker = options.spawnWorker ?? spawnEngineWorker;
   }
 
   submit(job: JobSpec, onEvent: (e: JobEvent) => void): JobHandle {
@@ -80,11 +96,6 @@ export class JobManager {
     if (running !== undefined) this.finish(running, { type: 'cancelled', jobId: running.jobId });
   }
 
-  /** Test hook: kill the worker as a crash would. */
-  async crashWorkerForTest(): Promise<void> {
-    await this.worker?.terminate();
-  }
-
   private cancel(p: PendingJob): void {
     if (p.cancelRequested) return;
     p.cancelRequested = true;
@@ -108,7 +119,7 @@ export class JobManager {
   private startWorker(): Promise<void> {
     const init: WorkerInit = {};
     if (this.backend !== undefined) init.backend = this.backend;
-    const worker = new Worker(workerEntry(), { workerData: init });
+    const worker = this.spawnWorker(workerEntry(), init);
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       let started = false;

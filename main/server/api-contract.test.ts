@@ -160,13 +160,27 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect(artifacts.lipschitz).toBeInstanceOf(Float64Array);
     expect(Array.from(artifacts.logits)).toEqual(Array.from(expected.logits));
     expect(Array.from(artifacts.lipschitz)).toEqual(Array.from(expected.lipschitz));
+    // The per-point error bound came through the real codec (written by the runner, read by the
+    // host) as stored.
+    expect(Array.from(artifacts.errorBound.base)).toEqual([1e-3, 1e-3, 3.5, 1e-3, 1e-3, 1e-3]);
+    expect(Array.from(artifacts.errorBound.perEpsilon)).toEqual(new Array(6).fill(1e-4));
 
+    // Worked by hand from the six points (K = 2 off the diagonal, so a margin must exceed 2ε plus
+    // the point's error bound). At ε = 0.5 only point 0 is certified and correct: point 2's
+    // margin 4 exceeds 2ε but not 2ε + 3.5. Predictions are right for points 0–3.
     const summary = await h.api.certifyRun(created.id, {});
+    expect(summary.cleanAccuracy).toBeCloseTo(4 / 6, 12);
+    expect(summary.standardVra).toBeCloseTo(1 / 6, 12);
     expect(summary).toEqual(prepareCertification(expected, done.config.guarantee).summary(0.5));
     const rtk = await h.api.certifyRun(created.id, {
       epsilon: 0.1,
       guarantee: { kind: 'rtk', k: 2 },
     });
+    // At ε = 0.1 the threshold is 0.2 + bound: points 0, 2 (4 > 3.7), 4, 5 hold their top class,
+    // 0 and 2 rightly; the top two of every point hold against the third.
+    expect(rtk.standardVra).toBeCloseTo(2 / 6, 12);
+    expect(rtk.certifiedCount).toBe(6);
+    expect(rtk.top1GuaranteeVra).toBeCloseTo(4 / 6, 12);
     expect(rtk).toEqual(prepareCertification(expected, { kind: 'rtk', k: 2 }).summary(0.1));
     // Standard VRA is the standard certificate whatever the guarantee (= --rtk 1).
     expect(rtk.standardVra).toBe(

@@ -200,6 +200,28 @@ export function containerHeadBytes(
 }
 
 /**
+ * The JSON after the 12-byte prefix (magic, version, u32 JSON length) of a container, or of a
+ * file that an earlier build wrote in its own layout behind the same prefix (checkpoint-v1.ts,
+ * eval-artifacts-v2.ts), and the byte offset where the JSON ends. Magic and version are the
+ * caller's to check.
+ */
+export function prefixedJson(bytes: Uint8Array, file: string): { json: unknown; end: number } {
+  if (bytes.length < CONTAINER_PREFIX_BYTES) fail(file, 'file too short');
+  const length = new DataView(bytes.buffer, bytes.byteOffset, CONTAINER_PREFIX_BYTES).getUint32(
+    8,
+    true,
+  );
+  const end = CONTAINER_PREFIX_BYTES + length;
+  if (bytes.length < end) fail(file, 'truncated header');
+  try {
+    const text = new TextDecoder().decode(bytes.subarray(CONTAINER_PREFIX_BYTES, end));
+    return { json: JSON.parse(text) as unknown, end };
+  } catch {
+    return fail(file, 'header is not valid JSON');
+  }
+}
+
+/**
  * Parses and checks the head (the first `containerHeadBytes` bytes, or more). With `fileSize`,
  * also checks that every section lies inside the file.
  */
@@ -209,14 +231,8 @@ export function parseContainerHead(
   file: string,
   fileSize?: number,
 ): ContainerHead {
-  const headBytes = containerHeadBytes(head, format, file);
-  if (head.length < headBytes) fail(file, 'truncated header');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(head.subarray(CONTAINER_PREFIX_BYTES, headBytes)));
-  } catch {
-    return fail(file, 'header is not valid JSON');
-  }
+  containerHeadBytes(head, format, file);
+  const { json: parsed, end: headBytes } = prefixedJson(head, file);
   const table = (parsed as { sections?: unknown } | null)?.sections;
   if (!Array.isArray(table)) fail(file, 'header has no section table');
   const sections: SectionEntry[] = [];

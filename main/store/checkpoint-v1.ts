@@ -4,6 +4,7 @@
  * offsets), padding to 4 bytes, then the float32 data. Kept so that runs trained by an earlier
  * build still resume and evaluate; new checkpoints are always written as version 2.
  */
+import { prefixedJson } from './binary-container.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 
 interface HeaderV1 {
@@ -27,15 +28,7 @@ export function checkpointV1Header(bytes: Uint8Array, file: string): HeaderV1 {
   const fail = (why: string): never => {
     throw new RelaxCertError('DATA_FORMAT', `${file}: ${why}`, { file });
   };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const jsonLength = view.getUint32(8, true);
-  if (12 + jsonLength > bytes.length) fail('truncated header');
-  let header: HeaderV1 | undefined;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength))) as HeaderV1;
-  } catch {
-    fail('header is not valid JSON');
-  }
+  const header = prefixedJson(bytes, file).json as HeaderV1 | null;
   if (
     !Number.isInteger(header?.epoch) ||
     !Number.isInteger(header?.adamStep) ||
@@ -59,8 +52,7 @@ export interface CheckpointV1 {
 
 export function decodeCheckpointV1(bytes: Uint8Array, file: string): CheckpointV1 {
   const header = checkpointV1Header(bytes, file);
-  const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, 12).getUint32(8, true);
-  const dataStart = Math.ceil((12 + jsonLength) / 4) * 4;
+  const dataStart = Math.ceil(prefixedJson(bytes, file).end / 4) * 4;
   const total = header.arrays.reduce((s, a) => s + a.length, 0);
   const inside = header.arrays.every(
     (a) => Number.isInteger(a.offset) && Number.isInteger(a.length) && a.offset + a.length <= total,

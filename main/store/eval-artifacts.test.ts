@@ -9,8 +9,52 @@ import {
   readEvalArtifacts,
   writeEvalArtifacts,
 } from './eval-artifacts.ts';
+import { decodeContainer, encodeContainer } from './binary-container.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
+
+/**
+ * A format-2 file exactly as the build before the shared container wrote it (its own layout, see
+ * eval-artifacts-v2.ts), with inputs and a 2×2 decision-region grid; FORMAT_2_CONTENT is what it
+ * holds.
+ */
+const FORMAT_2_FILE =
+  'UkNFVgIAAADQAAAAeyJydW5JZCI6ImZvcm1hdC0yIiwibiI6MywiYyI6MiwiY2xhc3NOYW1lcyI6WyJsZWZ0Iiwi' +
+  'cmlnaHQiXSwidHJhaW5lZEVwc2lsb24iOjAuMywiZ3VhcmFudGVlIjp7ImtpbmQiOiJzdGFuZGFyZCJ9LCJpbnB1' +
+  'dFNoYXBlIjpbMl0sImlucHV0c0xlbmd0aCI6NiwicmVnaW9ucyI6eyJzaWRlIjoyLCJ4TWluIjotMSwieE1heCI6' +
+  'MiwieU1pbiI6LTEsInlNYXgiOjF9fQAAAAAAAAAAAAAAAAAAAAAAAPw/AAAAAAAA/D8AAAAAAAAAAI3ttaD3xrA+' +
+  'je21oPfGwD5U5BBxcyrJPkivvJry15o+je21oPfGoD52gw309SGkPgAAwD8AAIC+AAAAPgAAAEAAAEDAAAAAPwAA' +
+  'AAABAAAAAQAAAAAAAD8AAIC/AAAAQAAAgD4AAEC/AACAPwAAAD8AAAC/AACAPwAAgL8AAMA/AADAvwAAAEAAAADA' +
+  'je21oPfGsD6N7bWg98awPo3ttaD3xsA+je21oPfGwD5Ir7ya8td6PkivvJry13o+SK+8mvLXej5Ir7ya8td6Pg==';
+const FORMAT_2_CONTENT: EvalArtifacts = {
+  runId: 'format-2',
+  n: 3,
+  c: 2,
+  classNames: ['left', 'right'],
+  logits: Float32Array.from([1.5, -0.25, 0.125, 2, -3, 0.5]),
+  labels: Int32Array.from([0, 1, 1]),
+  lipschitz: Float64Array.from([0, 1.75, 1.75, 0]),
+  trainedEpsilon: 0.3,
+  guarantee: { kind: 'standard' },
+  inputs: Float32Array.from([0.5, -1, 2, 0.25, -0.75, 1]),
+  inputShape: [2],
+  errorBound: {
+    base: Float64Array.from([1e-6, 2e-6, 3e-6]),
+    perEpsilon: Float64Array.from([4e-7, 5e-7, 6e-7]),
+  },
+  regions: {
+    side: 2,
+    xMin: -1,
+    xMax: 2,
+    yMin: -1,
+    yMax: 1,
+    logits: Float32Array.from([0.5, -0.5, 1, -1, 1.5, -1.5, 2, -2]),
+    errorBound: {
+      base: Float64Array.from([1e-6, 1e-6, 2e-6, 2e-6]),
+      perEpsilon: Float64Array.from([1e-7, 1e-7, 1e-7, 1e-7]),
+    },
+  },
+};
 
 function sample(withInputs: boolean): EvalArtifacts {
   const n = 5;
@@ -94,6 +138,65 @@ describe('eval artefacts codec', () => {
     const foreign = bytes.slice();
     foreign[0] ^= 0xff;
     expect(() => decodeEvalArtifacts(foreign)).toThrow(RelaxCertError);
+  });
+
+  it('writes format 3 in the shared container, one named section per array', () => {
+    const bytes = encodeEvalArtifacts(sample(true));
+    const format = { magic: 'RCEV', version: 3, what: 'RelaxCert evaluation file' };
+    const d = decodeContainer(bytes, format, 'x');
+    expect([...d.sections.keys()]).toEqual([
+      'lipschitz',
+      'errorBase',
+      'errorPerEpsilon',
+      'logits',
+      'labels',
+      'inputs',
+    ]);
+    expect(d.section('errorPerEpsilon', 'float64')).toEqual(sample(true).errorBound.perEpsilon);
+    // Another version of the same magic is refused by the container, naming the file.
+    new DataView(bytes.buffer).setUint32(4, 4, true);
+    expect(() => decodeEvalArtifacts(bytes, 'run/eval/artifacts.bin')).toThrow(
+      /run\/eval\/artifacts.bin: unsupported version 4/,
+    );
+  });
+
+  it('still reads format-2 files of runs evaluated by an earlier build, and their truncation', () => {
+    const file = Uint8Array.from(Buffer.from(FORMAT_2_FILE, 'base64'));
+    expect(new DataView(file.buffer).getUint32(4, true)).toBe(2);
+    const a = decodeEvalArtifacts(file, 'old.bin');
+    expect(a).toEqual(FORMAT_2_CONTENT);
+    expect(a.regions?.errorBound.base).toBeInstanceOf(Float64Array);
+    // Written again, it is format 3 with the same content.
+    expect(decodeEvalArtifacts(encodeEvalArtifacts(a))).toEqual(FORMAT_2_CONTENT);
+    expect(() => decodeEvalArtifacts(file.subarray(0, file.length - 8), 'old.bin')).toThrow(
+      /old.bin: truncated/,
+    );
+    expect(() => decodeEvalArtifacts(file.subarray(0, 10), 'old.bin')).toThrow(
+      /old.bin: file too short/,
+    );
+    expect(() => decodeEvalArtifacts(file.subarray(0, 100), 'old.bin')).toThrow(
+      /old.bin: truncated header/,
+    );
+  });
+
+  it('refuses a container whose sections do not fit n and c, naming the section', () => {
+    const format = { magic: 'RCEV', version: 3, what: 'RelaxCert evaluation file' };
+    const a = sample(false);
+    const { logits, labels, lipschitz, errorBound, ...header } = a;
+    const sections = [
+      { name: 'lipschitz', data: lipschitz },
+      { name: 'errorBase', data: errorBound.base },
+      { name: 'errorPerEpsilon', data: errorBound.perEpsilon },
+      { name: 'logits', data: logits.subarray(1) },
+      { name: 'labels', data: labels },
+    ];
+    expect(() => decodeEvalArtifacts(encodeContainer(format, header, sections), 'e.bin')).toThrow(
+      /e.bin: section "logits" has 14 values, want 15/,
+    );
+    const noLabels = encodeContainer(format, header, sections.slice(0, 3));
+    expect(() => decodeEvalArtifacts(noLabels, 'e.bin')).toThrow(/e.bin: no section "logits"/);
+    const noN = encodeContainer(format, { ...header, n: undefined }, sections);
+    expect(() => decodeEvalArtifacts(noN, 'e.bin')).toThrow(/e.bin: header lacks/);
   });
 
   it('refuses format 1 (one global slack, before per-point error bounds) and says what to do', () => {

@@ -17,6 +17,7 @@ import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { sweepTemporaries, writeFileAtomic } from './atomic-write.ts';
 import { checkpointEpoch, checkpointHead } from './checkpoint-file.ts';
+import { evalArtifactsPath } from './eval-artifacts.ts';
 import {
   appendMetrics,
   readMetrics,
@@ -265,7 +266,8 @@ export class RunStore {
   }
 
   isEvaluated(id: string): boolean {
-    return evalArtifactsPresent(join(this.runDir(id), 'eval'));
+    // The engine's evaluation writes one file, atomically (eval-artifacts.ts).
+    return existsSync(evalArtifactsPath(this.runDir(id)));
   }
 
   /** Runs left queued or running by a process that no longer exists become `interrupted`. */
@@ -373,10 +375,3 @@ export function checkRunId(id: unknown): asserts id is string {
     });
   }
 }
-
-function evalArtifactsPresent(dir: string): boolean {
-  return existsSync(join(dir, EVAL_MARKER));
-}
-
-/** The engine's evaluation writes one file, atomically (see eval-artifacts.ts). */
-export const EVAL_MARKER = 'artifacts.bin';

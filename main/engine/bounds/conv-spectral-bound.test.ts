@@ -4,14 +4,10 @@ import { conv2dSpectralUpperBound } from './conv-spectral-bound.ts';
 import { denseSpectralUpperBound } from './dense-spectral-bound.ts';
 import { DEFAULT_GRAM_TOLERANCE } from './gram-iteration.ts';
 import { BOUND_RELATIVE_SLACK } from './slack.ts';
-import {
-  applyConv2d,
-  convDenseMatrix,
-  convNormLowerBound,
-} from './test-utils/conv-dense-matrix.ts';
-import type { ConvGeometry } from './test-utils/conv-dense-matrix.ts';
-import { exactSpectralNorm } from './test-utils/exact-spectral-norm.ts';
-import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
+import { applyConv2d, convDenseMatrix, convNormLowerBound } from './testing/conv-dense-matrix.ts';
+import type { ConvGeometry } from './testing/conv-dense-matrix.ts';
+import { exactSpectralNorm } from './testing/exact-spectral-norm.ts';
+import { gaussianArray, seededRandom } from './testing/seeded-random.ts';
 
 function bound(kernel: Float32Array, g: ConvGeometry): number {
   return conv2dSpectralUpperBound(

@@ -71,21 +71,56 @@ export function conv2dSpectralUpperBound(
   options: ConvBoundOptions,
 ): number {
   validate(kernel, shape, input, options);
-  const { kh, kw, cin, cout } = shape;
-  const s = options.stride;
   const tolerance = options.tolerance ?? DEFAULT_GRAM_TOLERANCE;
-  const n1 = roundUp(input.h + kh - 1, s);
-  const n2 = roundUp(input.w + kw - 1, s);
-  const m1 = n1 / s;
-  const m2 = n2 / s;
-  const taps = kh * kw;
-
   const k64 = Float64Array.from(kernel);
   let kernelNorm2 = 0;
   for (let i = 0; i < k64.length; i++) kernelNorm2 += k64[i] * k64[i];
   if (kernelNorm2 === 0) return 0;
 
-  // cos/sin(2π·t/(N1·N2)) for every t: one rounding of the angle chain and one of cos/sin.
+  const grid = frequencyGrid(shape, input, options.stride);
+  const block = aliasBlock(grid, k64);
+  const log2Slack = Math.log2(1 + tolerance);
+  let bestLower = -Infinity;
+  let maxUpper = -Infinity;
+  for (const { k1, k2 } of frequenciesByEnergy(grid, k64)) {
+    block.build(k1, k2);
+    const result = gramIterationLog2(block.re.slice(), block.im.slice(), block.rows, grid.cout, {
+      tolerance,
+      maxIterations: options.maxIterations,
+      stopAtLog2: bestLower + log2Slack,
+    });
+    if (result.log2Upper > maxUpper) maxUpper = result.log2Upper;
+    if (result.log2LowerEstimate > bestLower) bestLower = result.log2LowerEstimate;
+  }
+
+  const taps = grid.taps;
+  const dftError =
+    Math.SQRT2 * (taps + 35) * UNIT_ROUNDOFF_64 * Math.sqrt(taps) * Math.sqrt(kernelNorm2) * 1.01;
+  const circularNorm = 2 ** maxUpper / grid.s;
+  return inflateBound((circularNorm + dftError) * FINAL_OPERATIONS_FACTOR);
+}
+
+/** The circular grid of the proof (N1×N2, multiples of the stride) and its twiddle table. */
+interface FrequencyGrid extends ConvKernelShape {
+  s: number;
+  n1: number;
+  n2: number;
+  /** N1/s and N2/s: the output frequencies. */
+  m1: number;
+  m2: number;
+  /** N1·N2. */
+  period: number;
+  /** kh·kw. */
+  taps: number;
+  /** cos/sin(2π·t/(N1·N2)) for every t: one rounding of the angle chain and one of cos/sin. */
+  cosTable: Float64Array;
+  sinTable: Float64Array;
+}
+
+function frequencyGrid(shape: ConvKernelShape, input: ConvInputSize, s: number): FrequencyGrid {
+  const { kh, kw } = shape;
+  const n1 = roundUp(input.h + kh - 1, s);
+  const n2 = roundUp(input.w + kw - 1, s);
   const period = n1 * n2;
   const cosTable = new Float64Array(period);
   const sinTable = new Float64Array(period);
@@ -94,7 +129,31 @@ export function conv2dSpectralUpperBound(
     cosTable[t] = Math.cos(angle);
     sinTable[t] = Math.sin(angle);
   }
+  return {
+    ...shape,
+    s,
+    n1,
+    n2,
+    m1: n1 / s,
+    m2: n2 / s,
+    period,
+    taps: kh * kw,
+    cosTable,
+    sinTable,
+  };
+}
 
+/** B_{k'} as a (s²·cin) × cout matrix (the transpose of the text above), rebuilt in place. */
+interface AliasBlock {
+  rows: number;
+  re: Float64Array;
+  im: Float64Array;
+  /** Fills re/im with B_{k'} for k' = (k1, k2). */
+  build(k1: number, k2: number): void;
+}
+
+function aliasBlock(grid: FrequencyGrid, k64: Float64Array): AliasBlock {
+  const { kh, kw, cin, cout, s, n1, n2, m1, m2, period, taps, cosTable, sinTable } = grid;
   // The kernel with the taps innermost ([cin, cout, taps]) so that each entry of B is one short
   // dot product with the tap twiddles, accumulated in registers.
   const byTap = new Float64Array(k64.length);
@@ -103,12 +162,10 @@ export function conv2dSpectralUpperBound(
   }
   const tapCos = new Float64Array(taps);
   const tapSin = new Float64Array(taps);
-
-  const rows = s * s * cin; // B as a (s²·cin) × cout matrix (the transpose of the text above)
-  const blockRe = new Float64Array(rows * cout);
-  const blockIm = new Float64Array(rows * cout);
-  /** Fills blockRe/blockIm with B_{k'} for k' = (k1, k2). */
-  const buildBlock = (k1: number, k2: number): void => {
+  const rows = s * s * cin;
+  const re = new Float64Array(rows * cout);
+  const im = new Float64Array(rows * cout);
+  const build = (k1: number, k2: number): void => {
     for (let r1 = 0; r1 < s; r1++) {
       const u = k1 + r1 * m1;
       for (let r2 = 0; r2 < s; r2++) {
@@ -124,23 +181,52 @@ export function conv2dSpectralUpperBound(
         const rowBase = (r1 * s + r2) * cin * cout;
         for (let co = 0; co < cin * cout; co++) {
           const o = co * taps;
-          let re = 0;
-          let im = 0;
+          let sumRe = 0;
+          let sumIm = 0;
           for (let t = 0; t < taps; t++) {
             const kv = byTap[o + t];
-            re += kv * tapCos[t];
-            im += kv * tapSin[t];
+            sumRe += kv * tapCos[t];
+            sumIm += kv * tapSin[t];
           }
-          blockRe[rowBase + co] = re;
-          blockIm[rowBase + co] = im;
+          re[rowBase + co] = sumRe;
+          im[rowBase + co] = sumIm;
         }
       }
     }
   };
+  return { rows, re, im, build };
+}
 
-  // Visiting order: decreasing ‖B_{k'}‖_F², which is Σ over the aliases of ‖K̂(u, v)‖_F², and
-  // ‖K̂(u, v)‖_F² is the DFT of the kernel's autocorrelation R(Δa, Δb) = Σ K[a,b,c,o]·K[a+Δa,b+Δb,c,o]
-  // (a handful of terms per frequency). The order only affects speed, never soundness.
+/**
+ * Half of the output frequencies (conjugate symmetry), in decreasing order of ‖B_{k'}‖_F², which
+ * is Σ over the aliases of ‖K̂(u, v)‖_F². The order only affects speed, never soundness.
+ */
+function frequenciesByEnergy(
+  grid: FrequencyGrid,
+  k64: Float64Array,
+): Array<{ k1: number; k2: number; energy: number }> {
+  const { s, m1, m2 } = grid;
+  const energy = frequencyEnergy(grid, k64);
+  const half2 = Math.floor(m2 / 2);
+  const frequencies: Array<{ k1: number; k2: number; energy: number }> = [];
+  for (let k1 = 0; k1 < m1; k1++) {
+    for (let k2 = 0; k2 <= half2; k2++) {
+      let e = 0;
+      for (let r1 = 0; r1 < s; r1++)
+        for (let r2 = 0; r2 < s; r2++) e += energy(k1 + r1 * m1, k2 + r2 * m2);
+      frequencies.push({ k1, k2, energy: e });
+    }
+  }
+  frequencies.sort((x, y) => y.energy - x.energy);
+  return frequencies;
+}
+
+/**
+ * (u, v) ↦ ‖K̂(u, v)‖_F², the DFT of the kernel's autocorrelation
+ * R(Δa, Δb) = Σ K[a,b,c,o]·K[a+Δa,b+Δb,c,o] (a handful of terms per frequency).
+ */
+function frequencyEnergy(grid: FrequencyGrid, k64: Float64Array): (u: number, v: number) => number {
+  const { kh, kw, cin, cout, n1, n2, period, cosTable } = grid;
   const autocorrelation = new Float64Array((2 * kh - 1) * (2 * kw - 1));
   for (let da = -(kh - 1); da < kh; da++) {
     for (let db = -(kw - 1); db < kw; db++) {
@@ -155,7 +241,7 @@ export function conv2dSpectralUpperBound(
       autocorrelation[(da + kh - 1) * (2 * kw - 1) + (db + kw - 1)] = sum;
     }
   }
-  const energy = (u: number, v: number): number => {
+  return (u: number, v: number): number => {
     let e = 0;
     for (let da = -(kh - 1); da < kh; da++) {
       for (let db = -(kw - 1); db < kw; db++) {
@@ -166,37 +252,6 @@ export function conv2dSpectralUpperBound(
     }
     return e;
   };
-  // Half of the output frequencies suffice (conjugate symmetry).
-  const half2 = Math.floor(m2 / 2);
-  const frequencies: Array<{ k1: number; k2: number; energy: number }> = [];
-  for (let k1 = 0; k1 < m1; k1++) {
-    for (let k2 = 0; k2 <= half2; k2++) {
-      let e = 0;
-      for (let r1 = 0; r1 < s; r1++)
-        for (let r2 = 0; r2 < s; r2++) e += energy(k1 + r1 * m1, k2 + r2 * m2);
-      frequencies.push({ k1, k2, energy: e });
-    }
-  }
-  frequencies.sort((x, y) => y.energy - x.energy);
-
-  const log2Slack = Math.log2(1 + tolerance);
-  let bestLower = -Infinity;
-  let maxUpper = -Infinity;
-  for (const { k1, k2 } of frequencies) {
-    buildBlock(k1, k2);
-    const result = gramIterationLog2(blockRe.slice(), blockIm.slice(), rows, cout, {
-      tolerance,
-      maxIterations: options.maxIterations,
-      stopAtLog2: bestLower + log2Slack,
-    });
-    if (result.log2Upper > maxUpper) maxUpper = result.log2Upper;
-    if (result.log2LowerEstimate > bestLower) bestLower = result.log2LowerEstimate;
-  }
-
-  const dftError =
-    Math.SQRT2 * (taps + 35) * UNIT_ROUNDOFF_64 * Math.sqrt(taps) * Math.sqrt(kernelNorm2) * 1.01;
-  const circularNorm = 2 ** maxUpper / s;
-  return inflateBound((circularNorm + dftError) * FINAL_OPERATIONS_FACTOR);
 }
 
 function roundUp(x: number, s: number): number {

@@ -4,9 +4,9 @@ import { RelaxCertError } from '../../../shared/errors.ts';
 import { denseSpectralUpperBound } from './dense-spectral-bound.ts';
 import { DEFAULT_GRAM_TOLERANCE } from './gram-iteration.ts';
 import { BOUND_RELATIVE_SLACK } from './slack.ts';
-import { exactSpectralNorm } from './test-utils/exact-spectral-norm.ts';
-import { matrixWithSingularValues } from './test-utils/known-matrices.ts';
-import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
+import { exactSpectralNorm } from './testing/exact-spectral-norm.ts';
+import { matrixWithSingularValues } from './testing/known-matrices.ts';
+import { gaussianArray, seededRandom } from './testing/seeded-random.ts';
 
 /** Bound / exact; asserts the bound is sound and within 1% (plus the declared slack). */
 function checkRatio(w: Float32Array | Float64Array, rows: number, cols: number): number {

@@ -4,9 +4,9 @@ import {
   gramIterationLog2,
   SHIFTED_CHOLESKY_MIN_SIZE,
 } from './gram-iteration.ts';
-import { exactSpectralNorm } from './test-utils/exact-spectral-norm.ts';
-import { matrixWithSingularValues } from './test-utils/known-matrices.ts';
-import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
+import { exactSpectralNorm } from './testing/exact-spectral-norm.ts';
+import { matrixWithSingularValues } from './testing/known-matrices.ts';
+import { gaussianArray, seededRandom } from './testing/seeded-random.ts';
 
 /** The real 2n×2m matrix [[Re, −Im], [Im, Re]] has the singular values of Re + i·Im (twice). */
 function realEmbedding(re: Float64Array, im: Float64Array, n: number, m: number): Float64Array {

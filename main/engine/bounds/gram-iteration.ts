@@ -33,6 +33,7 @@ import {
   UNDERFLOW_ALLOWANCE,
   UNIT_ROUNDOFF_64,
 } from './rounding.ts';
+import { dotBlock4x2 } from './dot-block.ts';
 import { lanczosLargestEigenvalue } from './lanczos-estimate.ts';
 import { proveLargestEigenvalueBelow } from './shifted-cholesky.ts';
 
@@ -80,6 +81,43 @@ export function gramIterationLog2(
   cols: number,
   options: GramIterationOptions = {},
 ): GramIterationResult {
+  const { tolerance, maxIterations, stopAtLog2, choleskyShortcut } = resolveOptions(options);
+  const state = scaledWideMatrix(re, im, rows, cols);
+  if (state === null) return { log2Upper: -Infinity, log2LowerEstimate: -Infinity, iterations: 0 };
+
+  let upper = state.base + log2FrobeniusUpper(state.re, state.im);
+  let lower = -Infinity;
+  let iterations = 0;
+  while (iterations < maxIterations && upper > stopAtLog2) {
+    const nextUpper = squareAndRescale(state);
+    lower = 2 * nextUpper - upper;
+    iterations++;
+    const gap = upper - nextUpper;
+    upper = Math.min(upper, nextUpper);
+    if (gap <= Math.log2(1 + tolerance)) break;
+
+    // Shortcut after the first squaring, for matrices large enough that more squarings
+    // (n³/2 operations each, ~6–10 of them) cost more than one Cholesky factorisation (n³/6).
+    if (
+      choleskyShortcut &&
+      iterations === 1 &&
+      (state.im === null ? state.n : 2 * state.n) >= SHIFTED_CHOLESKY_MIN_SIZE &&
+      upper > stopAtLog2
+    ) {
+      const shortcut = shiftedCholeskyShortcut(state, tolerance, stopAtLog2);
+      if (shortcut !== null) {
+        upper = Math.min(upper, shortcut.log2Upper);
+        if (shortcut.log2Lower !== undefined) lower = Math.max(lower, shortcut.log2Lower);
+        break;
+      }
+      // Both attempts failed (a poor estimate): keep squaring, which always converges.
+    }
+  }
+  return { log2Upper: upper, log2LowerEstimate: lower, iterations };
+}
+
+/** The options with their defaults, checked. */
+function resolveOptions(options: GramIterationOptions): Required<GramIterationOptions> {
   const tolerance = options.tolerance ?? DEFAULT_GRAM_TOLERANCE;
   const maxIterations = options.maxIterations ?? DEFAULT_GRAM_MAX_ITERATIONS;
   const stopAtLog2 = options.stopAtLog2 ?? -Infinity;
@@ -90,8 +128,37 @@ export function gramIterationLog2(
       `bounds: invalid Gram iteration options (tolerance ${tolerance}, maxIterations ${maxIterations})`,
     );
   }
+  return { tolerance, maxIterations, stopAtLog2, choleskyShortcut };
+}
 
-  // Orient so that n ≤ m: σ₁(Aᵀ) = σ₁(A), and A Aᴴ is then the smaller Gram matrix.
+/**
+ * The iterate A_k and the exponents that relate it to A: after k squarings,
+ * log₂σ₁(A) ≤ base + errLog2 + weight·log₂σ₁(A_k).
+ */
+interface GramState {
+  re: Float64Array;
+  im: Float64Array | null;
+  /** A_k is n×m with n ≤ m (n×n after the first squaring). */
+  n: number;
+  m: number;
+  /** e₀ + Σ 2^(−k−1)·e_{k+1}: a dyadic rational, exact. */
+  base: number;
+  /** Bounds Σ 2^(−k−1)·(−log₂(1 − n_k c_k)). */
+  errLog2: number;
+  /** 2^(−k). */
+  weight: number;
+}
+
+/**
+ * A₀ = A·2^(−e₀), oriented so that n ≤ m (σ₁(Aᵀ) = σ₁(A), and A Aᴴ is then the smaller Gram
+ * matrix), with entries at most 1 so that the sum of squares cannot overflow; null for A = 0.
+ */
+function scaledWideMatrix(
+  re: Float64Array,
+  im: Float64Array | null,
+  rows: number,
+  cols: number,
+): GramState | null {
   let n = rows;
   let m = cols;
   if (rows > cols) {
@@ -100,7 +167,18 @@ export function gramIterationLog2(
     n = cols;
     m = rows;
   }
+  const maxAbs = maxAbsEntry(re, im);
+  if (!Number.isFinite(maxAbs)) {
+    throw new RelaxCertError('INVALID_INPUT', 'bounds: the weights contain NaN or Infinity');
+  }
+  if (maxAbs === 0) return null;
+  const e0 = binaryExponent(maxAbs);
+  scaleByPow2(re, -e0);
+  if (im !== null) scaleByPow2(im, -e0);
+  return { re, im, n, m, base: e0, errLog2: 0, weight: 1 };
+}
 
+function maxAbsEntry(re: Float64Array, im: Float64Array | null): number {
   let maxAbs = 0;
   for (let i = 0; i < re.length; i++) {
     const v = Math.abs(re[i]);
@@ -112,104 +190,83 @@ export function gramIterationLog2(
       if (v > maxAbs) maxAbs = v;
     }
   }
-  if (!Number.isFinite(maxAbs)) {
-    throw new RelaxCertError('INVALID_INPUT', 'bounds: the weights contain NaN or Infinity');
+  return maxAbs;
+}
+
+/**
+ * One step A_{k+1} = fl(A_k A_kᴴ)·2^(−e_{k+1}), with its rounding error folded into errLog2;
+ * returns log₂ of the new upper bound on σ₁(A).
+ */
+function squareAndRescale(state: GramState): number {
+  const { n, m } = state;
+  const c = 2 * gamma64(2 * m) + UNDERFLOW_ALLOWANCE;
+  const x = n * c;
+  if (x > 0.25) {
+    throw new RelaxCertError(
+      'INVALID_INPUT',
+      `bounds: a ${n}×${m} matrix is too large for the float64 error analysis`,
+    );
   }
-  if (maxAbs === 0) return { log2Upper: -Infinity, log2LowerEstimate: -Infinity, iterations: 0 };
+  const next = state.im === null ? gramReal(state.re, n, m) : gramComplex(state.re, state.im, n, m);
+  const re = next.re;
+  const im = next.im;
+  state.re = re;
+  state.im = im;
+  state.m = n;
+  state.weight /= 2;
+  // −log₂(1 − x) ≤ 2x / ln 2 < 3x for x ≤ 1/2.
+  state.errLog2 += state.weight * 3 * x;
 
-  // A₀ = A·2^(−e₀): entries at most 1, so the sum of squares cannot overflow.
-  const e0 = binaryExponent(maxAbs);
-  scaleByPow2(re, -e0);
-  if (im !== null) scaleByPow2(im, -e0);
-
-  // base = e₀ + Σ 2^(−k−1)·e_{k+1} (exact); errLog2 bounds Σ 2^(−k−1)·(−log₂(1 − n_k c_k)).
-  let base = e0;
-  let errLog2 = 0;
-  let weight = 1; // 2^(−k)
-  let upper = base + log2FrobeniusUpper(re, im);
-  let lower = -Infinity;
-  let iterations = 0;
-
-  while (iterations < maxIterations && upper > stopAtLog2) {
-    const c = 2 * gamma64(2 * m) + UNDERFLOW_ALLOWANCE;
-    const x = n * c;
-    if (x > 0.25) {
-      throw new RelaxCertError(
-        'INVALID_INPUT',
-        `bounds: a ${n}×${m} matrix is too large for the float64 error analysis`,
-      );
-    }
-    const next = im === null ? gramReal(re, n, m) : gramComplex(re, im, n, m);
-    re = next.re;
-    im = next.im;
-    m = n;
-    weight /= 2;
-    // −log₂(1 − x) ≤ 2x / ln 2 < 3x for x ≤ 1/2.
-    errLog2 += weight * 3 * x;
-
-    // Rescale so that ‖A_{k+1}‖_F is about 1 (the Gram matrix of a matrix with ‖·‖_F ≈ 1 is
-    // never 0: σ₁² ≥ ‖A_k‖_F²/n).
-    let sumSquares = 0;
-    for (let i = 0; i < re.length; i++) sumSquares += re[i] * re[i];
-    if (im !== null) for (let i = 0; i < im.length; i++) sumSquares += im[i] * im[i];
-    if (!(sumSquares > 0)) {
-      throw new RelaxCertError('INTERNAL', 'bounds: Gram iteration lost all magnitude');
-    }
-    const e = binaryExponent(Math.sqrt(sumSquares));
-    scaleByPow2(re, -e);
-    if (im !== null) scaleByPow2(im, -e);
-    base += weight * e;
-
-    const nextUpper = base + errLog2 + weight * log2FrobeniusUpper(re, im);
-    lower = 2 * nextUpper - upper;
-    iterations++;
-    const gap = upper - nextUpper;
-    upper = Math.min(upper, nextUpper);
-    if (gap <= Math.log2(1 + tolerance)) break;
-
-    // Shortcut after the first squaring, for matrices large enough that more squarings
-    // (n³/2 operations each, ~6–10 of them) cost more than one Cholesky factorisation (n³/6):
-    // prove λ_max(A₁) ≤ λ' directly (shifted-cholesky.ts). As above, σ₁(A₀)² ≤ λ_max(Ĝ)/(1 − n·c)
-    // (Weyl's inequality for the Hermitian Ĝ) and Ĝ = 2^(e₁)·A₁, so
-    //     log₂σ₁(A) ≤ base + errLog2 + ½·log₂λ'.
-    // A complex Hermitian A₁ = X + iY is handled through the real symmetric [[X, −Y], [Y, X]],
-    // which has the same eigenvalues (each twice).
-    if (
-      choleskyShortcut &&
-      iterations === 1 &&
-      (im === null ? n : 2 * n) >= SHIFTED_CHOLESKY_MIN_SIZE &&
-      upper > stopAtLog2
-    ) {
-      const symmetric = im === null ? re : realSymmetricEmbedding(re, im, n);
-      const size = im === null ? n : 2 * n;
-      const toLog2Sigma = (lambda: number): number => base + errLog2 + weight * Math.log2(lambda);
-      // 1. Is the bound below the caller's target? Then no estimate is needed.
-      if (stopAtLog2 > -Infinity) {
-        const target = 2 ** ((stopAtLog2 - base - errLog2) / weight) * (1 - 1e-9);
-        const proven = target > 0 ? proveLargestEigenvalueBelow(symmetric, size, target) : null;
-        if (proven !== null) {
-          upper = Math.min(upper, toLog2Sigma(proven));
-          break;
-        }
-      }
-      // 2. Otherwise shift just above a Lanczos estimate: first by tolerance/8, then (if the
-      // estimate was not that accurate) by the tolerance. A Ritz value is below λ_max, so
-      // λ' ≤ λ_max·(1 + shift)(1 + tiny): the bound on σ₁ is within about shift/2 of it.
-      const estimate = lanczosLargestEigenvalue(symmetric, size, tolerance / 50);
-      let proven: number | null = null;
-      for (const shift of estimate > 0 ? [tolerance / 8, tolerance] : []) {
-        proven = proveLargestEigenvalueBelow(symmetric, size, estimate * (1 + shift));
-        if (proven !== null) break;
-      }
-      if (proven !== null) {
-        upper = Math.min(upper, toLog2Sigma(proven));
-        lower = Math.max(lower, toLog2Sigma(estimate));
-        break;
-      }
-      // 3. Both failed (a poor estimate): keep squaring, which always converges.
-    }
+  // Rescale so that ‖A_{k+1}‖_F is about 1 (the Gram matrix of a matrix with ‖·‖_F ≈ 1 is
+  // never 0: σ₁² ≥ ‖A_k‖_F²/n).
+  let sumSquares = 0;
+  for (let i = 0; i < re.length; i++) sumSquares += re[i] * re[i];
+  if (im !== null) for (let i = 0; i < im.length; i++) sumSquares += im[i] * im[i];
+  if (!(sumSquares > 0)) {
+    throw new RelaxCertError('INTERNAL', 'bounds: Gram iteration lost all magnitude');
   }
-  return { log2Upper: upper, log2LowerEstimate: lower, iterations };
+  const e = binaryExponent(Math.sqrt(sumSquares));
+  scaleByPow2(re, -e);
+  if (im !== null) scaleByPow2(im, -e);
+  state.base += state.weight * e;
+
+  return state.base + state.errLog2 + state.weight * log2FrobeniusUpper(re, im);
+}
+
+/**
+ * After the first squaring, prove λ_max(A₁) ≤ λ' directly (shifted-cholesky.ts). As in the
+ * squarings, σ₁(A₀)² ≤ λ_max(Ĝ)/(1 − n·c) (Weyl's inequality for the Hermitian Ĝ) and
+ * Ĝ = 2^(e₁)·A₁, so log₂σ₁(A) ≤ base + errLog2 + ½·log₂λ'. A complex Hermitian A₁ = X + iY is
+ * handled through the real symmetric [[X, −Y], [Y, X]], which has the same eigenvalues (each
+ * twice). Returns the proven log₂ bound (and the estimate's, when one was made), or null when
+ * no shift could be proven.
+ */
+function shiftedCholeskyShortcut(
+  state: GramState,
+  tolerance: number,
+  stopAtLog2: number,
+): { log2Upper: number; log2Lower?: number } | null {
+  const { re, im, n, base, errLog2, weight } = state;
+  const symmetric = im === null ? re : realSymmetricEmbedding(re, im, n);
+  const size = im === null ? n : 2 * n;
+  const toLog2Sigma = (lambda: number): number => base + errLog2 + weight * Math.log2(lambda);
+  // 1. Is the bound below the caller's target? Then no estimate is needed.
+  if (stopAtLog2 > -Infinity) {
+    const target = 2 ** ((stopAtLog2 - base - errLog2) / weight) * (1 - 1e-9);
+    const proven = target > 0 ? proveLargestEigenvalueBelow(symmetric, size, target) : null;
+    if (proven !== null) return { log2Upper: toLog2Sigma(proven) };
+  }
+  // 2. Otherwise shift just above a Lanczos estimate: first by tolerance/8, then (if the
+  // estimate was not that accurate) by the tolerance. A Ritz value is below λ_max, so
+  // λ' ≤ λ_max·(1 + shift)(1 + tiny): the bound on σ₁ is within about shift/2 of it.
+  const estimate = lanczosLargestEigenvalue(symmetric, size, tolerance / 50);
+  let proven: number | null = null;
+  for (const shift of estimate > 0 ? [tolerance / 8, tolerance] : []) {
+    proven = proveLargestEigenvalueBelow(symmetric, size, estimate * (1 + shift));
+    if (proven !== null) break;
+  }
+  if (proven === null) return null;
+  return { log2Upper: toLog2Sigma(proven), log2Lower: toLog2Sigma(estimate) };
 }
 
 /** [[X, −Y], [Y, X]] for the Hermitian X + iY (row-major n×n parts): real symmetric, 2n×2n. */
@@ -252,57 +309,28 @@ function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
 
 /**
  * G = A Aᵀ for a real row-major n×m A: dot products of rows, upper triangle computed in 4×2
- * register blocks (8 dot products share their loads; the fastest of the shapes we measured in
- * V8), then mirrored.
+ * register blocks (dot-block.ts), then mirrored.
  */
 function gramReal(a: Float64Array, n: number, m: number): { re: Float64Array; im: null } {
   const g = new Float64Array(n * n);
+  const sums = new Float64Array(8);
   const last = n - 1;
   for (let i = 0; i < n; i += 4) {
     // Rows past the end repeat the last row: they write the same values again, harmlessly.
     const i1 = Math.min(i + 1, last);
     const i2 = Math.min(i + 2, last);
     const i3 = Math.min(i + 3, last);
-    const o0 = i * m;
-    const o1 = i1 * m;
-    const o2 = i2 * m;
-    const o3 = i3 * m;
     for (let j = i; j < n; j += 2) {
       const j1 = Math.min(j + 1, last);
-      const p0 = j * m;
-      const p1 = j1 * m;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let k = 0; k < m; k++) {
-        const b0 = a[p0 + k];
-        const b1 = a[p1 + k];
-        let x = a[o0 + k];
-        s00 += x * b0;
-        s01 += x * b1;
-        x = a[o1 + k];
-        s10 += x * b0;
-        s11 += x * b1;
-        x = a[o2 + k];
-        s20 += x * b0;
-        s21 += x * b1;
-        x = a[o3 + k];
-        s30 += x * b0;
-        s31 += x * b1;
-      }
-      g[i * n + j] = s00;
-      g[i * n + j1] = s01;
-      g[i1 * n + j] = s10;
-      g[i1 * n + j1] = s11;
-      g[i2 * n + j] = s20;
-      g[i2 * n + j1] = s21;
-      g[i3 * n + j] = s30;
-      g[i3 * n + j1] = s31;
+      dotBlock4x2(a, i * m, i1 * m, i2 * m, i3 * m, j * m, j1 * m, m, sums);
+      g[i * n + j] = sums[0];
+      g[i * n + j1] = sums[1];
+      g[i1 * n + j] = sums[2];
+      g[i1 * n + j1] = sums[3];
+      g[i2 * n + j] = sums[4];
+      g[i2 * n + j1] = sums[5];
+      g[i3 * n + j] = sums[6];
+      g[i3 * n + j1] = sums[7];
     }
   }
   // Mirror the upper triangle (blocks on the diagonal also wrote some lower entries, equal up to

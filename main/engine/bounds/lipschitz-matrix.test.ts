@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { lipschitzMatrix, lipschitzMatrixFromClassRows } from './lipschitz-matrix.ts';
 import { BOUND_RELATIVE_SLACK } from './slack.ts';
-import { gaussianArray, seededRandom } from './test-utils/seeded-random.ts';
+import { gaussianArray, seededRandom } from './testing/seeded-random.ts';
 
 describe('lipschitzMatrix', () => {
   it('reads the tfjs [inputs, classes] layout: K_ji = ‖w_j − w_i‖·prefix, inflated', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lanczosLargestEigenvalue } from './lanczos-estimate.ts';
 import { proveLargestEigenvalueBelow } from './shifted-cholesky.ts';
-import { matrixWithSingularValues } from './test-utils/known-matrices.ts';
-import { seededRandom } from './test-utils/seeded-random.ts';
+import { matrixWithSingularValues } from './testing/known-matrices.ts';
+import { seededRandom } from './testing/seeded-random.ts';
 
 /** G = A Aᵀ for a square A with the given singular values: eigenvalues are their squares. */
 function gramWithEigenvalues(seed: number, eigenvalues: number[]): Float64Array {

@@ -4,7 +4,7 @@
  * float32 bound with u = 2^-53 instead of 2^-24, i.e. about 2^-29 of it.
  */
 import type { LayerPlan } from '../../../shared/config/layer-plan.ts';
-import { applyConv2d } from '../bounds/test-utils/conv-dense-matrix.ts';
+import { applyConv2d } from '../bounds/testing/conv-dense-matrix.ts';
 
 /** Weights and biases of plan layer `index` (tfjs layouts: dense [in, out], conv [kh,kw,cin,cout]). */
 export type ReferenceWeights = (index: number) => { w: Float32Array; b: Float32Array };

@@ -1,9 +1,11 @@
 /**
  * Test doubles for the host: a scripted job runner (epochs on a timer, cancellable, or crashing
- * like a dying worker) and tiny data, presets and artefacts. Used by the contract tests of both
- * transports and by the job crash tests; never by the application.
+ * like a dying worker) and tiny data, presets and artefacts. The runner writes its artefacts
+ * through the real codec, and the host validates configs and reads artefacts with the real code,
+ * so tests see real results. Used by the contract tests of both transports and by the job crash
+ * tests; never by the application.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import type { DatasetInfo, EvalArtifacts, PresetInfo } from '../../../shared/api/workbench-api.ts';
@@ -12,7 +14,7 @@ import { RelaxCertError } from '../../../shared/errors.ts';
 import type { JobEvent, JobSpec } from '../../jobs/protocol.ts';
 import { checkpointEpoch } from '../../store/checkpoint-file.ts';
 import type { RunStore } from '../../store/run-store.ts';
-import { EVAL_MARKER } from '../../store/run-store.ts';
+import { writeEvalArtifacts } from '../../store/eval-artifacts.ts';
 import type { HostDeps } from '../host-deps.ts';
 import type { JobHandle, JobOutcome, JobRunner } from '../job-runner.ts';
 
@@ -110,22 +112,6 @@ export function fakeArtifacts(runId: string, config: ExperimentConfig): EvalArti
   };
 }
 
-async function writeFakeEval(job: JobSpec): Promise<void> {
-  const dir = join(job.runDir, 'eval');
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, EVAL_MARKER), JSON.stringify({ runId: job.runId }));
-}
-
-export async function readFakeEval(runDir: string): Promise<EvalArtifacts> {
-  const meta = JSON.parse(await readFile(join(runDir, 'eval', EVAL_MARKER), 'utf8')) as {
-    runId: string;
-  };
-  const config = JSON.parse(
-    await readFile(join(runDir, 'config.json'), 'utf8'),
-  ) as ExperimentConfig;
-  return fakeArtifacts(meta.runId, config);
-}
-
 export class ScriptedRunner implements JobRunner {
   /** Scripts used in order by successive submits; the last one repeats. */
   scripts: JobScript[];
@@ -193,7 +179,7 @@ export class ScriptedRunner implements JobRunner {
       }
       if (script.kind === 'crash') return 'failed';
       onEvent({ type: 'log', jobId, level: 'info', message: 'evaluating' });
-      await writeFakeEval(job);
+      await writeEvalArtifacts(job.runDir, fakeArtifacts(job.runId, job.config));
       onEvent({ type: 'done', jobId });
       return 'done';
     };
@@ -242,30 +228,12 @@ const FAKE_DATASET: DatasetInfo = {
   hasThumbnails: false,
 };
 
-/** Accepts configs with a name and positive epochs; names the field otherwise. */
-export function fakeValidate(value: unknown): ExperimentConfig {
-  const v = value as ExperimentConfig | null;
-  if (typeof v !== 'object' || v === null) {
-    throw new RelaxCertError('INVALID_CONFIG', 'config must be an object', { field: 'config' });
-  }
-  if (typeof v.name !== 'string' || v.name === '') {
-    throw new RelaxCertError('INVALID_CONFIG', 'name must be a non-empty text', { field: 'name' });
-  }
-  if (!(v.training?.epochs > 0)) {
-    throw new RelaxCertError('INVALID_CONFIG', 'training.epochs must be ≥ 1', {
-      field: 'training.epochs',
-    });
-  }
-  return v;
-}
-
 export function fakeDeps(store: RunStore, runner: JobRunner = new ScriptedRunner()): HostDeps {
   return {
     store,
     runner,
     shell: 'cli',
     presets: () => FAKE_PRESETS,
-    validateConfig: fakeValidate,
     data: {
       builtin: () => [{ kind: 'blobs-2d' }],
       inspect: async (spec) => {
@@ -276,7 +244,6 @@ export function fakeDeps(store: RunStore, runner: JobRunner = new ScriptedRunner
       },
       thumbnail: async (_spec, _split, index) => new Uint8Array([137, 80, 78, 71, index & 255]),
     },
-    readEvalArtifacts: readFakeEval,
     exporter: {
       exportModel: async (_runDir, outDir, request) => {
         const file = join(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectWorkbench, socketUrl } from './connect.ts';
 import { isProxy, reactive } from 'vue';
-import { fakeApi, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeRun } from '../testing/fixtures.ts';
 
 describe('connectWorkbench', () => {
   const location = { protocol: 'http:', host: '127.0.0.1:5000', search: '' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkerApi, serveWorkerApi, type PortLike } from './worker-bridge.ts';
 import { reactive } from 'vue';
-import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../testing/fixtures.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 
 /** Two ends of an in-memory channel with structured cloning, as between page and worker. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Recertifier, curveEpsilons } from './recertify.ts';
-import { makeArtifacts } from '../test-support/fixtures.ts';
+import { makeArtifacts } from '../testing/fixtures.ts';
 import { certify } from '../../../shared/certify/index.ts';
 
 describe('Recertifier', () => {

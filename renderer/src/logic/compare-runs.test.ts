@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparabilityNotes, configDiff, flattenConfig } from './compare-runs.ts';
-import { makeConfig } from '../test-support/fixtures.ts';
+import { makeConfig } from '../testing/fixtures.ts';
 
 describe('comparing runs', () => {
   it('flattens a config to dotted leaf paths, sets kept whole', () => {

@@ -8,7 +8,7 @@ import {
   withDatasetKind,
   withGuaranteeKind,
 } from './config-fields.ts';
-import { makeConfig } from '../test-support/fixtures.ts';
+import { makeConfig } from '../testing/fixtures.ts';
 import { ARCHITECTURE_NAMES } from '../../../shared/config/architectures.ts';
 import { DATASET_KIND_CATALOGUE, DATASET_KINDS } from '../../../shared/config/dataset-kinds.ts';
 import {

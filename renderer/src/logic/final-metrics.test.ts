@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFinalMetrics, relaxedVra } from './final-metrics.ts';
-import { fakeApi, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeRun } from '../testing/fixtures.ts';
 import type { CertificationSummary, CertifyRequest } from '../../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DRAFT_KEY, loadDraft, saveDraft, type DraftStorage } from './form-draft.ts';
-import { makeConfig } from '../test-support/fixtures.ts';
+import { makeConfig } from '../testing/fixtures.ts';
 
 function memory(): DraftStorage & { map: Map<string, string> } {
   const map = new Map<string, string>();

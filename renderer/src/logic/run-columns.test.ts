@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RUN_COLUMNS, cellText, columnByKey, sortRuns, type RunRow } from './run-columns.ts';
-import { makeConfig, makeMetrics, makeRun } from '../test-support/fixtures.ts';
+import { makeConfig, makeMetrics, makeRun } from '../testing/fixtures.ts';
 
 const affinity = { kind: 'affinity' as const, sets: [[0, 1], [2]] };
 const trainedOnly: RunRow = makeRun('a', {

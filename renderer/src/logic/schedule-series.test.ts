@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plannedSchedule, plannedSchedules } from './schedule-series.ts';
-import { makeConfig } from '../test-support/fixtures.ts';
+import { makeConfig } from '../testing/fixtures.ts';
 
 describe('plannedSchedule', () => {
   it('samples a decaying schedule from the first to the last epoch', () => {

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { useCertStore, draftGuarantee, setCertRunnerFactory } from './cert-store.ts';
 import { inProcessRunner } from '../certify/cert-runner.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
-import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeArtifacts, makeConfig, makeRun } from '../testing/fixtures.ts';
 import { moveClass, draftFrom } from '../logic/affinity-edit.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import type { WhatIfSets, WhatIfSetsInput } from '../../../shared/api/what-if-sets.ts';

@@ -3,7 +3,7 @@ import { nextTick } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { useExperimentStore } from './experiment-store.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
-import { fakeApi, makeConfig, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeConfig, makeRun } from '../testing/fixtures.ts';
 import type { DatasetInfo, PresetInfo } from '../../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useMetricsStore } from './metrics-store.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
-import { fakeApi, makeMetrics, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeMetrics, makeRun } from '../testing/fixtures.ts';
 
 describe('metrics store', () => {
   beforeEach(() => setActivePinia(createPinia()));

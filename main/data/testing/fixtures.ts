@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, expect } from 'vitest';
-import { RelaxCertError } from '../../shared/errors.ts';
-import { encodePng } from './image-codec.ts';
+import { RelaxCertError } from '../../../shared/errors.ts';
+import { encodePng } from '../image-codec.ts';
 
 /** Runs `fn`, expects it to throw a DATA_FORMAT RelaxCertError, and returns that error. */
 export function formatError(fn: () => unknown): RelaxCertError {
@@ -22,7 +22,7 @@ export function formatError(fn: () => unknown): RelaxCertError {
 }
 
 /** The real ACAS Xu networks, read in place (never copied into the repository). */
-export const ACAS_DIR = new URL('../../../shared/data/acasxu/', import.meta.url).pathname;
+export const ACAS_DIR = new URL('../../../../shared/data/acasxu/', import.meta.url).pathname;
 
 const created: string[] = [];
 // Registered on the importing test file's root suite: its folders go when its tests are done.

@@ -27,35 +27,52 @@ function outputAndPad(
   return [out, Math.floor(total / 2)];
 }
 
+/**
+ * The output size and every (output pixel, input pixel, tap) the convolution pairs, in the order
+ * output row, output column, kernel row, kernel column: `visit` gets the offsets of the output
+ * pixel in y (of its cout values), of the input pixel in x (of its cin values) and of the tap in
+ * the kernel (of its cin·cout values).
+ */
+function convPairs(g: ConvGeometry): {
+  oh: number;
+  ow: number;
+  each(visit: (yAt: number, xAt: number, kAt: number) => void): void;
+} {
+  const [oh, padTop] = outputAndPad(g.h, g.kh, g.stride, g.padding);
+  const [ow, padLeft] = outputAndPad(g.w, g.kw, g.stride, g.padding);
+  const each = (visit: (yAt: number, xAt: number, kAt: number) => void): void => {
+    for (let p = 0; p < oh; p++) {
+      for (let q = 0; q < ow; q++) {
+        for (let a = 0; a < g.kh; a++) {
+          const r = p * g.stride + a - padTop;
+          if (r < 0 || r >= g.h) continue;
+          for (let b = 0; b < g.kw; b++) {
+            const c0 = q * g.stride + b - padLeft;
+            if (c0 < 0 || c0 >= g.w) continue;
+            visit((p * ow + q) * g.cout, (r * g.w + c0) * g.cin, (a * g.kw + b) * g.cin * g.cout);
+          }
+        }
+      }
+    }
+  };
+  return { oh, ow, each };
+}
+
 /** y = conv(x) for one NHWC input x (h·w·cin values), as tfjs conv2d computes it. */
 export function applyConv2d(
   kernel: ArrayLike<number>,
   g: ConvGeometry,
   x: ArrayLike<number>,
 ): Float64Array {
-  const [oh, padTop] = outputAndPad(g.h, g.kh, g.stride, g.padding);
-  const [ow, padLeft] = outputAndPad(g.w, g.kw, g.stride, g.padding);
-  const y = new Float64Array(oh * ow * g.cout);
-  for (let p = 0; p < oh; p++) {
-    for (let q = 0; q < ow; q++) {
-      for (let a = 0; a < g.kh; a++) {
-        const r = p * g.stride + a - padTop;
-        if (r < 0 || r >= g.h) continue;
-        for (let b = 0; b < g.kw; b++) {
-          const c0 = q * g.stride + b - padLeft;
-          if (c0 < 0 || c0 >= g.w) continue;
-          for (let c = 0; c < g.cin; c++) {
-            const xv = x[(r * g.w + c0) * g.cin + c];
-            if (xv === 0) continue;
-            for (let o = 0; o < g.cout; o++) {
-              y[(p * ow + q) * g.cout + o] +=
-                xv * kernel[((a * g.kw + b) * g.cin + c) * g.cout + o];
-            }
-          }
-        }
-      }
+  const pairs = convPairs(g);
+  const y = new Float64Array(pairs.oh * pairs.ow * g.cout);
+  pairs.each((yAt, xAt, kAt) => {
+    for (let c = 0; c < g.cin; c++) {
+      const xv = x[xAt + c];
+      if (xv === 0) continue;
+      for (let o = 0; o < g.cout; o++) y[yAt + o] += xv * kernel[kAt + c * g.cout + o];
     }
-  }
+  });
   return y;
 }
 
@@ -87,28 +104,14 @@ export function applyConv2dTranspose(
   g: ConvGeometry,
   y: ArrayLike<number>,
 ): Float64Array {
-  const [oh, padTop] = outputAndPad(g.h, g.kh, g.stride, g.padding);
-  const [ow, padLeft] = outputAndPad(g.w, g.kw, g.stride, g.padding);
   const x = new Float64Array(g.h * g.w * g.cin);
-  for (let p = 0; p < oh; p++) {
-    for (let q = 0; q < ow; q++) {
-      for (let a = 0; a < g.kh; a++) {
-        const r = p * g.stride + a - padTop;
-        if (r < 0 || r >= g.h) continue;
-        for (let b = 0; b < g.kw; b++) {
-          const c0 = q * g.stride + b - padLeft;
-          if (c0 < 0 || c0 >= g.w) continue;
-          for (let c = 0; c < g.cin; c++) {
-            let s = 0;
-            for (let o = 0; o < g.cout; o++) {
-              s += y[(p * ow + q) * g.cout + o] * kernel[((a * g.kw + b) * g.cin + c) * g.cout + o];
-            }
-            x[(r * g.w + c0) * g.cin + c] += s;
-          }
-        }
-      }
+  convPairs(g).each((yAt, xAt, kAt) => {
+    for (let c = 0; c < g.cin; c++) {
+      let s = 0;
+      for (let o = 0; o < g.cout; o++) s += y[yAt + o] * kernel[kAt + c * g.cout + o];
+      x[xAt + c] += s;
     }
-  }
+  });
   return x;
 }
 

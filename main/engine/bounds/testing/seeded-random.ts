@@ -1,15 +1,9 @@
 /** Small deterministic generators for the bound tests (same seed → same layers). */
+import { mulberry32 } from '../../../data/rng.ts';
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG returning numbers in [0, 1). */
+/** mulberry32 (main/data/rng.ts) from the raw seed: numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Standard normal samples (Box–Muller) from a uniform generator. */
