@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateExperimentConfig } from '../../../shared/config/validate-experiment.ts';
-import { makeConfig } from '../test-support/fixtures.ts';
+import { makeConfig } from '../testing/fixtures.ts';
 import { configWithSets } from './train-with-sets.ts';
 
 describe('train a new run with these sets', () => {

@@ -14,7 +14,7 @@ import {
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
 import { legacyWhatIfStorage, NO_LEGACY_WHAT_IF } from '../logic/legacy-what-if.ts';
-import { fakeApi } from '../test-support/fixtures.ts';
+import { fakeApi } from '../testing/fixtures.ts';
 import { setLegacyWhatIfStorage, useWhatIfStore } from './what-if-store.ts';
 
 /** Three classes, like the run of the tests. */
