@@ -85,6 +85,13 @@ describe('relaxcert: user errors are one line and exit 1', () => {
       cli(['data', 'inspect', folder, '--kind', 'image-folder'], env, 20_000),
       /cat\/x\.png is a named pipe/,
     );
+    // The experiment config is read the same way: a device or a FIFO as --config neither
+    // fills memory nor waits for a writer.
+    expectUserError(
+      cli(['train', '--config', '/dev/zero'], env, 20_000),
+      /\/dev\/zero is a character device/,
+    );
+    expectUserError(cli(['train', '--config', fifo], env, 20_000), /pipe\.csv is a named pipe/);
   });
 
   it('maps file-system errors to one line naming the path (failure 2)', async () => {
