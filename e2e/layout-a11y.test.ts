@@ -7,12 +7,13 @@
  * Skips (with the reason printed) only when the server cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ServedWorkbench } from './support/serve.ts';
-import { collectErrors, OUT, serveWorkbench, startChromium } from './support/session.ts';
+import { collectErrors, OUT, ROOT, serveWorkbench, startChromium } from './support/session.ts';
 import { connectApi, trainRun } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { getPreset } from '../shared/config/presets.ts';
@@ -20,6 +21,7 @@ import type { RunSummary } from '../shared/api/run-types.ts';
 import type { WsWorkbenchClient } from '../shared/api/ws-client.ts';
 
 const WIDTHS = [1024, 1280, 1920] as const;
+const BIN = join(ROOT, 'bin/relaxcert.js');
 
 let server: ServedWorkbench | undefined;
 let skipReason: string | undefined;
@@ -353,4 +355,35 @@ describe('layout and accessibility in Chromium', () => {
     expect(await api.listDamagedRuns()).toEqual([]);
     expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   }, 120_000);
+
+  it('follows a run that `relaxcert train` trains in another process, without a refresh', async (ctx) => {
+    if (skipReason || !server) {
+      ctx.skip();
+      return;
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}#/runs`);
+    await poll(() => page.locator('tr[data-run-id]').count()).toBeGreaterThan(0);
+    const before = await page.locator('tr[data-run-id]').count();
+    const config = structuredClone(standardRun.config);
+    config.name = 'e2e layout: trained by the CLI';
+    config.training.epochs = 3;
+    const file = join(OUT, 'cli-run.json');
+    await writeFile(file, JSON.stringify(config));
+    // Started while the page is open: the server learns of it only through the home.
+    const cli = execFile(process.execPath, [BIN, 'train', '--config', file, '--json'], {
+      env: { ...process.env, RELAXCERT_HOME: server.home },
+    });
+    const done = new Promise<number | null>((resolve) => cli.on('exit', resolve));
+    const row = page.locator('tr', { hasText: config.name });
+    await poll(() => row.count(), { timeout: 90_000 }).toBe(1);
+    expect(await page.locator('tr[data-run-id]').count()).toBe(before + 1);
+    const runId = (await row.getAttribute('data-run-id')) as string;
+    await page.goto(`${base}#/training/${runId}`);
+    expect(await done).toBe(0);
+    await poll(() => textOf('run-state'), { timeout: 60_000 }).toBe('completed');
+    await poll(() => textOf('epochs-done')).toMatch(/^3\b/);
+    expect(await page.getByText('Waiting for the first batch').count()).toBe(0);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  }, 240_000);
 });
