@@ -85,6 +85,15 @@ export function readDataFile(path: string, options: DataFileOptions): Buffer {
   const fd = open(path);
   try {
     const stats = fstatSync(fd);
+    if (stats.isDirectory())
+      throw new RelaxCertError(
+        'INVALID_INPUT',
+        `${path} is a folder, not a ${options.format} file`,
+        {
+          file: path,
+          field: 'dataset.path',
+        },
+      );
     if (!stats.isFile()) refuseSpecialFile(path, stats);
     const file: SizedFile = {
       path,
