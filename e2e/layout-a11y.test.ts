@@ -1,15 +1,19 @@
 /**
  * End-to-end: layout at 1024, 1280 and 1920 px, an accessibility check (axe-core) of every view,
- * and the form, keyboard and run-recovery paths a new user's tour found broken. Runs are set up
- * through the API (quick blobs runs, one failed run); screenshots go to e2e/output/layout-*.
+ * the form, keyboard and run-recovery paths a new user's tour found broken, and a run folder
+ * damaged on disk while the page is open (issue 14, failure 10). Runs are set up through the
+ * API (quick blobs runs, one failed run); screenshots go to e2e/output/layout-*.
  *
  * Skips (with the reason printed) only when the server cannot start; a broken UI fails it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ServedWorkbench } from './support/serve.ts';
-import { collectErrors, OUT, serveWorkbench, startChromium } from './support/session.ts';
+import { collectErrors, OUT, ROOT, serveWorkbench, startChromium } from './support/session.ts';
 import { connectApi, trainRun } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { getPreset } from '../shared/config/presets.ts';
@@ -17,6 +21,7 @@ import type { RunSummary } from '../shared/api/run-types.ts';
 import type { WsWorkbenchClient } from '../shared/api/ws-client.ts';
 
 const WIDTHS = [1024, 1280, 1920] as const;
+const BIN = join(ROOT, 'bin/relaxcert.js');
 
 let server: ServedWorkbench | undefined;
 let skipReason: string | undefined;
@@ -308,4 +313,77 @@ describe('layout and accessibility in Chromium', () => {
     expect(await page.getByLabel('Data path').inputValue()).toBe(failedRun.config.dataset.path);
     await page.screenshot({ path: join(OUT, 'layout-edit-and-retry.png') });
   }, 120_000);
+
+  it('shows a run folder damaged on disk live, with its reason, and deletes it by keyboard', async (ctx) => {
+    if (skipReason || !server || !api) {
+      ctx.skip();
+      return;
+    }
+    const config = structuredClone(standardRun.config);
+    config.name = 'e2e layout: to be damaged';
+    const run = await api.createRun(config);
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(`${base}#/runs`);
+    await poll(() => page.locator(`tr[data-run-id="${run.id}"]`).count()).toBe(1);
+    // Another process (this test) truncates the run's config.json; the page is not reloaded.
+    const runDir = join(server.home, 'runs', run.id);
+    await writeFile(join(runDir, 'config.json'), '{"name": "trunc');
+    const item = page.locator(`[data-damaged-id="${run.id}"]`);
+    await poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toMatch(new RegExp(`${run.id}/config\\.json`));
+    expect(await page.locator(`tr[data-run-id="${run.id}"]`).count()).toBe(0);
+    await page.screenshot({ path: join(OUT, 'layout-damaged-run-1024.png'), fullPage: true });
+    expect(await overflow(), 'runs view with a damaged folder at 1024 px').toBeLessThanOrEqual(0);
+    const del = page.getByRole('button', { name: `Delete the damaged run folder ${run.id}` });
+    const box = await del.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(1024);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Keyboard only: Delete asks first, Escape keeps the folder, Delete and confirm removes it.
+    const focused = () => page.evaluate('document.activeElement?.getAttribute("aria-label")');
+    await del.focus();
+    await page.keyboard.press('Enter');
+    await poll(focused).toBe(`Confirm: delete the damaged run folder ${run.id}`);
+    await page.keyboard.press('Escape');
+    await poll(focused).toBe(`Delete the damaged run folder ${run.id}`);
+    expect(existsSync(runDir)).toBe(true);
+    await page.keyboard.press('Enter');
+    await poll(focused).toBe(`Confirm: delete the damaged run folder ${run.id}`);
+    await page.keyboard.press('Enter');
+    await poll(() => item.count()).toBe(0);
+    expect(existsSync(runDir)).toBe(false);
+    expect(await api.listDamagedRuns()).toEqual([]);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  }, 120_000);
+
+  it('follows a run that `relaxcert train` trains in another process, without a refresh', async (ctx) => {
+    if (skipReason || !server) {
+      ctx.skip();
+      return;
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}#/runs`);
+    await poll(() => page.locator('tr[data-run-id]').count()).toBeGreaterThan(0);
+    const before = await page.locator('tr[data-run-id]').count();
+    const config = structuredClone(standardRun.config);
+    config.name = 'e2e layout: trained by the CLI';
+    config.training.epochs = 3;
+    const file = join(OUT, 'cli-run.json');
+    await writeFile(file, JSON.stringify(config));
+    // Started while the page is open: the server learns of it only through the home.
+    const cli = execFile(process.execPath, [BIN, 'train', '--config', file, '--json'], {
+      env: { ...process.env, RELAXCERT_HOME: server.home },
+    });
+    const done = new Promise<number | null>((resolve) => cli.on('exit', resolve));
+    const row = page.locator('tr', { hasText: config.name });
+    await poll(() => row.count(), { timeout: 90_000 }).toBe(1);
+    expect(await page.locator('tr[data-run-id]').count()).toBe(before + 1);
+    const runId = (await row.getAttribute('data-run-id')) as string;
+    await page.goto(`${base}#/training/${runId}`);
+    expect(await done).toBe(0);
+    await poll(() => textOf('run-state'), { timeout: 60_000 }).toBe('completed');
+    await poll(() => textOf('epochs-done')).toMatch(/^3\b/);
+    expect(await page.getByText('Waiting for the first batch').count()).toBe(0);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  }, 240_000);
 });

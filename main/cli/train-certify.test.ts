@@ -259,6 +259,17 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(html).not.toMatch(/<script/i);
   });
 
+  it('export --out an existing file is one line naming it, exit 1 (issue 14, failure 2)', async () => {
+    const file = join(home, 'not-a-folder');
+    await writeFile(file, 'x');
+    const r = cli(home, ['export', 'latest', '--out', file]);
+    expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^relaxcert: .*not-a-folder.*\((EEXIST|ENOTDIR)\)$/m);
+    expect(r.stderr).not.toMatch(/internal error| {4}at /);
+    expect(r.status).toBe(1);
+    expect(await readFile(file, 'utf8')).toBe('x');
+  });
+
   it('export writes a tfjs model whose weights reproduce the stored logits', async () => {
     const dir = join(home, 'export');
     const r = cli(home, ['export', 'latest', '--out', dir]);

@@ -1,5 +1,5 @@
 /** `relaxcert train`: create a run from a preset or a config file, train it, report it. */
-import { readFile } from 'node:fs/promises';
+import { readDataText } from '../data/data-file.ts';
 import { BACKEND_CHOICES, isBackendChoice } from '../../shared/config/backends.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { getPreset } from '../../shared/config/presets.ts';
@@ -30,13 +30,12 @@ Options:
 Ctrl-C cancels the run; resume it later from the workbench.
 `;
 
+/** An experiment config is a few kilobytes of JSON; affinity sets of many classes stay far below. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 export async function readConfig(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new RelaxCertError('NOT_FOUND', `${file}: cannot read the config file`, { file });
-  }
+  // A regular file of a sane size: `--config /dev/zero` or a FIFO must not hang or fill memory.
+  const text = readDataText(file, { format: 'experiment config', maxBytes: MAX_CONFIG_BYTES });
   try {
     return JSON.parse(text);
   } catch (error) {

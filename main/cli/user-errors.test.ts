@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,8 @@ import { TINY_NNET } from '../data/testing/fixtures.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000, command?: string) {
+  const r = spawnSync(command ?? process.execPath, command ? args : [bin, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout,
@@ -85,6 +85,13 @@ describe('relaxcert: user errors are one line and exit 1', () => {
       cli(['data', 'inspect', folder, '--kind', 'image-folder'], env, 20_000),
       /cat\/x\.png is a named pipe/,
     );
+    // The experiment config is read the same way: a device or a FIFO as --config neither
+    // fills memory nor waits for a writer.
+    expectUserError(
+      cli(['train', '--config', '/dev/zero'], env, 20_000),
+      /\/dev\/zero is a character device/,
+    );
+    expectUserError(cli(['train', '--config', fifo], env, 20_000), /pipe\.csv is a named pipe/);
   });
 
   it('maps file-system errors to one line naming the path (failure 2)', async () => {
@@ -155,6 +162,47 @@ describe('relaxcert: user errors are one line and exit 1', () => {
       /ro-home.*read-only file system \(EROFS\)/,
     );
   });
+
+  // Root reads and writes everything: the CLI runs as the unprivileged user 'nobody' instead.
+  const canDropRoot = isRoot && spawnSync('setpriv', ['--version']).status === 0;
+  it.runIf(canDropRoot)(
+    'names the path in one line when permission is denied (failure 2, EACCES)',
+    () => {
+      const locked = join(dir, 'locked');
+      mkdirSync(locked);
+      chmodSync(dir, 0o755);
+      const data = join(locked, 'secret.csv');
+      writeFileSync(data, 'x,label\n1,0\n2,1\n');
+      chmodSync(data, 0o000);
+      const asNobody = (args: string[], env: NodeJS.ProcessEnv) =>
+        cli(
+          [
+            '--reuid=65534',
+            '--regid=65534',
+            '--clear-groups',
+            'env',
+            `HOME=${tmpdir()}`,
+            process.execPath,
+            bin,
+            ...args,
+          ],
+          env,
+          60_000,
+          'setpriv',
+        );
+      // An unreadable data file, and a home in a folder this user may not write.
+      expectUserError(
+        asNobody(['data', 'inspect', data, '--kind', 'csv'], {
+          RELAXCERT_HOME: join(locked, 'h1'),
+        }),
+        /cannot read .*secret\.csv: permission denied \(EACCES\)/,
+      );
+      expectUserError(
+        asNobody(['runs'], { RELAXCERT_HOME: join(locked, 'home') }),
+        /locked\/home.*permission denied \(EACCES\)/,
+      );
+    },
+  );
 
   it('reads negative numbers as values, refuses other notations and unknown options (failure 9)', () => {
     const env = { RELAXCERT_HOME: home };

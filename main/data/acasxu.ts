@@ -13,10 +13,11 @@
  *   n × inputSize float32   normalised inputs, row-major
  *   n int32                 labels (advisory ids)
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { dataError } from './data-error.ts';
+import { expectFileSize, readDataFile, readDataText } from './data-file.ts';
+import { MAX_BINARY_FILE_BYTES, MAX_TEXT_FILE_BYTES } from './data-path-guard.ts';
 import { minDiffLabelDistance } from './min-distance.ts';
 import { advisory, createEvaluator, nnetClassNames, parseNnet, type NnetNetwork } from './nnet.ts';
 import { classCounts, type RawDataset } from './raw-dataset.ts';
@@ -61,7 +62,7 @@ export function adjacentAdvisoriesPreset(): AffinityPreset {
 }
 
 export async function readNnetFile(path: string): Promise<NnetNetwork> {
-  return parseNnet(await readFile(path, 'utf8'), path);
+  return parseNnet(readDataText(path, { format: '.nnet', maxBytes: MAX_TEXT_FILE_BYTES }), path);
 }
 
 export function makeAcasxuSet(net: NnetNetwork, n: number, seed: number): AcasxuSet {
@@ -146,8 +147,22 @@ export async function writeAcasxuFile(
   await writeFileAtomic(path, encodeAcasxuFile(set, net, summary));
 }
 
-export function decodeAcasxuFile(bytes: Uint8Array, file: string): AcasxuSet {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** What a set file's header declares, and the bytes the whole file needs. */
+interface AcasxuHeader {
+  count: number;
+  d: number;
+  names: string[];
+  seed: number;
+  source: string;
+  dataStart: number;
+  expected: number;
+}
+
+/** A set file's JSON header is a few kilobytes; more than this is refused before it is read. */
+const MAX_ACAS_HEADER = 1024 * 1024;
+
+/** Reads the header from the first bytes of a set file (at least up to its data). */
+function acasxuHeader(buf: Buffer, file: string): AcasxuHeader {
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== ACAS_MAGIC)
     throw dataError(
       file,
@@ -155,6 +170,12 @@ export function decodeAcasxuFile(bytes: Uint8Array, file: string): AcasxuSet {
       `not a RelaxCert ACAS Xu set (expected the magic '${ACAS_MAGIC}')`,
     );
   const h = buf.readUInt32LE(8);
+  if (h > MAX_ACAS_HEADER)
+    throw dataError(
+      file,
+      { offset: 8 },
+      `header of ${h} bytes declared, more than the ${MAX_ACAS_HEADER} a set file's header may have`,
+    );
   if (12 + h > buf.length)
     throw dataError(file, { offset: buf.length }, `truncated header: expected ${h} header bytes`);
   let header: {
@@ -175,15 +196,44 @@ export function decodeAcasxuFile(bytes: Uint8Array, file: string): AcasxuSet {
     header.format !== 'relaxcert-acasxu' ||
     !Number.isInteger(n) ||
     !Number.isInteger(inputSize) ||
+    (n as number) < 0 ||
+    (inputSize as number) < 1 ||
     !Array.isArray(classNames) ||
     !classNames.every((c) => typeof c === 'string')
   )
     throw dataError(file, { offset: 12 }, 'header lacks format, n, inputSize or classNames');
   const count = n as number;
   const d = inputSize as number;
-  const names = classNames as string[];
   const dataStart = 12 + h;
-  const expected = dataStart + count * d * 4 + count * 4;
+  return {
+    count,
+    d,
+    names: classNames as string[],
+    seed: typeof header.seed === 'number' ? header.seed : 0,
+    source: typeof header.source === 'string' ? header.source : '',
+    dataStart,
+    expected: dataStart + count * d * 4 + count * 4,
+  };
+}
+
+/**
+ * Reads a set file written by `data make-acasxu`: the point count and input size its header
+ * declares are checked against the file's size (fstat) before the points are read.
+ */
+function readAcasxuBytes(path: string): Buffer {
+  return readDataFile(path, {
+    format: 'ACAS Xu set',
+    maxBytes: MAX_BINARY_FILE_BYTES,
+    check: (f) => {
+      const { count, d, expected } = acasxuHeader(f.read(0, 12 + MAX_ACAS_HEADER), path);
+      expectFileSize(f, expected, `${count} points of ${d} inputs`);
+    },
+  });
+}
+
+export function decodeAcasxuFile(bytes: Uint8Array, file: string): AcasxuSet {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { count, d, names, seed, source, dataStart, expected } = acasxuHeader(buf, file);
   if (buf.length < expected)
     throw dataError(
       file,
@@ -216,8 +266,8 @@ export function decodeAcasxuFile(bytes: Uint8Array, file: string): AcasxuSet {
     classNames: names,
     x,
     y,
-    seed: typeof header.seed === 'number' ? header.seed : 0,
-    source: typeof header.source === 'string' ? header.source : '',
+    seed,
+    source,
   };
 }
 
@@ -246,7 +296,7 @@ export async function loadAcasxu(
     nTest = testSize ?? ACAS_DEFAULT_TEST;
     set = makeAcasxuSet(net, nTrain + nTest, seed);
   } else {
-    set = decodeAcasxuFile(await readFile(path), path);
+    set = decodeAcasxuFile(readAcasxuBytes(path), path);
     nTrain = trainSize ?? Math.round(set.n * 0.8);
     nTest = testSize ?? set.n - nTrain;
     if (nTrain + nTest > set.n)
@@ -292,7 +342,7 @@ export async function readAcasxuInputSpace(path: string): Promise<AcasxuInputSpa
   if (path.toLowerCase().endsWith('.nnet')) {
     source = await readNnetFile(path);
   } else {
-    const bytes = await readFile(path);
+    const bytes = readAcasxuBytes(path);
     decodeAcasxuFile(bytes, path); // checks the magic, header and sizes
     const header = JSON.parse(bytes.toString('utf8', 12, 12 + bytes.readUInt32LE(8))) as Record<
       string,

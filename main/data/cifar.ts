@@ -9,9 +9,11 @@
  * With fine labels, CIFAR-100's coarse labels give the "superclasses" affinity preset (20 sets of
  * 5 fine ids), read from the data itself.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataError } from './data-error.ts';
+import { readDataFile, readDataText } from './data-file.ts';
+import { MAX_BINARY_FILE_BYTES, MAX_SIDE_FILE_BYTES } from './data-path-guard.ts';
 import { byteImages } from './inputs.ts';
 import type { RawDataset } from './raw-dataset.ts';
 import type { AffinityPreset, LoadOptions, Split } from './types.ts';
@@ -47,7 +49,7 @@ export function detectCifar(path: string): CifarVariant | undefined {
 
 function readNames(file: string, fallbackCount: number, prefix: string): string[] {
   if (existsSync(file)) {
-    const names = readFileSync(file, 'utf8')
+    const names = readDataText(file, { format: 'class names', maxBytes: MAX_SIDE_FILE_BYTES })
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l !== '');
@@ -63,16 +65,22 @@ interface ParsedFile {
 
 function readRecords(file: string, recordSize: number): ParsedFile {
   if (!existsSync(file)) throw dataError(file, {}, 'missing CIFAR file');
-  const bytes = readFileSync(file);
-  if (bytes.length === 0) throw dataError(file, { offset: 0 }, 'file is empty');
-  if (bytes.length % recordSize !== 0) {
-    const records = Math.floor(bytes.length / recordSize);
-    throw dataError(
-      file,
-      { record: records, offset: records * recordSize },
-      `length ${bytes.length} is not a multiple of the record size ${recordSize}: the last record is incomplete (truncated or not a CIFAR file?)`,
-    );
-  }
+  // CIFAR files have no header: their size alone must be whole records, checked before reading.
+  const bytes = readDataFile(file, {
+    format: 'CIFAR binary',
+    maxBytes: MAX_BINARY_FILE_BYTES,
+    check: ({ size }) => {
+      if (size === 0) throw dataError(file, { offset: 0 }, 'file is empty');
+      if (size % recordSize !== 0) {
+        const records = Math.floor(size / recordSize);
+        throw dataError(
+          file,
+          { record: records, offset: records * recordSize },
+          `length ${size} is not a multiple of the record size ${recordSize}: the last record is incomplete (truncated or not a CIFAR file?)`,
+        );
+      }
+    },
+  });
   return { bytes, records: bytes.length / recordSize };
 }
 

@@ -8,10 +8,11 @@
  * `options.header`). `options.testPath` names a separate test table; otherwise a seeded,
  * stratified split keeps `1 − options.testFraction` (default 2/3) for training.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { basename } from 'node:path';
 import { dataError } from './data-error.ts';
+import { readDataText } from './data-file.ts';
+import { MAX_TEXT_FILE_BYTES } from './data-path-guard.ts';
 import { classNamesFromOption } from './labels.ts';
 import type { RawDataset } from './raw-dataset.ts';
 import { stratifiedSplit, takePart } from './split.ts';
@@ -73,7 +74,7 @@ function delimiterOf(text: string, options: Options): string {
 }
 
 function readTable(file: string, options: Options): Table {
-  const text = readFileSync(file, 'utf8');
+  const text = readDataText(file, { format: 'CSV', maxBytes: MAX_TEXT_FILE_BYTES });
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // Rows of any width come through, so that our own check can name the short one.

@@ -15,6 +15,10 @@ import { fromSystemError, RelaxCertError } from '../../shared/errors.ts';
 export const MAX_TEXT_FILE_BYTES = 512 * 1024 * 1024;
 /** Binary formats are read into one Buffer; 2 GiB is far above any published set we read. */
 export const MAX_BINARY_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+/** Side files (class names, wnids, annotations, EMNIST mappings): a few MB at most in practice. */
+export const MAX_SIDE_FILE_BYTES = 64 * 1024 * 1024;
+/** One image of an image folder; published sets' images are kilobytes. */
+export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
 /** Data sets nest at most this deep (Tiny-ImageNet: train/<wnid>/images/<file>). */
 const MAX_DEPTH = 4;
 
@@ -34,6 +38,11 @@ function refuse(path: string, what: string): never {
     `${path} is ${what}: data sets are read from regular files and folders only`,
     { file: path, field: 'dataset.path' },
   );
+}
+
+/** Refuses what fstat or stat found not to be a regular file, naming what it is. */
+export function refuseSpecialFile(path: string, stats: Stats): never {
+  refuse(path, kindOf(stats));
 }
 
 function statOf(path: string): Stats {

@@ -14,9 +14,9 @@
  * `<prefix>mapping.txt`; otherwise "class i". EMNIST images are turned upright (see
  * `transposeOption`).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import {
   FASHION_MNIST_AFFINITY,
   FASHION_MNIST_CLASS_NAMES,
@@ -29,6 +29,8 @@ import {
   type CacheSource,
 } from './cache.ts';
 import { dataError } from './data-error.ts';
+import { expectFileSize, readDataFile, readDataText } from './data-file.ts';
+import { MAX_BINARY_FILE_BYTES, MAX_SIDE_FILE_BYTES } from './data-path-guard.ts';
 import { byteImages } from './inputs.ts';
 import { classNamesFromOption } from './labels.ts';
 import type { RawDataset } from './raw-dataset.ts';
@@ -61,23 +63,32 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** gzip streams start with 1f 8b; anything else is taken as a raw IDX file. */
-function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
-  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    throw dataError(
-      file,
-      {},
-      `not a readable gzip file (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
+/** Enough bytes for any IDX header: 4 bytes, then up to 255 dimensions of 4 bytes. */
+const IDX_MAX_HEADER = 4 + 4 * 255;
+/** Compressed bytes inflated to see a gzipped file's IDX header (at most ~1 MB comes out). */
+const GZIP_PEEK = 1024;
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Parses one IDX file's bytes (gzipped or raw); `file` names it in errors. */
-export function parseIdx(raw: Uint8Array, file: string): IdxArray {
-  const bytes = maybeGunzip(raw, file);
+function gzipError(file: string, e: unknown): Error {
+  return dataError(
+    file,
+    {},
+    `not a readable gzip file (${e instanceof Error ? e.message : String(e)})`,
+  );
+}
+
+/** What an IDX header declares: the dimensions and the bytes the whole file needs. */
+interface IdxHeader {
+  dims: number[];
+  headerEnd: number;
+  expected: number;
+}
+
+/** Reads the header from the first bytes of an (uncompressed) IDX file. */
+function idxHeader(bytes: Uint8Array, file: string): IdxHeader {
   if (bytes.length < 4) throw dataError(file, { offset: 0 }, 'too short for an IDX header');
   if (bytes[0] !== 0 || bytes[1] !== 0)
     throw dataError(
@@ -98,8 +109,54 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
     throw dataError(file, { offset: bytes.length }, `file ends inside its ${rank} dimensions`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: rank }, (_, k) => view.getUint32(4 + 4 * k, false));
-  const count = dims.reduce((a, b) => a * b, 1);
-  const expected = headerEnd + count;
+  return { dims, headerEnd, expected: headerEnd + dims.reduce((a, b) => a * b, 1) };
+}
+
+/**
+ * Inflates a gzipped IDX file after checking what its header declares: against the cap, and
+ * against the uncompressed size the gzip trailer records (ISIZE, the size modulo 2^32), so a
+ * small file cannot inflate into an allocation its header did not announce.
+ */
+function gunzipIdx(bytes: Uint8Array, file: string): Uint8Array {
+  let head: Uint8Array;
+  try {
+    // A small file is inflated whole (deflate expands at most ~1032×, so ~1 MB), and a cut
+    // stream says so; of a larger one, what the first bytes hold (Z_SYNC_FLUSH: without
+    // asking for the stream's end).
+    head =
+      bytes.length <= GZIP_PEEK
+        ? gunzipSync(bytes)
+        : gunzipSync(bytes.subarray(0, GZIP_PEEK), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw gzipError(file, e);
+  }
+  const { dims, expected } = idxHeader(head, file);
+  const declared = `the header declares dimensions ${dims.join('×')}, ${expected} bytes`;
+  if (expected > MAX_BINARY_FILE_BYTES)
+    throw dataError(
+      file,
+      {},
+      `${declared}: more than the IDX limit of ${MAX_BINARY_FILE_BYTES} bytes`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const isize = bytes.length >= 18 ? view.getUint32(bytes.length - 4, true) : -1;
+  if (isize !== expected % 2 ** 32)
+    throw dataError(
+      file,
+      {},
+      `${declared}; the gzip trailer records ${isize < 0 ? 'nothing (truncated)' : `${isize} bytes uncompressed`}`,
+    );
+  try {
+    return gunzipSync(bytes, { maxOutputLength: Math.max(1, expected) });
+  } catch (e) {
+    throw gzipError(file, e);
+  }
+}
+
+/** Parses one IDX file's bytes (gzipped or raw); `file` names it in errors. */
+export function parseIdx(raw: Uint8Array, file: string): IdxArray {
+  const bytes = isGzip(raw) ? gunzipIdx(raw, file) : raw;
+  const { dims, headerEnd, expected } = idxHeader(bytes, file);
   if (bytes.length !== expected)
     throw dataError(
       file,
@@ -107,6 +164,24 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
       `dimensions ${dims.join('×')} need ${expected} bytes, the file has ${bytes.length} (${bytes.length < expected ? 'truncated' : 'trailing bytes'})`,
     );
   return { dims, data: bytes.subarray(headerEnd) };
+}
+
+/**
+ * Reads and parses one IDX file. A raw file's header is checked against its size (fstat)
+ * before the body is read; a gzipped one's against its trailer before it is inflated.
+ */
+export function readIdxFile(file: string): IdxArray {
+  const bytes = readDataFile(file, {
+    format: 'IDX',
+    maxBytes: MAX_BINARY_FILE_BYTES,
+    check: (f) => {
+      const head = f.read(0, IDX_MAX_HEADER);
+      if (isGzip(head)) return;
+      const { dims, expected } = idxHeader(head, file);
+      expectFileSize(f, expected, `dimensions ${dims.join('×')}`);
+    },
+  });
+  return parseIdx(bytes, file);
 }
 
 /** The four (or two) files of an IDX folder. */
@@ -177,8 +252,8 @@ interface IdxPair {
 }
 
 function readPair(imagesFile: string, labelsFile: string): IdxPair {
-  const images = parseIdx(readFileSync(imagesFile), imagesFile);
-  const labels = parseIdx(readFileSync(labelsFile), labelsFile);
+  const images = readIdxFile(imagesFile);
+  const labels = readIdxFile(labelsFile);
   const [n, rows, cols, channels = 1] = images.dims;
   if ((images.dims.length !== 3 && images.dims.length !== 4) || rows === 0 || cols === 0)
     throw dataError(
@@ -385,7 +460,7 @@ function mappingNames(dir: string, prefix: string, classes: number): string[] | 
   if (name === undefined) return undefined;
   const file = join(dir, name);
   const names = classNamesFromOption(undefined, classes);
-  readFileSync(file, 'utf8')
+  readDataText(file, { format: 'EMNIST mapping', maxBytes: MAX_SIDE_FILE_BYTES })
     .split(/\r?\n/)
     .forEach((text, k) => {
       if (text.trim() === '') return;

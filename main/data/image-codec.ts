@@ -21,6 +21,29 @@ function isJpeg(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 }
 
+/**
+ * The most pixels one image may have: 16 megapixels (64 MB decoded as RGBA), far above any
+ * data set's images. The size a PNG or JPEG header declares is checked before decoding, so a
+ * small file declaring 100000×100000 pixels fails at once instead of allocating 40 GB.
+ */
+export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
+
+/** The width and height a PNG declares in its IHDR chunk (which must come first). */
+function pngSize(b: Uint8Array): { width: number; height: number } | undefined {
+  if (b.length < 24) return undefined;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
+}
+
+function checkPixels(file: string, size: { width: number; height: number }): void {
+  if (size.width * size.height > MAX_IMAGE_PIXELS)
+    throw dataError(
+      file,
+      { offset: 16 },
+      `the header declares ${size.width}×${size.height} pixels, more than the ${MAX_IMAGE_PIXELS} an image may have`,
+    );
+}
+
 function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array {
   const rgb = new Uint8Array(width * height * 3);
   for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
@@ -33,12 +56,18 @@ function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array 
 
 /** Decodes a JPEG or PNG (by its signature, not its name); grey images become RGB. */
 export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
+  if (isPng(bytes)) {
+    const size = pngSize(bytes);
+    if (size) checkPixels(file, size);
+  }
   try {
     if (isJpeg(bytes)) {
       const img = jpeg.decode(bytes, {
         useTArray: true,
         formatAsRGBA: true,
         maxMemoryUsageInMB: 1024,
+        // jpeg-js checks the frame header's size against this before it allocates.
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
       });
       return {
         width: img.width,

@@ -5,7 +5,7 @@
  * images' bytes (types.ts, ByteImages).
  * Images of one collection must all have the size of the first.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { DatasetKind } from '../../shared/config/experiment.ts';
 import {
   allocateCacheEntry,
@@ -15,7 +15,9 @@ import {
   type CacheSource,
 } from './cache.ts';
 import { dataError } from './data-error.ts';
-import { decodeImage } from './image-codec.ts';
+import { readDataFile } from './data-file.ts';
+import { MAX_BINARY_FILE_BYTES, MAX_IMAGE_FILE_BYTES } from './data-path-guard.ts';
+import { decodeImage, type DecodedImage } from './image-codec.ts';
 import type { RawDataset } from './raw-dataset.ts';
 import { byteImages } from './inputs.ts';
 import { stratifiedSplit } from './split.ts';
@@ -38,6 +40,11 @@ export interface ImageCollection {
 }
 
 const CHUNK_IMAGES = 2048;
+
+/** One image file, within its cap, decoded (its declared size checked first: image-codec). */
+function readImage(file: string): DecodedImage {
+  return decodeImage(readDataFile(file, { format: 'image', maxBytes: MAX_IMAGE_FILE_BYTES }), file);
+}
 const TRAIN_FRACTION = 2 / 3;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -96,8 +103,16 @@ export async function loadImageCollection(
   }
 
   // Decode the first image to learn the size, then everything straight into a new cache entry.
-  const first = decodeImage(readFileSync(entries[0].file), entries[0].file);
+  const first = readImage(entries[0].file);
   const channels = 3;
+  // Every image has the first one's size: the decoded set is known before it is allocated.
+  const total = entries.length * first.height * first.width * channels;
+  if (total > MAX_BINARY_FILE_BYTES)
+    throw dataError(
+      collection.root,
+      {},
+      `${entries.length} images of ${first.width}×${first.height} pixels need ${total} bytes decoded, more than the ${MAX_BINARY_FILE_BYTES} a data set may have`,
+    );
   const entry = allocateCacheEntry({
     key: at.key,
     count: entries.length,
@@ -107,7 +122,7 @@ export async function loadImageCollection(
   });
   const imageSize = first.height * first.width * channels;
   for (let i = 0; i < entries.length; i++) {
-    const img = i === 0 ? first : decodeImage(readFileSync(entries[i].file), entries[i].file);
+    const img = i === 0 ? first : readImage(entries[i].file);
     if (img.width !== first.width || img.height !== first.height)
       throw dataError(
         entries[i].file,

@@ -11,9 +11,11 @@
  * (x_train/y_train[/x_test/y_test].npy, features/labels[/test_features/test_labels].npy, X/y.npy).
  * Class names: `options.classNames` ("a,b,c"), else "class i".
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { dataError } from './data-error.ts';
+import { expectFileSize, readDataFile } from './data-file.ts';
+import { MAX_BINARY_FILE_BYTES } from './data-path-guard.ts';
 import { classNamesFromOption } from './labels.ts';
 import { sizeOf, type RawDataset } from './raw-dataset.ts';
 import { stratifiedSplit, takePart } from './split.ts';
@@ -42,7 +44,22 @@ const ITEM: Record<NpyDtype, number> = {
   u8: 8,
 };
 
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+/** What a .npy header declares, and the bytes the whole file needs. */
+interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  dataOffset: number;
+  expected: number;
+}
+
+/**
+ * Headers are a line of text padded to 64 bytes; numpy writes a few hundred bytes at most. A
+ * version 2 header may declare up to 4 GiB: more than this is refused before it is read.
+ */
+const MAX_NPY_HEADER = 1024 * 1024;
+
+/** Reads the header from the first bytes of a .npy file (at least up to its data). */
+function npyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 10 || buf[0] !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY')
     throw dataError(file, { offset: 0 }, 'not a .npy file (expected the magic \\x93NUMPY)');
@@ -53,6 +70,12 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (buf.length < 8 + lenBytes) throw dataError(file, { offset: buf.length }, 'truncated header');
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const headerStart = 8 + lenBytes;
+  if (headerLen > MAX_NPY_HEADER)
+    throw dataError(
+      file,
+      { offset: 8 },
+      `header of ${headerLen} bytes declared, more than the ${MAX_NPY_HEADER} a .npy header may have`,
+    );
   const dataOffset = headerStart + headerLen;
   if (dataOffset > buf.length)
     throw dataError(
@@ -93,20 +116,41 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0))
     throw dataError(file, { offset: headerStart }, `bad shape (${shapeMatch[1]})`);
-  const expected = dataOffset + sizeOf(shape) * ITEM[dtype];
-  if (buf.length < expected)
+  return { dtype, shape, dataOffset, expected: dataOffset + sizeOf(shape) * ITEM[dtype] };
+}
+
+export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+  const { dtype, shape, dataOffset, expected } = npyHeader(bytes, file);
+  if (bytes.length < expected)
     throw dataError(
       file,
-      { offset: buf.length },
-      `truncated: shape (${shape.join(', ')}) needs ${expected} bytes, the file has ${buf.length}`,
+      { offset: bytes.length },
+      `truncated: shape (${shape.join(', ')}) needs ${expected} bytes, the file has ${bytes.length}`,
     );
-  if (buf.length > expected)
+  if (bytes.length > expected)
     throw dataError(
       file,
       { offset: expected },
-      `${buf.length - expected} unexpected bytes after the array data`,
+      `${bytes.length - expected} unexpected bytes after the array data`,
     );
   return { dtype, shape, dataOffset, bytes };
+}
+
+/**
+ * Reads and parses one .npy file; the shape its header declares is checked against the file's
+ * size (fstat) before the data is read.
+ */
+export function readNpyFile(file: string): NpyArray {
+  const bytes = readDataFile(file, {
+    format: '.npy',
+    maxBytes: MAX_BINARY_FILE_BYTES,
+    check: (f) => {
+      // The header is at most 12 + MAX_NPY_HEADER bytes: read that much (or the whole file).
+      const { shape, dtype, expected } = npyHeader(f.read(0, 12 + MAX_NPY_HEADER), file);
+      expectFileSize(f, expected, `shape (${shape.join(', ')}) of ${dtype}`);
+    },
+  });
+  return parseNpy(bytes, file);
 }
 
 /** Reads element i as a number (little-endian). */
@@ -137,7 +181,7 @@ function reader(a: NpyArray): (i: number) => number {
 }
 
 function readFeatures(file: string): { x: Float32Array; shape: number[]; isImage: boolean } {
-  const a = parseNpy(readFileSync(file), file);
+  const a = readNpyFile(file);
   if (a.dtype !== 'f4' && a.dtype !== 'f8' && a.dtype !== 'u1')
     throw dataError(file, {}, `features must be float32, float64 or uint8, not ${a.dtype}`);
   if (a.shape.length < 2)
@@ -154,7 +198,7 @@ function readFeatures(file: string): { x: Float32Array; shape: number[]; isImage
 }
 
 function readLabels(file: string, n: number): { y: Int32Array; offsets: (i: number) => number } {
-  const a = parseNpy(readFileSync(file), file);
+  const a = readNpyFile(file);
   if (a.dtype === 'f4' || a.dtype === 'f8')
     throw dataError(file, {}, `labels must be integers, not ${a.dtype}`);
   const count = sizeOf(a.shape);

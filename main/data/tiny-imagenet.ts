@@ -3,13 +3,20 @@
  * `train/<wnid>/images/*.JPEG` and `val/images/*.JPEG` labelled by `val/val_annotations.txt`
  * (file, wnid, box). The val split is the test split (the official test split has no labels).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataError } from './data-error.ts';
+import { readDataText } from './data-file.ts';
+import { MAX_SIDE_FILE_BYTES } from './data-path-guard.ts';
 import { isImageName } from './image-codec.ts';
 import { loadImageCollection, type ImageEntry } from './image-collection.ts';
 import type { RawDataset } from './raw-dataset.ts';
 import type { LoadOptions } from './types.ts';
+
+/** wnids.txt, words.txt (2.7 MB in the published set) and the val annotations. */
+function readSideText(file: string): string {
+  return readDataText(file, { format: 'Tiny-ImageNet text', maxBytes: MAX_SIDE_FILE_BYTES });
+}
 
 export function isTinyImagenet(root: string): boolean {
   return existsSync(join(root, 'wnids.txt')) && existsSync(join(root, 'train'));
@@ -23,7 +30,7 @@ export function listTinyImagenet(root: string): {
   const wnidsFile = join(root, 'wnids.txt');
   if (!existsSync(wnidsFile))
     throw dataError(wnidsFile, {}, 'missing: a Tiny-ImageNet folder needs wnids.txt');
-  const wnids = readFileSync(wnidsFile, 'utf8')
+  const wnids = readSideText(wnidsFile)
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
@@ -32,7 +39,7 @@ export function listTinyImagenet(root: string): {
   const names = new Map<string, string>();
   const wordsFile = join(root, 'words.txt');
   if (existsSync(wordsFile))
-    for (const line of readFileSync(wordsFile, 'utf8').split(/\r?\n/)) {
+    for (const line of readSideText(wordsFile).split(/\r?\n/)) {
       const [w, words] = line.split('\t');
       if (w && words && index.has(w)) names.set(w, words.split(',')[0].trim());
     }
@@ -47,7 +54,7 @@ export function listTinyImagenet(root: string): {
   }
   const annotations = join(root, 'val', 'val_annotations.txt');
   if (existsSync(annotations)) {
-    const lines = readFileSync(annotations, 'utf8').split(/\r?\n/);
+    const lines = readSideText(annotations).split(/\r?\n/);
     lines.forEach((line, k) => {
       if (line.trim() === '') return;
       const [file, w] = line.split('\t');

@@ -1,14 +1,14 @@
 /**
  * Watches the workbench home for what other processes do to it: a `relaxcert train` beside the
- * open window creates a run, appends its epochs, finishes it; another window deletes one. Each
- * change becomes the host's ordinary event (run-state, epoch, run-deleted), so every window and
- * browser updates live. fs.watch on the runs folder and on each run folder says when to look;
+ * open window creates a run, appends its epochs, finishes it; another window deletes one; a
+ * file in a run folder gets damaged. Each change becomes the host's ordinary event (run-state,
+ * epoch, run-deleted, run-damaged), so every window and browser updates live. fs.watch on the runs folder and on each run folder says when to look;
  * a slow poll is the fallback where watching is not supported or misses changes (network file
  * systems). What this process does itself is already announced by the host; the watcher skips
  * the epochs of runs this process trains.
  */
 import { watch } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
+import type { FSWatcher, Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
@@ -31,6 +31,11 @@ export interface HomeWatcherOptions {
   pollMs?: number;
   /** Tests: poll only, as on a file system without change notifications. */
   watch?: boolean;
+}
+
+/** What tells that a file changed: its modification time and size ("-" while it is missing). */
+function fileKey(stats: Stats | undefined): string {
+  return stats === undefined ? '-' : `${stats.mtimeMs}:${stats.size}`;
 }
 
 /** Changes come in bursts (a rename, then a write): look once they have settled. */
@@ -112,12 +117,14 @@ export class HomeWatcher {
     for (const id of present) {
       if (this.closed) return;
       const dir = join(store.runsDir, id);
-      const [record, metrics] = await Promise.all([
+      const [record, config, metrics] = await Promise.all([
         stat(join(dir, 'state.json')).catch(() => undefined),
+        stat(join(dir, 'config.json')).catch(() => undefined),
         stat(join(dir, 'metrics.jsonl')).catch(() => undefined),
       ]);
-      if (record === undefined) continue; // not (yet) a run
-      const state = `${record.mtimeMs}:${record.size}`;
+      // A folder appears complete (renamed from a staging name) and goes by a rename too, so
+      // one without its record is damaged, like one whose record or config cannot be read.
+      const state = `${fileKey(record)}|${fileKey(config)}`;
       const metricsBytes = metrics?.size ?? 0;
       const before = this.seen.get(id);
       if (before !== undefined && before.state === state && before.metricsBytes === metricsBytes) {
@@ -127,8 +134,14 @@ export class HomeWatcher {
         const w = this.watchDir(dir);
         if (w) this.watchers.set(id, w);
       }
-      const summary = await store.get(id).catch(() => undefined);
-      if (summary === undefined) continue; // damaged, or half-deleted: look again next time
+      const found = await store.read(id).catch(() => undefined);
+      if (found === undefined) continue; // half-deleted: the next scan sees it gone
+      if ('damaged' in found) {
+        this.seen.set(id, { state, metricsBytes, lastEpoch: 0 });
+        if (announce) emit({ type: 'run-damaged', damaged: found.damaged });
+        continue;
+      }
+      const summary = found.run;
       const lastEpoch = summary.latest?.epoch ?? 0;
       this.seen.set(id, { state, metricsBytes, lastEpoch });
       if (!announce) continue;

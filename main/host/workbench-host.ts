@@ -196,12 +196,10 @@ export class WorkbenchHost implements WorkbenchApi {
 
   async deleteRun(runId: string): Promise<void> {
     await this.locked(checked(runId), 'delete', async () => {
-      // A damaged run (its config or record unreadable) can be deleted too, unless its record
-      // still says that a live process trains it.
-      const record = await this.deps.store.record(runId).catch((error: unknown) => {
-        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') throw error;
-        return undefined;
-      });
+      // A damaged run (its config or record unreadable or missing) can be deleted too, unless
+      // its record still says that a live process trains it. A missing folder is NOT_FOUND
+      // from the store's delete.
+      const record = await this.deps.store.record(runId).catch(() => undefined);
       if (record) await this.deps.store.recover({ held: runId });
       const state = record ? (await this.deps.store.record(runId)).state : undefined;
       if (this.active.has(runId) || state === 'running' || state === 'queued') {

@@ -1,7 +1,7 @@
 /**
  * Issue 14, failure 6: the per-run lock across processes. Unit checks of the lock file, then
  * real processes: two resuming one run at the same instant (one trains, the other gets
- * CONFLICT), and a cancel of a run that another process trains.
+ * CONFLICT), and an export (refused) and a cancel of a run that another process trains.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { LOCK_FILE, processStart, withRunLock } from './run-lock.ts';
 import { RunStore } from './run-store.ts';
 
 const hostProcess = new URL('../host/testing/host-process.ts', import.meta.url).pathname;
+const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 
 interface Outcome {
   ok: boolean;
@@ -151,13 +152,27 @@ describe('run lock', () => {
     expect((await store.get(run.id)).state).toBe('completed');
   }, 60_000);
 
-  it('cancels a run that another process trains, through a request it polls', async () => {
+  it('refuses to export, then cancels, a run that another process trains (failures 10, 11)', async () => {
     const home = join(dir, 'cancel-home');
     const store = await RunStore.open(home);
     const run = await store.create(fakeConfig('cancel me', 4));
     const owner = startHost(home, run.id, 'start', Date.now(), 'hang');
-    expect((await owner.outcome).ok).toBe(true);
+    const started = await owner.outcome;
+    expect(started.ok).toBe(true);
     await waitFor(async () => ((await store.get(run.id)).state === 'running' ? true : undefined));
+    // Exporting it would write mid-training weights of no recorded epoch: refused, nothing written.
+    const out = join(dir, 'export-of-running');
+    const exported = spawnSync(process.execPath, [bin, 'export', run.id, '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, RELAXCERT_HOME: home },
+      timeout: 60_000,
+    });
+    expect(exported.stderr.trimEnd().split('\n'), exported.stderr).toHaveLength(1);
+    expect(exported.stderr).toContain(
+      `run '${run.id}' is running in process ${started.pid}; export it once it has stopped`,
+    );
+    expect(exported.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
     const canceller = startHost(home, run.id, 'cancel', Date.now());
     expect(await canceller.outcome, canceller.stderr()).toMatchObject({ ok: true });
     await canceller.exit;

@@ -150,19 +150,30 @@ export class RunStore {
     const damaged: DamagedRun[] = [];
     for (const name of names.sort()) {
       if (!RUN_ID_PATTERN.test(name)) continue;
-      try {
-        runs.push(await this.get(name));
-      } catch (error) {
-        // Gone since readdir (deleted by another process) is not damage.
-        if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') {
-          if (!existsSync(join(this.runsDir, name))) continue;
-        }
-        const reason = error instanceof Error ? error.message : String(error);
-        damaged.push({ id: name, reason });
-      }
+      const found = await this.read(name);
+      if (found === undefined) continue;
+      if ('run' in found) runs.push(found.run);
+      else damaged.push(found.damaged);
     }
     runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     return { runs, damaged };
+  }
+
+  /**
+   * One run folder as a run, or as damaged with the reason (naming the file), or undefined
+   * when it is gone: the one place that decides what a damaged run is (listing, home watcher).
+   */
+  async read(id: string): Promise<{ run: RunSummary } | { damaged: DamagedRun } | undefined> {
+    try {
+      return { run: await this.get(id) };
+    } catch (error) {
+      // Gone since it was listed (deleted by another process) is not damage.
+      if (error instanceof RelaxCertError && error.code === 'NOT_FOUND') {
+        if (!existsSync(join(this.runsDir, id))) return undefined;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      return { damaged: { id, reason } };
+    }
   }
 
   async update(id: string, patch: RunPatch): Promise<RunSummary> {

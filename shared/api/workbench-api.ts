@@ -122,6 +122,8 @@ export type WorkbenchEvent =
   | { type: 'run-state'; run: RunSummary }
   /** The run's folder is gone (deleted here or by another process). */
   | { type: 'run-deleted'; runId: string }
+  /** The run's folder cannot be read as a run (seen damaged, e.g. by the home watcher). */
+  | { type: 'run-damaged'; damaged: DamagedRun }
   | { type: 'log'; line: LogLine };
 
 export type Unsubscribe = () => void;

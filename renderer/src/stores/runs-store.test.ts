@@ -119,6 +119,29 @@ describe('runs store', () => {
     expect(api.calls.at(-1)).toEqual({ method: 'deleteRun', args: ['x'] });
   });
 
+  it('moves a run damaged elsewhere from the runs to the damaged folders, and back when repaired', async () => {
+    const api = fakeApi({ listRuns: () => [makeRun('a'), makeRun('b')] });
+    setWorkbenchApi(api);
+    const store = useRunsStore();
+    await store.refresh();
+    store.subscribe();
+    store.toggleSelected('b');
+    const reason = '/h/runs/b/config.json: Unexpected end of JSON input';
+    api.emit({ type: 'run-damaged', damaged: { id: 'b', reason } });
+    expect(store.runs.map((r) => r.id)).toEqual(['a']);
+    expect(store.selected).toEqual([]);
+    expect(store.damaged).toEqual([{ id: 'b', reason }]);
+    // Seen again with another reason: one entry, the newest reason.
+    api.emit({ type: 'run-damaged', damaged: { id: 'b', reason: 'state.json: missing' } });
+    expect(store.damaged).toEqual([{ id: 'b', reason: 'state.json: missing' }]);
+    api.emit({ type: 'run-state', run: makeRun('b') });
+    expect(store.damaged).toEqual([]);
+    expect(store.runs.map((r) => r.id)).toEqual(['a', 'b']);
+    api.emit({ type: 'run-damaged', damaged: { id: 'b', reason } });
+    api.emit({ type: 'run-deleted', runId: 'b' });
+    expect(store.damaged).toEqual([]);
+  });
+
   it('shows the sound certificate of evaluated runs instead of their estimates', async () => {
     const api = fakeApi({
       listRuns: () => [

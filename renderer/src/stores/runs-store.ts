@@ -1,7 +1,8 @@
 /**
  * The list of runs: loading, sort, text filter, selection for comparison, and the run actions
- * (rename, delete, resume, cancel, export). Run-state, epoch and run-deleted events from the host keep
- * the list current, also for runs another process (a `relaxcert train`) creates or trains.
+ * (rename, delete, resume, cancel, export), and the run folders that cannot be read (damaged).
+ * Run-state, epoch, run-deleted and run-damaged events from the host keep both lists current,
+ * also for runs another process (a `relaxcert train`) creates, trains or damages.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -89,6 +90,11 @@ export const useRunsStore = defineStore('runs', () => {
     selected.value = selected.value.filter((s) => s !== id);
   }
 
+  function dropDamaged(id: string): void {
+    if (damaged.value.some((d) => d.id === id))
+      damaged.value = damaged.value.filter((d) => d.id !== id);
+  }
+
   async function refresh(): Promise<void> {
     loading.value = true;
     try {
@@ -125,10 +131,19 @@ export const useRunsStore = defineStore('runs', () => {
   function subscribe(): void {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
-      if (event.type === 'run-state') upsert(event.run);
+      if (event.type === 'run-state') {
+        upsert(event.run);
+        dropDamaged(event.run.id); // readable again (repaired by hand)
+      }
       if (event.type === 'run-deleted') {
         drop(event.runId);
-        damaged.value = damaged.value.filter((d) => d.id !== event.runId);
+        dropDamaged(event.runId);
+      }
+      if (event.type === 'run-damaged') {
+        // A run damaged in place (its config.json overwritten) leaves the list of runs.
+        drop(event.damaged.id);
+        dropDamaged(event.damaged.id);
+        damaged.value = [...damaged.value, event.damaged].sort((a, b) => (a.id < b.id ? -1 : 1));
       }
       if (event.type === 'epoch') {
         const run = byId(event.runId);
@@ -192,7 +207,7 @@ export const useRunsStore = defineStore('runs', () => {
       await useWorkbenchApi().deleteRun(id);
       return true;
     });
-    if (ok) damaged.value = damaged.value.filter((d) => d.id !== id);
+    if (ok) dropDamaged(id);
   }
 
   async function resume(id: string): Promise<void> {
