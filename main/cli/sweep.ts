@@ -16,8 +16,8 @@ import type { SweepState } from '../store/sweep-state.ts';
 import { numberOption, parseCommand } from './args.ts';
 import { table } from './format.ts';
 import { withHost } from './open-host.ts';
-import { runSweep } from './sweep-runner.ts';
-import type { SweepResult } from './sweep-runner.ts';
+import { runSweep } from '../host/sweep-runner.ts';
+import type { SweepResult } from '../host/sweep-runner.ts';
 import { readConfig } from './train.ts';
 
 export const SWEEP_HELP = `Usage: relaxcert sweep (--config FILE | --preset NAME) --seeds N [options]

@@ -19,6 +19,8 @@ import type {
   EvalArtifacts,
   ExportOptions,
   PresetInfo,
+  SweepRequest,
+  SweepSummary,
   Unsubscribe,
   WorkbenchApi,
   WorkbenchEvent,
@@ -46,6 +48,7 @@ import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from '.
 import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
 import { checkExportOptions, gloroHeadOf } from '../export/export-options.ts';
 import { runReportHtml } from './report-html.ts';
+import { SweepService } from './sweep-service.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -64,11 +67,17 @@ export class WorkbenchHost implements WorkbenchApi {
   private readonly deps: HostDeps;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly active = new Map<string, ActiveJob>();
+  private readonly sweeps: SweepService;
   private watcher?: HomeWatcher;
   private closed = false;
 
   constructor(deps: HostDeps) {
     this.deps = deps;
+    this.sweeps = new SweepService({
+      host: this,
+      validateConfig: (config) => deps.validateConfig(config),
+      emit: (event) => this.emit(event),
+    });
   }
 
   get store() {
@@ -335,6 +344,31 @@ export class WorkbenchHost implements WorkbenchApi {
     return { files };
   }
 
+  async startSweep(request: SweepRequest): Promise<SweepSummary> {
+    return this.sweeps.start(request);
+  }
+
+  async resumeSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.resume(sweepId);
+  }
+
+  async cancelSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.cancel(sweepId);
+  }
+
+  async listSweeps(): Promise<SweepSummary[]> {
+    return this.sweeps.list();
+  }
+
+  async getSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.get(sweepId);
+  }
+
+  /** Resolves when this process has stopped driving the sweep (finished, stopped or failed). */
+  sweepSettled(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.settled(sweepId);
+  }
+
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => {
@@ -379,6 +413,8 @@ export class WorkbenchHost implements WorkbenchApi {
     if (this.closed) return;
     this.closed = true;
     this.watcher?.close();
+    // Sweeps first: each cancels its running cell and stops, resumable later.
+    await this.sweeps.close();
     for (const [runId, job] of this.active) {
       job.handle.cancel();
       // A worker that ignores the cancel must not keep the app from quitting.

@@ -2,7 +2,7 @@
  * The WorkbenchApi contract, one suite run against both transports: the host in-process and the
  * same host behind the browser server, reached with shared/api/ws-client.ts over a real socket.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -176,6 +176,43 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect(badK.field).toBe('guarantee.k');
     // A completed run cannot be started again.
     expect((await rejection(h.api.startRun(created.id))).code).toBe('CONFLICT');
+  });
+
+  it('repeats a run with N seeds: sweep events, mean ± std as results.json', async () => {
+    const events: WorkbenchEvent[] = [];
+    const off = h.api.onEvent((e) => events.push(e));
+    const source = await h.api.createRun(fakeConfig('to repeat', 2));
+    const bad = await rejection(h.api.startSweep({ runId: source.id, seeds: 0 }));
+    expect([bad.code, bad.field]).toEqual(['INVALID_INPUT', 'seeds']);
+    const started = await h.api.startSweep({ runId: source.id, seeds: 2 });
+    expect(started.cells.map((c) => c.seed)).toEqual([1, 2]);
+    // Not finished, so not a cell: every seed is trained afresh.
+    expect(started.cells[0].runId).toBeUndefined();
+    const done = await waitFor(
+      () => h.api.getSweep(started.id),
+      (s) => s.status === 'completed',
+      'the sweep',
+    );
+    off();
+    expect(done.cellsDone).toBe(2);
+    const sweepEvents = events.flatMap((e) => (e.type === 'sweep-state' ? [e.sweep] : []));
+    expect(sweepEvents[0].status).toBe('running');
+    await waitFor(
+      async () => sweepEvents.at(-1)?.status,
+      (s) => s === 'completed',
+      'the completed event',
+    );
+    expect(sweepEvents.at(-1)).toEqual(done);
+    const results = JSON.parse(
+      await readFile(join(home, 'sweeps', started.id, 'results.json'), 'utf8'),
+    ) as { groups: unknown };
+    expect(done.groups).toEqual(results.groups);
+    expect(done.groups?.[0].metrics.standardVra?.n).toBe(2);
+    expect((await h.api.listSweeps()).map((s) => s.id)).toEqual([started.id]);
+    const notRunning = await rejection(h.api.cancelSweep(started.id));
+    expect([notRunning.code, notRunning.field]).toEqual(['CONFLICT', 'sweepId']);
+    const traversal = await rejection(h.api.getSweep('../../etc'));
+    expect(traversal.field).toBe('sweepId');
   });
 
   it('cancels, resumes, renames, lists and deletes runs', async () => {

@@ -16,6 +16,9 @@ import type { PresetInfo } from '../config/presets.ts';
 import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
 import type { ErrorBound } from '../certify/input.ts';
 import type { CertificationSummary } from '../certify/session.ts';
+import type { SweepRequest, SweepSummary } from './sweep-types.ts';
+
+export type { SweepRequest, SweepSummary } from './sweep-types.ts';
 
 /** Presets are config data (shared/config/presets.ts); the API lists them. */
 export type { PresetInfo };
@@ -119,7 +122,9 @@ export type WorkbenchEvent =
   | { type: 'run-state'; run: RunSummary }
   /** The run's folder is gone (deleted here or by another process). */
   | { type: 'run-deleted'; runId: string }
-  | { type: 'log'; line: LogLine };
+  | { type: 'log'; line: LogLine }
+  /** A sweep started, moved on a cell, finished or stopped. */
+  | { type: 'sweep-state'; sweep: SweepSummary };
 
 export type Unsubscribe = () => void;
 
@@ -162,6 +167,20 @@ export interface WorkbenchApi {
    */
   exportRun(runId: string, outDir: string, options?: ExportOptions): Promise<{ files: string[] }>;
 
+  /**
+   * "Repeat with N seeds": a sweep of the run's experiment over N training seeds, each a run of
+   * its own, trained one after another through the job manager (as `relaxcert sweep`). Resolves
+   * once the sweep is recorded; `sweep-state` events follow its progress.
+   */
+  startSweep(request: SweepRequest): Promise<SweepSummary>;
+  /** Continues a stopped sweep where it stopped (also one started by the CLI). */
+  resumeSweep(sweepId: string): Promise<SweepSummary>;
+  /** Stops a running sweep; its running cell is cancelled and stays resumable. */
+  cancelSweep(sweepId: string): Promise<SweepSummary>;
+  /** Every sweep of the workbench home, oldest first, with mean ± std once finished. */
+  listSweeps(): Promise<SweepSummary[]>;
+  getSweep(sweepId: string): Promise<SweepSummary>;
+
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe;
 }
 
@@ -187,6 +206,11 @@ export const WORKBENCH_METHODS = [
   'evaluateRun',
   'getReportHtml',
   'exportRun',
+  'startSweep',
+  'resumeSweep',
+  'cancelSweep',
+  'listSweeps',
+  'getSweep',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 
 export type WorkbenchMethod = (typeof WORKBENCH_METHODS)[number];
