@@ -9,7 +9,7 @@ import type { SweepRequest, SweepSummary } from '../../shared/api/sweep-types.ts
 import type { WorkbenchEvent } from '../../shared/api/workbench-api.ts';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { cellConfig, seedRange } from '../../shared/sweep/grid.ts';
+import { cellConfig, guaranteeLabel, seedRange } from '../../shared/sweep/grid.ts';
 import { listSweeps, loadSweep, newSweep, saveSweep, sweepDriver } from '../store/sweep-state.ts';
 import type { SweepState } from '../store/sweep-state.ts';
 import { runSweep, sweepGroups } from './sweep-runner.ts';
@@ -154,6 +154,8 @@ export class SweepService {
       cells: state.cells.map((c) => ({
         key: c.key,
         group: c.group,
+        epsilon: c.epsilon,
+        guarantee: guaranteeLabel(c.guarantee),
         seed: c.seed,
         ...(c.runId !== undefined ? { runId: c.runId } : {}),
         ...(c.figures !== undefined ? { figures: c.figures } : {}),

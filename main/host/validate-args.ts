@@ -1,4 +1,5 @@
 /** Checks of request arguments that arrive from a transport as untyped JSON. */
+import { SWEEP_SEEDS } from '../../shared/api/sweep-types.ts';
 import type { SweepRequest } from '../../shared/api/sweep-types.ts';
 import type { CertifyRequest } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
@@ -59,9 +60,6 @@ export function checkOutDir(outDir: unknown): asserts outDir is string {
   }
 }
 
-/** At most this many seeds from the UI: a hundred runs is already days of training. */
-export const MAX_SWEEP_SEEDS = 100;
-
 export function checkSweepRequest(request: unknown): asserts request is SweepRequest {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     bad('request', 'the sweep request must be an object with runId and seeds');
@@ -70,10 +68,13 @@ export function checkSweepRequest(request: unknown): asserts request is SweepReq
   if (
     typeof seeds !== 'number' ||
     !Number.isInteger(seeds) ||
-    seeds < 2 ||
-    seeds > MAX_SWEEP_SEEDS
+    seeds < SWEEP_SEEDS.min ||
+    seeds > SWEEP_SEEDS.max
   ) {
-    bad('seeds', `seeds must be an integer from 2 to ${MAX_SWEEP_SEEDS} (got ${String(seeds)})`);
+    bad(
+      'seeds',
+      `seeds must be an integer from ${SWEEP_SEEDS.min} to ${SWEEP_SEEDS.max} (got ${String(seeds)})`,
+    );
   }
 }
 

@@ -5,6 +5,12 @@
  */
 import type { RunFigures, SweepGroupResult } from '../sweep/aggregate.ts';
 
+/**
+ * How many seeds "repeat with N seeds" takes: at least two (one run is no spread), at most a
+ * hundred (already days of training on a laptop).
+ */
+export const SWEEP_SEEDS = { min: 2, max: 100 } as const;
+
 /** "Repeat with N seeds": the run's experiment trained with seeds S, S + 1, …, S + N − 1. */
 export interface SweepRequest {
   /** The run whose experiment is repeated; S is its training seed. */
@@ -21,7 +27,11 @@ export type SweepStatus = 'running' | 'stopped' | 'completed';
 
 export interface SweepCellSummary {
   key: string;
+  /** The cells of one group (same ε and guarantee) are the seeds whose mean ± std is taken. */
   group: string;
+  epsilon: number;
+  /** As `--guarantee` reads it: standard, rtk:K, affinity:[…]. */
+  guarantee: string;
   seed: number;
   /** Set once the cell's run exists. */
   runId?: string;

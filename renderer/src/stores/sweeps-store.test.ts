@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { SweepSummary } from '../../../shared/api/sweep-types.ts';
+import { RelaxCertError } from '../../../shared/errors.ts';
+import { setWorkbenchApi } from '../api/api-holder.ts';
+import { fakeApi } from '../test-support/fixtures.ts';
+import { useSweepsStore } from './sweeps-store.ts';
+
+function sweep(id: string, over: Partial<SweepSummary> = {}): SweepSummary {
+  return {
+    id,
+    name: 'demo',
+    createdAt: '2026-12-01T00:00:00Z',
+    status: 'running',
+    cellsDone: 0,
+    cells: [1, 2, 3].map((seed) => ({
+      key: `eps=0.3 guarantee=standard seed=${seed}`,
+      group: 'eps=0.3 guarantee=standard',
+      epsilon: 0.3,
+      guarantee: 'standard',
+      seed,
+    })),
+    ...over,
+  };
+}
+
+describe('sweeps store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('starts "repeat with N seeds" through the API and follows sweep-state events', async () => {
+    const api = fakeApi({
+      listSweeps: () => [],
+      startSweep: (request: never) =>
+        sweep('sweep-1', { sourceRunId: (request as { runId: string }).runId }),
+    });
+    setWorkbenchApi(api);
+    const store = useSweepsStore();
+    store.subscribe();
+    await store.refresh();
+    expect(store.sweeps).toEqual([]);
+    const started = await store.start('run-a', 3);
+    expect(started?.sourceRunId).toBe('run-a');
+    expect(api.calls.at(-1)).toEqual({
+      method: 'startSweep',
+      args: [{ runId: 'run-a', seeds: 3 }],
+    });
+    api.emit({ type: 'sweep-state', sweep: sweep('sweep-1', { cellsDone: 2 }) });
+    expect(store.byId('sweep-1')?.cellsDone).toBe(2);
+    api.emit({ type: 'sweep-state', sweep: sweep('sweep-2', { status: 'stopped' }) });
+    expect(store.sweeps.map((s) => [s.id, s.status])).toEqual([
+      ['sweep-1', 'running'],
+      ['sweep-2', 'stopped'],
+    ]);
+  });
+
+  it('refuses a seed count outside 2…100 without asking the host', async () => {
+    const api = fakeApi({ startSweep: () => sweep('never') });
+    setWorkbenchApi(api);
+    const store = useSweepsStore();
+    for (const n of [1, 101, 2.5, Number.NaN]) {
+      expect(await store.start('run-a', n)).toBeUndefined();
+      expect(store.error).toBe('The number of seeds must be a whole number from 2 to 100.');
+    }
+    expect(api.calls).toEqual([]);
+  });
+
+  it('shows the host’s refusal and keeps the list; resume and stop update the sweep', async () => {
+    const api = fakeApi({
+      listSweeps: () => [sweep('sweep-1', { status: 'stopped' })],
+      resumeSweep: (id: never) => sweep(id),
+      cancelSweep: () => {
+        throw new RelaxCertError('CONFLICT', "sweep 'sweep-1' is not running");
+      },
+    });
+    setWorkbenchApi(api);
+    const store = useSweepsStore();
+    await store.refresh();
+    await store.resume('sweep-1');
+    expect(store.byId('sweep-1')?.status).toBe('running');
+    expect(store.error).toBeUndefined();
+    await store.cancel('sweep-1');
+    expect(store.error).toBe("sweep 'sweep-1' is not running");
+    expect(store.sweeps).toHaveLength(1);
+  });
+});
