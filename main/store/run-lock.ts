@@ -4,6 +4,8 @@
  * and export take it around their check-then-change, so two processes resuming one run at the
  * same instant cannot both train it: the second waits, then finds the run queued by the first.
  * A lock whose owner is dead (or whose pid now names a newer process) is stale and taken over.
+ * A sweep's driver holds the same kind of lock in the sweep's folder for as long as it runs
+ * (store/sweep-state.ts), so one process at a time drives a sweep.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
