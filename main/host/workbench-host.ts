@@ -47,6 +47,7 @@ import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
 import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
 import { checkExportOptions, gloroHeadOf } from '../export/export-options.ts';
+import { GLORO_NOTE_FILE, gloroOutputNote } from '../export/gloro-note.ts';
 import { runReportHtml } from './report-html.ts';
 import { SweepService } from './sweep-service.ts';
 
@@ -326,6 +327,12 @@ export class WorkbenchHost implements WorkbenchApi {
       format,
       ...(gloroHead && artifacts !== undefined ? { head: gloroHeadOf(artifacts) } : {}),
     });
+    if (gloroHead && artifacts !== undefined) {
+      // The ⊥ output leaves out the float32 error bound: say so beside it, with this run's count.
+      const noteFile = join(outDir, GLORO_NOTE_FILE);
+      await writeFileAtomic(noteFile, gloroOutputNote(artifacts));
+      files.push(noteFile);
+    }
     if (artifacts !== undefined) {
       const kFile = join(outDir, 'k-matrix.json');
       await writeFileAtomic(kFile, kMatrixJson(artifacts));
