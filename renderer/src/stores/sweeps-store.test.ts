@@ -1,10 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { SweepSummary } from '../../../shared/api/sweep-types.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { setWorkbenchApi } from '../api/api-holder.ts';
-import { fakeApi } from '../test-support/fixtures.ts';
-import { useSweepsStore } from './sweeps-store.ts';
+import { fakeApi, makeRun } from '../test-support/fixtures.ts';
+import { REFRESH_DELAY_MS, useSweepsStore } from './sweeps-store.ts';
 
 function sweep(id: string, over: Partial<SweepSummary> = {}): SweepSummary {
   return {
@@ -81,5 +81,37 @@ describe('sweeps store', () => {
     await store.cancel('sweep-1');
     expect(store.error).toBe("sweep 'sweep-1' is not running");
     expect(store.sweeps).toHaveLength(1);
+  });
+  it('reloads the list once after run changes of another process’s sweep', async () => {
+    vi.useFakeTimers();
+    try {
+      let listed: SweepSummary[] = [];
+      const api = fakeApi({ listSweeps: () => listed });
+      setWorkbenchApi(api);
+      const store = useSweepsStore();
+      store.subscribe();
+      // A `relaxcert sweep` elsewhere creates its first run: the new sweep is loaded.
+      listed = [
+        sweep('sweep-cli', {
+          cells: sweep('x').cells.map((c, i) => (i === 0 ? { ...c, runId: 'r1' } : c)),
+        }),
+      ];
+      api.emit({ type: 'run-state', run: makeRun('r1', { state: 'created' }) });
+      api.emit({ type: 'run-state', run: makeRun('r1', { state: 'queued' }) });
+      await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
+      expect(api.calls.filter((c) => c.method === 'listSweeps')).toHaveLength(1);
+      expect(store.byId('sweep-cli')?.cells[0].runId).toBe('r1');
+      // Its run trains (a run of a known sweep): reloaded again, once for the burst.
+      api.emit({ type: 'run-state', run: makeRun('r1', { state: 'running' }) });
+      api.emit({ type: 'run-state', run: makeRun('r1', { state: 'completed' }) });
+      await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
+      expect(api.calls.filter((c) => c.method === 'listSweeps')).toHaveLength(2);
+      // Another run's progress elsewhere is not a sweep's.
+      api.emit({ type: 'run-state', run: makeRun('other', { state: 'running' }) });
+      await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
+      expect(api.calls.filter((c) => c.method === 'listSweeps')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -11,6 +11,9 @@ import type { Unsubscribe } from '../../../shared/api/workbench-api.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
 
+/** How long run-state events are gathered before the sweep list is reloaded. */
+export const REFRESH_DELAY_MS = 300;
+
 export const useSweepsStore = defineStore('sweeps', () => {
   const sweeps = ref<SweepSummary[]>([]);
   const error = ref<string | undefined>();
@@ -47,10 +50,36 @@ export const useSweepsStore = defineStore('sweeps', () => {
     }
   }
 
+  /**
+   * A sweep driven by another process (a `relaxcert sweep` beside the window) sends no
+   * sweep-state events here, but its runs' changes arrive as run-state events (the host watches
+   * the home): a new run, a finished one, or any change of a known sweep's run reloads the list,
+   * at most once per REFRESH_DELAY_MS.
+   */
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  function refreshSoon(): void {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      void refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  function inKnownSweep(runId: string): boolean {
+    return sweeps.value.some((s) => s.cells.some((c) => c.runId === runId));
+  }
+
   function subscribe(): void {
     unsubscribe?.();
     unsubscribe = useWorkbenchApi().onEvent((event) => {
       if (event.type === 'sweep-state') upsert(event.sweep);
+      if (
+        event.type === 'run-state' &&
+        (event.run.state === 'created' ||
+          event.run.state === 'completed' ||
+          inKnownSweep(event.run.id))
+      ) {
+        refreshSoon();
+      }
     });
   }
 
