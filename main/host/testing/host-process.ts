@@ -19,9 +19,9 @@ const scripts: JobScript[] =
   script === 'hang' ? [{ kind: 'hang' }] : [{ kind: 'train', epochs: 4, stepMs: 100 }];
 if (op === 'sweep') {
   // The scripted runner's evaluation is a marker that only the fake reader (fakeDeps) reads.
-  const sweeper = new WorkbenchHost(
-    fakeDeps(await RunStore.open(home), new ScriptedRunner(scripts)),
-  );
+  // Epochs long enough for a cancel request (polled twice a second) to land within a cell.
+  const slow = new ScriptedRunner([{ kind: 'train', epochs: 4, stepMs: 400 }]);
+  const sweeper = new WorkbenchHost(fakeDeps(await RunStore.open(home), slow));
   const run = await sweeper.createRun(fakeConfig('repeated in another process', 4));
   const sweep = await sweeper.startSweep({ runId: run.id, seeds: 3 });
   process.stdout.write(`${JSON.stringify({ ok: true, pid: process.pid, sweepId: sweep.id })}\n`);
