@@ -10,6 +10,7 @@
  * engine worker, so cells side by side would only slow each other. Spreading a grid over
  * machines is the job of an external queue (docs/ARCHITECTURE.md, "Sweeps").
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/api/run-types.ts';
 import type { WorkbenchApi } from '../../shared/api/workbench-api.ts';
@@ -20,7 +21,7 @@ import { runFigures } from '../../shared/sweep/figures.ts';
 import { cellConfig, guaranteeLabel } from '../../shared/sweep/grid.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { saveSweep, withSweepLock } from '../store/sweep-state.ts';
+import { loadSweep, saveSweep, sweepDir, withSweepLock } from '../store/sweep-state.ts';
 import type { SweepCellState, SweepState } from '../store/sweep-state.ts';
 
 /** What a sweep needs of the host: the run methods of the API, its store, and `settled`. */
@@ -152,8 +153,14 @@ export async function runSweep(
   hooks: SweepHooks = {},
 ): Promise<SweepResult> {
   const home = host.store.home;
-  const dir = await saveSweep(home, state);
+  const dir = sweepDir(home, state.id);
+  await mkdir(dir, { recursive: true });
   return withSweepLock(home, state.id, async () => {
+    // Under the lock the record on disk is the truth: another driver may have moved it on since
+    // the caller read it.
+    const recorded = await loadSweep(home, state.id).catch(() => undefined);
+    if (recorded !== undefined) state.cells = recorded.cells;
+    await saveSweep(home, state);
     for (const [index, cell] of state.cells.entries()) {
       if (hooks.signal?.aborted === true) {
         throw new RelaxCertError(
