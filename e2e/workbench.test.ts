@@ -507,4 +507,54 @@ describe('workbench in Chromium', () => {
       api.close();
     }
   }, 600_000);
+  it('repeats a run with 2 seeds; Compare shows the sweep’s results.json as mean ± std', async (ctx) => {
+    if (skipReason || !server) {
+      ctx.skip();
+      return;
+    }
+    const api = await connectApi(server.url);
+    try {
+      const config = structuredClone(getPreset('demo-blobs-standard').config);
+      Object.assign(config, { name: 'e2e repeat' });
+      Object.assign(config.dataset, { trainSize: 240, testSize: 80 });
+      Object.assign(config.architecture, { width: 8, depth: 1 });
+      Object.assign(config.training, { epochs: 2 });
+      const run = await trainRun(api, config);
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('button', { name: 'Repeat e2e repeat with several seeds' }).click();
+      await page.getByLabel('Number of seeds').fill('2');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      const sweep = page.locator('[data-sweep-id]').first();
+      await poll(() => sweep.locator('.badge').textContent(), { timeout: 120_000 }).toBe(
+        'completed',
+      );
+      const sweepId = (await sweep.getAttribute('data-sweep-id')) as string;
+      await sweep.getByRole('button', { name: /^Compare the runs of/ }).click();
+      const results = JSON.parse(
+        await readFile(join(server.home, 'sweeps', sweepId, 'results.json'), 'utf8'),
+      ) as {
+        groups: {
+          seeds: number[];
+          runIds: string[];
+          metrics: Record<string, { mean: number; std: number; n: number }>;
+        }[];
+      };
+      const [group] = results.groups;
+      expect(group.runIds[0]).toBe(run.id);
+      const table = page.getByTestId('sweep-stats');
+      await poll(() => table.locator('tbody tr').count()).toBe(1);
+      await table.scrollIntoViewIfNeeded();
+      await shot('sweep-compare', false);
+      for (const metric of ['cleanAccuracy', 'standardVra', 'rejectionRate']) {
+        const cell = table.locator(`td[data-metric="${metric}"]`);
+        const v = group.metrics[metric];
+        expect(await cell.textContent()).toMatch(`${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}`);
+        expect(await cell.getAttribute('title')).toBe(`mean ${v.mean}, sample std ${v.std}, n 2`);
+      }
+      expect(consoleErrors.filter((x) => !/favicon/.test(x))).toEqual([]);
+    } finally {
+      api.close();
+    }
+  }, 300_000);
 });

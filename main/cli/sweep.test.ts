@@ -17,8 +17,8 @@ import { seedRange } from '../../shared/sweep/grid.ts';
 import { createWorkbenchHost } from '../host/create-host.ts';
 import { loadSweep, newSweep } from '../store/sweep-state.ts';
 import { runReport } from './run-report.ts';
-import { runSweep } from './sweep-runner.ts';
-import type { CellPhase } from './sweep-runner.ts';
+import { runSweep } from '../host/sweep-runner.ts';
+import type { CellPhase } from '../host/sweep-runner.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 

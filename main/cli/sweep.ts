@@ -7,7 +7,7 @@ import { getPreset } from '../../shared/config/presets.ts';
 import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
 import { parseAffinitySets } from '../../shared/certify/index.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { formatMeanStd } from '../../shared/sweep/aggregate.ts';
+import { formatMeanStd, metricDigits } from '../../shared/sweep/aggregate.ts';
 import type { SweepGroupResult } from '../../shared/sweep/aggregate.ts';
 import { cellConfig, seedRange } from '../../shared/sweep/grid.ts';
 import type { WorkbenchHost } from '../host/workbench-host.ts';
@@ -16,8 +16,8 @@ import type { SweepState } from '../store/sweep-state.ts';
 import { numberOption, parseCommand } from './args.ts';
 import { table } from './format.ts';
 import { withHost } from './open-host.ts';
-import { runSweep } from './sweep-runner.ts';
-import type { SweepResult } from './sweep-runner.ts';
+import { runSweep } from '../host/sweep-runner.ts';
+import type { SweepResult } from '../host/sweep-runner.ts';
 import { readConfig } from './train.ts';
 
 export const SWEEP_HELP = `Usage: relaxcert sweep (--config FILE | --preset NAME) --seeds N [options]
@@ -101,7 +101,7 @@ export function sweepTable(groups: SweepGroupResult[]): string {
       String(g.epsilon),
       g.guarantee,
       String(g.seeds.length),
-      ...used.map(([, m]) => formatMeanStd(g.metrics[m], m === 'trainSeconds' ? 1 : 3)),
+      ...used.map(([, m]) => formatMeanStd(g.metrics[m], metricDigits(m))),
     ]),
   );
 }

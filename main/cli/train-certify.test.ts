@@ -20,6 +20,7 @@ import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
 import * as ort from 'onnxruntime-web';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import { evaluateNnet, parseNnet } from '../data/nnet.ts';
+import { errorBoundEffect, GLORO_NOTE_FILE } from '../export/gloro-note.ts';
 
 const bin = new URL('../../bin/relaxcert.js', import.meta.url).pathname;
 
@@ -372,6 +373,20 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       expect(Math.abs(row[c] - oracleOut.bottom[p])).toBeLessThan(1e-4);
     }
     expect(worst).toBeLessThan(1e-5);
+    // Every point RelaxCert certifies is accepted by the ⊥ output (argmax ≠ ⊥); the output may
+    // accept more, having no error bound, and the note beside the model says so with the count.
+    let accepted = 0;
+    for (let p = 0; p < n; p++) {
+      const row = Array.from(gloro.subarray(p * (c + 1), (p + 1) * (c + 1)));
+      const notBottom = row[c] <= Math.max(...row.slice(0, c));
+      if (oracleOut.certified[p] === 1) expect(notBottom, `point ${p}`).toBe(true);
+      accepted += notBottom ? 1 : 0;
+    }
+    const effect = errorBoundEffect(artifacts);
+    expect(accepted).toBeGreaterThanOrEqual(effect.certified);
+    const note = await readFile(join(onnxDir, GLORO_NOTE_FILE), 'utf8');
+    expect(note).toContain(`RelaxCert certifies ${effect.certified} points`);
+    expect(note).toContain(`${effect.acceptedWithoutBound} would be accepted`);
     // The K matrix and report are written beside it, as for the tfjs export.
     await readFile(join(onnxDir, 'k-matrix.json'));
 

@@ -26,7 +26,7 @@ import {
   rgbImage,
   tempDir,
   writeFile,
-} from './test-fixtures.ts';
+} from './testing/fixtures.ts';
 
 /** Sparse: `size` bytes that take no room on disk (only `head` is written). */
 function sparseFile(path: string, head: Uint8Array, size: number): string {

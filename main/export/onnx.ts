@@ -11,8 +11,10 @@
  *   channel) is RelaxCert's), MinMax is Split + Min + Max + Concat on axis 1.
  * - Output `logits` [N, C]. With a ⊥ head, a second output `gloro` [N, C + 1]: the logits and
  *   g_⊥ = max_i f_i − m(x) of the trained guarantee (PAPER.md, Eq. 1 and B1/B2) at the trained ε
- *   with the run's sound K matrix. Argmax = C means "rejected". It is the GloRo network as a
- *   function; the certificates RelaxCert prints also subtract each point's float32 error bound.
+ *   with the run's sound K matrix (ε·K rounded up to float32). Argmax = C means "rejected". It
+ *   is the GloRo network as a function, not RelaxCert's certificate: that also subtracts each
+ *   point's float32 error bound, which the graph does not compute (gloro-note.ts writes a note
+ *   saying so beside the model).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
@@ -22,6 +24,7 @@ import type { CertGuarantee } from '../../shared/certify/guarantee.ts';
 import { resolveGuarantee } from '../../shared/certify/guarantee.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { NamedArray } from '../store/checkpoint-file.ts';
+import { GLORO_NOTE_FILE } from './gloro-note.ts';
 
 const { onnx } = onnxProto;
 
@@ -237,6 +240,15 @@ function addLayers(g: GraphBuilder, plan: LayerPlan, weights: NamedArray[]): str
   return value;
 }
 
+/** The smallest float32 ≥ x (x finite and ≥ 0, as ε·K is). */
+export function float32Above(x: number): number {
+  const nearest = Math.fround(x);
+  if (nearest >= x) return nearest;
+  const bits = new Uint32Array(Float32Array.of(nearest).buffer);
+  bits[0] += 1; // the next float32 up, for a non-negative value
+  return new Float32Array(bits.buffer)[0];
+}
+
 /**
  * g_⊥ = f_(1) − m with m = max over allowed k ≤ maxK of m^k, m^k = min_{p<k} m^k_p and
  * m^k_p = f_(p) − max_i (f_i + ε K[π_p, i] − [i ∈ F^k]·∞), π the classes by falling logit
@@ -252,9 +264,11 @@ function addGloroHead(g: GraphBuilder, logits: string, c: number, head: GloroHea
       { field: 'k' },
     );
   }
+  // ε·K rounded up, never down, to float32: a rival's bound in the graph is at least the sound one.
   const scaledK = new Float32Array(c * c);
   for (let j = 0; j < c; j++)
-    for (let i = 0; i < c; i++) scaledK[j * c + i] = i === j ? 0 : head.epsilon * head.k[j * c + i];
+    for (let i = 0; i < c; i++)
+      scaledK[j * c + i] = i === j ? 0 : float32Above(head.epsilon * head.k[j * c + i]);
   const epsK = g.constant('gloro.eps_k', [c, c], scaledK);
   const exclude = new Float32Array(c * c);
   for (let j = 0; j < c; j++) exclude[j * c + j] = EXCLUDED;
@@ -355,7 +369,9 @@ export function encodeOnnxModel(input: OnnxExportInput): Uint8Array {
     docString:
       'Lipschitz-bounded MinMax network trained by RelaxCert. Image inputs are NCHW. ' +
       (input.head
-        ? `Output ${ONNX_GLORO}: logits and the GloRo bottom logit (argmax = ${c} means rejected).`
+        ? `Output ${ONNX_GLORO}: logits and the GloRo bottom logit (argmax = ${c} means rejected). ` +
+          'It subtracts no float32 error bound, so a non-bottom argmax is not a certificate: ' +
+          `see ${GLORO_NOTE_FILE} beside this file.`
         : 'Output: the class logits.'),
     graph: {
       name: input.name,

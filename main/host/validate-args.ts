@@ -1,4 +1,6 @@
 /** Checks of request arguments that arrive from a transport as untyped JSON. */
+import { SWEEP_SEEDS } from '../../shared/api/sweep-types.ts';
+import type { SweepRequest } from '../../shared/api/sweep-types.ts';
 import type { CertifyRequest } from '../../shared/api/workbench-api.ts';
 import type { DatasetSpec } from '../../shared/config/experiment.ts';
 import { findControlCharacter } from '../../shared/control-characters.ts';
@@ -55,5 +57,29 @@ export function checkCertifyRequest(request: unknown): asserts request is Certif
 export function checkOutDir(outDir: unknown): asserts outDir is string {
   if (typeof outDir !== 'string' || outDir.trim() === '') {
     bad('outDir', 'the export folder must be a non-empty path');
+  }
+}
+
+export function checkSweepRequest(request: unknown): asserts request is SweepRequest {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    bad('request', 'the sweep request must be an object with runId and seeds');
+  }
+  const seeds = (request as Record<string, unknown>).seeds;
+  if (
+    typeof seeds !== 'number' ||
+    !Number.isInteger(seeds) ||
+    seeds < SWEEP_SEEDS.min ||
+    seeds > SWEEP_SEEDS.max
+  ) {
+    bad(
+      'seeds',
+      `seeds must be an integer from ${SWEEP_SEEDS.min} to ${SWEEP_SEEDS.max} (got ${String(seeds)})`,
+    );
+  }
+}
+
+export function checkSweepId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || !/^sweep-[A-Za-z0-9_-]{1,73}$/.test(id)) {
+    bad('sweepId', `'${String(id)}' is not a sweep id`);
   }
 }

@@ -19,6 +19,8 @@ import type {
   EvalArtifacts,
   ExportOptions,
   PresetInfo,
+  SweepRequest,
+  SweepSummary,
   Unsubscribe,
   WorkbenchApi,
   WorkbenchEvent,
@@ -55,7 +57,9 @@ import type { JobHandle } from './job-runner.ts';
 import { checkCertifyRequest, checkDatasetSpec, checkName, checkOutDir } from './validate-args.ts';
 import { certificateInputsJson, kMatrixJson } from './k-matrix.ts';
 import { checkExportOptions, gloroHeadOf } from '../export/export-options.ts';
+import { GLORO_NOTE_FILE, gloroOutputNote } from '../export/gloro-note.ts';
 import { runReportHtml } from './report-html.ts';
+import { SweepService } from './sweep-service.ts';
 
 interface ActiveJob {
   handle: JobHandle;
@@ -74,11 +78,16 @@ export class WorkbenchHost implements WorkbenchApi {
   private readonly deps: HostDeps;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly active = new Map<string, ActiveJob>();
+  private readonly sweeps: SweepService;
   private watcher?: HomeWatcher;
   private closed = false;
 
   constructor(deps: HostDeps) {
     this.deps = deps;
+    this.sweeps = new SweepService({
+      host: this,
+      emit: (event) => this.emit(event),
+    });
   }
 
   get store() {
@@ -325,6 +334,12 @@ export class WorkbenchHost implements WorkbenchApi {
       format,
       ...(gloroHead && artifacts !== undefined ? { head: gloroHeadOf(artifacts) } : {}),
     });
+    if (gloroHead && artifacts !== undefined) {
+      // The ⊥ output leaves out the float32 error bound: say so beside it, with this run's count.
+      const noteFile = join(outDir, GLORO_NOTE_FILE);
+      await writeFileAtomic(noteFile, gloroOutputNote(artifacts));
+      files.push(noteFile);
+    }
     if (artifacts !== undefined) {
       const kFile = join(outDir, 'k-matrix.json');
       await writeFileAtomic(kFile, kMatrixJson(artifacts));
@@ -383,6 +398,31 @@ export class WorkbenchHost implements WorkbenchApi {
     });
   }
 
+  async startSweep(request: SweepRequest): Promise<SweepSummary> {
+    return this.sweeps.start(request);
+  }
+
+  async resumeSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.resume(sweepId);
+  }
+
+  async cancelSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.cancel(sweepId);
+  }
+
+  async listSweeps(): Promise<SweepSummary[]> {
+    return this.sweeps.list();
+  }
+
+  async getSweep(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.get(sweepId);
+  }
+
+  /** Resolves when this process has stopped driving the sweep (finished, stopped or failed). */
+  sweepSettled(sweepId: string): Promise<SweepSummary> {
+    return this.sweeps.settled(sweepId);
+  }
+
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => {
@@ -427,6 +467,8 @@ export class WorkbenchHost implements WorkbenchApi {
     if (this.closed) return;
     this.closed = true;
     this.watcher?.close();
+    // Sweeps first: each cancels its running cell and stops, resumable later.
+    await this.sweeps.close();
     for (const [runId, job] of this.active) {
       job.handle.cancel();
       // A worker that ignores the cancel must not keep the app from quitting.

@@ -194,6 +194,43 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect((await rejection(h.api.startRun(created.id))).code).toBe('CONFLICT');
   });
 
+  it('repeats a run with N seeds: sweep events, mean ± std as results.json', async () => {
+    const events: WorkbenchEvent[] = [];
+    const off = h.api.onEvent((e) => events.push(e));
+    const source = await h.api.createRun(fakeConfig('to repeat', 2));
+    const bad = await rejection(h.api.startSweep({ runId: source.id, seeds: 0 }));
+    expect([bad.code, bad.field]).toEqual(['INVALID_INPUT', 'seeds']);
+    const started = await h.api.startSweep({ runId: source.id, seeds: 2 });
+    expect(started.cells.map((c) => c.seed)).toEqual([1, 2]);
+    // Not finished, so not a cell: every seed is trained afresh.
+    expect(started.cells[0].runId).toBeUndefined();
+    const done = await waitFor(
+      () => h.api.getSweep(started.id),
+      (s) => s.status === 'completed',
+      'the sweep',
+    );
+    off();
+    expect(done.cellsDone).toBe(2);
+    const sweepEvents = events.flatMap((e) => (e.type === 'sweep-state' ? [e.sweep] : []));
+    expect(sweepEvents[0].status).toBe('running');
+    await waitFor(
+      async () => sweepEvents.at(-1)?.status,
+      (s) => s === 'completed',
+      'the completed event',
+    );
+    expect(sweepEvents.at(-1)).toEqual(done);
+    const results = JSON.parse(
+      await readFile(join(home, 'sweeps', started.id, 'results.json'), 'utf8'),
+    ) as { groups: unknown };
+    expect(done.groups).toEqual(results.groups);
+    expect(done.groups?.[0].metrics.standardVra?.n).toBe(2);
+    expect((await h.api.listSweeps()).map((s) => s.id)).toEqual([started.id]);
+    const notRunning = await rejection(h.api.cancelSweep(started.id));
+    expect([notRunning.code, notRunning.field]).toEqual(['CONFLICT', 'sweepId']);
+    const traversal = await rejection(h.api.getSweep('../../etc'));
+    expect(traversal.field).toBe('sweepId');
+  });
+
   it('cancels, resumes, renames, lists and deletes runs', async () => {
     h.runner.scripts = [{ kind: 'hang' }, { kind: 'train' }];
     const run = await h.api.createRun(fakeConfig('to cancel', 2));

@@ -4,6 +4,8 @@
  * and export take it around their check-then-change, so two processes resuming one run at the
  * same instant cannot both train it: the second waits, then finds the run queued by the first.
  * A lock whose owner is dead (or whose pid now names a newer process) is stale and taken over.
+ * A sweep's driver holds the same kind of lock in the sweep's folder for as long as it runs
+ * (store/sweep-state.ts), so one process at a time drives a sweep.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,10 @@ export interface LockOptions {
   /** How long to wait for another process's lock before giving up with CONFLICT. */
   waitMs?: number;
   isAlive?: (pid: number) => boolean;
+  /** What the lock guards, for messages: default "run '<id>'" (a sweep names itself). */
+  subject?: string;
+  /** The field a CONFLICT or NOT_FOUND names: default 'runId'. */
+  field?: string;
 }
 
 /** Locks are held for a check and a few small writes: a lock this old with no owner is junk. */
@@ -112,13 +118,15 @@ export async function withRunLock<T>(
   const start = processStart(process.pid);
   if (start !== undefined) owner.processStart = start;
   const deadline = Date.now() + (options.waitMs ?? 2000);
+  const subject = options.subject ?? `run '${runId}'`;
+  const field = options.field ?? 'runId';
   for (;;) {
     let created: boolean;
     try {
       created = await tryCreate(file, owner);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new RelaxCertError('NOT_FOUND', `run '${runId}' does not exist`, { field: 'runId' });
+        throw new RelaxCertError('NOT_FOUND', `${subject} does not exist`, { field });
       }
       throw error;
     }
@@ -140,8 +148,8 @@ export async function withRunLock<T>(
         holder === undefined
           ? 'another process'
           : `process ${holder.pid}${holder.pid === process.pid ? ' (this one)' : ''} (${holder.op}, since ${holder.since})`;
-      throw new RelaxCertError('CONFLICT', `run '${runId}' is busy: ${who} holds its lock`, {
-        field: 'runId',
+      throw new RelaxCertError('CONFLICT', `${subject} is busy: ${who} holds its lock`, {
+        field,
       });
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -153,4 +161,13 @@ export async function withRunLock<T>(
     const holder = await readOwner(file);
     if (holder?.token === owner.token) await unlink(file).catch(() => {});
   }
+}
+
+/** The live owner of the lock in `dir`, if any (a stale or unreadable lock has none). */
+export async function lockHolder(
+  dir: string,
+  isAlive: (pid: number) => boolean = processAlive,
+): Promise<LockOwner | undefined> {
+  const holder = await readOwner(join(dir, LOCK_FILE));
+  return holder === undefined || isStale(holder, isAlive) ? undefined : holder;
 }

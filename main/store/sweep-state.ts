@@ -5,7 +5,7 @@
  * (mean ± std per group) are written beside it when every cell has finished.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../../shared/config/experiment.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
@@ -14,6 +14,8 @@ import type { SweepCell, SweepGrid } from '../../shared/sweep/grid.ts';
 import { sweepCells } from '../../shared/sweep/grid.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { newRunId, RUN_ID_PATTERN } from './run-record.ts';
+import { lockHolder, withRunLock } from './run-lock.ts';
+import type { LockOwner } from './run-lock.ts';
 
 export interface SweepCellState extends SweepCell {
   runId?: string;
@@ -25,6 +27,8 @@ export interface SweepState {
   version: 1;
   id: string;
   createdAt: string;
+  /** The run it repeats, when started from a run ("repeat with N seeds"). */
+  sourceRunId?: string;
   config: ExperimentConfig;
   grid: SweepGrid;
   cells: SweepCellState[];
@@ -87,4 +91,41 @@ export async function loadSweep(home: string, id: string): Promise<SweepState> {
     throw new RelaxCertError('DATA_FORMAT', `${file}: not a RelaxCert sweep (version 1)`, { file });
   }
   return state;
+}
+
+/** Every sweep in the home that can be read, oldest first (ids start with their creation time). */
+export async function listSweeps(home: string): Promise<SweepState[]> {
+  const names = await readdir(sweepsDir(home)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const states: SweepState[] = [];
+  for (const name of names.sort()) {
+    if (!RUN_ID_PATTERN.test(name)) continue;
+    // A sweep folder half-written by a dying process, or edited by hand, is left out of the list.
+    const state = await loadSweep(home, name).catch(() => undefined);
+    if (state !== undefined) states.push(state);
+  }
+  return states;
+}
+
+/**
+ * Runs `work` as the one process driving the sweep (a lock file in its folder, broken when its
+ * owner has died): a second driver, here or in another process, fails at once with CONFLICT.
+ */
+export async function withSweepLock<T>(
+  home: string,
+  id: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return withRunLock(sweepDir(home, id), id, 'sweep', work, {
+    waitMs: 0,
+    subject: `sweep '${id}'`,
+    field: 'sweepId',
+  });
+}
+
+/** The live process driving the sweep now, if any. */
+export function sweepDriver(home: string, id: string): Promise<LockOwner | undefined> {
+  return lockHolder(sweepDir(home, id));
 }

@@ -19,6 +19,9 @@ import type { CertificationSummary } from '../certify/session.ts';
 import type { WhatIfSets, WhatIfSetsInput } from './what-if-sets.ts';
 
 export type { WhatIfSets, WhatIfSetsInput } from './what-if-sets.ts';
+import type { SweepRequest, SweepSummary } from './sweep-types.ts';
+
+export type { SweepRequest, SweepSummary } from './sweep-types.ts';
 
 /** Presets are config data (shared/config/presets.ts); the API lists them. */
 export type { PresetInfo };
@@ -124,7 +127,9 @@ export type WorkbenchEvent =
   | { type: 'run-deleted'; runId: string }
   /** The run's folder cannot be read as a run (seen damaged, e.g. by the home watcher). */
   | { type: 'run-damaged'; damaged: DamagedRun }
-  | { type: 'log'; line: LogLine };
+  | { type: 'log'; line: LogLine }
+  /** A sweep started, moved on a cell, finished or stopped. */
+  | { type: 'sweep-state'; sweep: SweepSummary };
 
 export type Unsubscribe = () => void;
 
@@ -179,6 +184,20 @@ export interface WorkbenchApi {
   /** Removes the entry of that name (NOT_FOUND when there is none); resolves to the new list. */
   deleteWhatIfSets(runId: string, name: string): Promise<WhatIfSets[]>;
 
+  /**
+   * "Repeat with N seeds": a sweep of the run's experiment over N training seeds, each a run of
+   * its own, trained one after another through the job manager (as `relaxcert sweep`). Resolves
+   * once the sweep is recorded; `sweep-state` events follow its progress.
+   */
+  startSweep(request: SweepRequest): Promise<SweepSummary>;
+  /** Continues a stopped sweep where it stopped (also one started by the CLI). */
+  resumeSweep(sweepId: string): Promise<SweepSummary>;
+  /** Stops a running sweep; its running cell is cancelled and stays resumable. */
+  cancelSweep(sweepId: string): Promise<SweepSummary>;
+  /** Every sweep of the workbench home, oldest first, with mean ± std once finished. */
+  listSweeps(): Promise<SweepSummary[]>;
+  getSweep(sweepId: string): Promise<SweepSummary>;
+
   onEvent(listener: (event: WorkbenchEvent) => void): Unsubscribe;
 }
 
@@ -207,6 +226,11 @@ export const WORKBENCH_METHODS = [
   'listWhatIfSets',
   'saveWhatIfSets',
   'deleteWhatIfSets',
+  'startSweep',
+  'resumeSweep',
+  'cancelSweep',
+  'listSweeps',
+  'getSweep',
 ] as const satisfies ReadonlyArray<Exclude<keyof WorkbenchApi, 'onEvent'>>;
 
 export type WorkbenchMethod = (typeof WORKBENCH_METHODS)[number];

@@ -100,6 +100,11 @@ export function sweepCsv(groups: SweepGroupResult[]): string {
   return `${[header.join(','), ...rows].join('\n')}\n`;
 }
 
+/** Decimals a metric is shown with: fractions as the paper's tables (3), seconds with 1. */
+export function metricDigits(m: SweepMetric): number {
+  return m === 'trainSeconds' ? 1 : 3;
+}
+
 /** "0.909 ± 0.004" (3 decimals, as the paper's tables), or the mean alone for one run. */
 export function formatMeanStd(v: MeanStd | undefined, digits = 3): string {
   if (v === undefined) return '—';

@@ -3,16 +3,32 @@
  * with the scripted runner (no tfjs), which waits until an agreed instant, calls one host
  * method on a run, prints the outcome as one JSON line and, after a start or resume, stays
  * until the run's job is over. Run as `node --import tsx host-process.ts HOME RUN OP AT [SCRIPT]`;
- * OP `train` creates a new run itself (RUN is ignored) and prints its id.
+ * OP `train` creates a new run itself (RUN is ignored) and prints its id; OP `sweep` creates a
+ * run and repeats it with 3 seeds through the API, prints the sweep's id and drives it until
+ * the sweep ends or the process is killed.
  */
 import { toErrorInfo } from '../../../shared/errors.ts';
 import { createWorkbenchHost } from '../create-host.ts';
-import { fakeConfig, ScriptedRunner } from './fake-deps.ts';
+import { RunStore } from '../../store/run-store.ts';
+import { WorkbenchHost } from '../workbench-host.ts';
+import { fakeConfig, fakeDeps, ScriptedRunner } from './fake-deps.ts';
 import type { JobScript } from './fake-deps.ts';
 
 const [home, runId, op, at, script] = process.argv.slice(2);
 const scripts: JobScript[] =
   script === 'hang' ? [{ kind: 'hang' }] : [{ kind: 'train', epochs: 4, stepMs: 100 }];
+if (op === 'sweep') {
+  // The scripted runner's evaluation is a marker that only the fake reader (fakeDeps) reads.
+  // Epochs long enough for a cancel request (polled twice a second) to land within a cell.
+  const slow = new ScriptedRunner([{ kind: 'train', epochs: 4, stepMs: 400 }]);
+  const sweeper = new WorkbenchHost(fakeDeps(await RunStore.open(home), slow));
+  const run = await sweeper.createRun(fakeConfig('repeated in another process', 4));
+  const sweep = await sweeper.startSweep({ runId: run.id, seeds: 3 });
+  process.stdout.write(`${JSON.stringify({ ok: true, pid: process.pid, sweepId: sweep.id })}\n`);
+  await sweeper.sweepSettled(sweep.id);
+  await sweeper.close();
+  process.exit(0);
+}
 const host = await createWorkbenchHost({ shell: 'cli', home, runner: new ScriptedRunner(scripts) });
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(at) - Date.now())));
 try {

@@ -9,7 +9,7 @@ import { renderToString } from 'vue/server-renderer';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setWorkbenchApi } from '../api/api-holder.ts';
 import { useRunsStore } from '../stores/runs-store.ts';
-import { fakeApi, makeRun } from '../test-support/fixtures.ts';
+import { fakeApi, makeRun } from '../testing/fixtures.ts';
 import DamagedRuns from './DamagedRuns.vue';
 
 /** Renders the panel after `prepare` has filled the runs store. */

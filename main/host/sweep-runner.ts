@@ -10,17 +10,34 @@
  * engine worker, so cells side by side would only slow each other. Spreading a grid over
  * machines is the job of an external queue (docs/ARCHITECTURE.md, "Sweeps").
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/api/run-types.ts';
+import type { WorkbenchApi } from '../../shared/api/workbench-api.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { aggregateSweep, sweepCsv } from '../../shared/sweep/aggregate.ts';
 import type { RunFigures, SweepGroupResult } from '../../shared/sweep/aggregate.ts';
+import { runFigures } from '../../shared/sweep/figures.ts';
 import { cellConfig, guaranteeLabel } from '../../shared/sweep/grid.ts';
-import type { WorkbenchHost } from '../host/workbench-host.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
-import { saveSweep } from '../store/sweep-state.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { loadSweep, saveSweep, sweepDir, withSweepLock } from '../store/sweep-state.ts';
 import type { SweepCellState, SweepState } from '../store/sweep-state.ts';
-import { runReport } from './run-report.ts';
+
+/** What a sweep needs of the host: the run methods of the API, its store, and `settled`. */
+export type SweepHost = Pick<
+  WorkbenchApi,
+  | 'getRun'
+  | 'createRun'
+  | 'startRun'
+  | 'resumeRun'
+  | 'cancelRun'
+  | 'getEvalArtifacts'
+  | 'getMetrics'
+> & {
+  readonly store: Pick<RunStore, 'home' | 'record'>;
+  settled(runId: string): Promise<RunSummary>;
+};
 
 export type CellPhase = 'start' | 'resume' | 'done' | 'kept';
 
@@ -37,24 +54,13 @@ export interface SweepResult {
   files: string[];
 }
 
-async function figuresOf(host: WorkbenchHost, run: RunSummary): Promise<RunFigures> {
-  const artifacts = await host.getEvalArtifacts(run.id);
-  const report = runReport(run, artifacts, host.store.runDir(run.id));
-  const metrics = await host.getMetrics(run.id);
-  const figures: RunFigures = {
-    cleanAccuracy: report.cleanAccuracy,
-    standardVra: report.standardVra,
-    rejectionRate: report.rejectionRate,
-    // Wall time of the training epochs (the final sound evaluation not included).
-    trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
-  };
-  if (report.guarantee.kind !== 'standard') figures.guaranteeVra = report.guaranteeVra;
-  return figures;
+async function figuresOf(host: SweepHost, run: RunSummary): Promise<RunFigures> {
+  return runFigures(await host.getEvalArtifacts(run.id), await host.getMetrics(run.id));
 }
 
 /** Starts, resumes or keeps the cell's run; resolves when it is trained and evaluated. */
 async function runCell(
-  host: WorkbenchHost,
+  host: SweepHost,
   state: SweepState,
   cell: SweepCellState,
   index: number,
@@ -118,44 +124,66 @@ async function runCell(
   }
 }
 
+/** Mean ± std per group of a sweep whose cells have all finished (as results.json holds it). */
+export function sweepGroups(state: SweepState): SweepGroupResult[] {
+  return aggregateSweep(
+    state.cells.map((c) => {
+      if (c.runId === undefined || c.figures === undefined) {
+        throw new RelaxCertError('INTERNAL', `sweep ${state.id}: ${c.key} has not finished`);
+      }
+      return {
+        group: c.group,
+        epsilon: c.epsilon,
+        guarantee: guaranteeLabel(c.guarantee),
+        seed: c.seed,
+        runId: c.runId,
+        figures: c.figures,
+      };
+    }),
+  );
+}
+
+/**
+ * Trains every unfinished cell in order, then writes results.csv and results.json. Only one
+ * process drives a sweep at a time (withSweepLock): a second gets CONFLICT at once.
+ */
 export async function runSweep(
-  host: WorkbenchHost,
+  host: SweepHost,
   state: SweepState,
   hooks: SweepHooks = {},
 ): Promise<SweepResult> {
   const home = host.store.home;
-  const dir = await saveSweep(home, state);
-  for (const [index, cell] of state.cells.entries()) {
-    if (hooks.signal?.aborted === true) {
-      throw new RelaxCertError(
-        'CANCELLED',
-        `sweep ${state.id} stopped; resume it with relaxcert sweep --resume ${state.id}`,
-      );
+  const dir = sweepDir(home, state.id);
+  await mkdir(dir, { recursive: true });
+  return withSweepLock(home, state.id, async () => {
+    // Under the lock the record on disk is the truth: another driver may have moved it on since
+    // the caller read it.
+    const recorded = await loadSweep(home, state.id).catch(() => undefined);
+    if (recorded !== undefined) state.cells = recorded.cells;
+    await saveSweep(home, state);
+    for (const [index, cell] of state.cells.entries()) {
+      if (hooks.signal?.aborted === true) {
+        throw new RelaxCertError(
+          'CANCELLED',
+          `sweep ${state.id} stopped; resume it with relaxcert sweep --resume ${state.id}`,
+        );
+      }
+      const run = await runCell(host, state, cell, index, hooks);
+      if (cell.figures === undefined || cell.runId !== run.id) {
+        cell.runId = run.id;
+        cell.figures = await figuresOf(host, run);
+        await saveSweep(home, state);
+        hooks.onCell?.(cell, index, 'done');
+      }
     }
-    const run = await runCell(host, state, cell, index, hooks);
-    if (cell.figures === undefined || cell.runId !== run.id) {
-      cell.runId = run.id;
-      cell.figures = await figuresOf(host, run);
-      await saveSweep(home, state);
-      hooks.onCell?.(cell, index, 'done');
-    }
-  }
-  const groups = aggregateSweep(
-    state.cells.map((c) => ({
-      group: c.group,
-      epsilon: c.epsilon,
-      guarantee: guaranteeLabel(c.guarantee),
-      seed: c.seed,
-      runId: c.runId as string,
-      figures: c.figures as RunFigures,
-    })),
-  );
-  const csvFile = join(dir, 'results.csv');
-  const jsonFile = join(dir, 'results.json');
-  await writeFileAtomic(csvFile, sweepCsv(groups));
-  await writeFileAtomic(
-    jsonFile,
-    `${JSON.stringify({ sweepId: state.id, std: 'sample (n - 1)', groups }, null, 2)}\n`,
-  );
-  return { dir, groups, files: [csvFile, jsonFile] };
+    const groups = sweepGroups(state);
+    const csvFile = join(dir, 'results.csv');
+    const jsonFile = join(dir, 'results.json');
+    await writeFileAtomic(csvFile, sweepCsv(groups));
+    await writeFileAtomic(
+      jsonFile,
+      `${JSON.stringify({ sweepId: state.id, std: 'sample (n - 1)', groups }, null, 2)}\n`,
+    );
+    return { dir, groups, files: [csvFile, jsonFile] };
+  });
 }
