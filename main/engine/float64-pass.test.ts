@@ -16,6 +16,8 @@ import { Network } from './model/network.ts';
 import { Rng } from './rng.ts';
 import { referenceLogits } from './testing/reference-forward.ts';
 import { useBackend } from './testing/use-backend.ts';
+import { nativeKernels, nativeUnavailableReason } from './native/load.ts';
+import { requireNativeUnderCi } from './testing/native-required.ts';
 
 const cases: { name: string; arch: ArchitectureSpec; shape: number[]; c: number }[] = [
   { name: 'dense 7→30→30→3', arch: { name: 'dense-small', width: 30, depth: 2 }, shape: [7], c: 3 },
@@ -116,5 +118,59 @@ describe('float64 evaluation on several threads', () => {
     expect(many.lastSums).toEqual(one.lastSums);
     expect(many.hiddenNorms).toEqual(one.hiddenNorms);
     expect(many.inputMaxAbs).toEqual(one.inputMaxAbs);
+  });
+});
+
+describe('float64 evaluation with and without the native kernels', () => {
+  const native = nativeKernels()?.dualDots !== undefined;
+  requireNativeUnderCi(native, nativeUnavailableReason() ?? 'the addon has no dualDots');
+  it.runIf(native)('native dual dots give what the JavaScript loops give', () => {
+    const plan = buildLayerPlan({ name: 'cnn-c2f2', width: 2, depth: 1 }, [8, 8, 3], 4);
+    const rng = new Rng(12);
+    const arrays = plan.layers.flatMap((l, index) => {
+      if (l.kind !== 'dense' && l.kind !== 'conv') return [];
+      const size =
+        l.kind === 'dense' ? l.inFeatures * l.units : l.kernel ** 2 * l.inShape[2] * l.filters;
+      const units = l.kind === 'dense' ? l.units : l.filters;
+      return [
+        {
+          name: `L${index}.w`,
+          shape: [size],
+          data: Float32Array.from({ length: size }, () => rng.normal()),
+        },
+        {
+          name: `L${index}.b`,
+          shape: [units],
+          data: Float32Array.from({ length: units }, () => rng.normal()),
+        },
+      ];
+    });
+    const n = 5;
+    const split = {
+      n,
+      x: Float32Array.from({ length: n * 192 }, () => rng.normal()),
+      y: new Int32Array(n),
+    };
+    const sound = soundLipschitz(plan, arrays);
+    const weights = layerWeights(arrays);
+    const withNative = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+    const saved = process.env.RELAXCERT_NATIVE;
+    process.env.RELAXCERT_NATIVE = '0';
+    try {
+      const plain = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+      // The same sums in the same order: equal, up to a fused multiply-add the compiler may use.
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>): void => {
+        expect(a.length).toBe(b.length);
+        for (let t = 0; t < a.length; t++) {
+          expect(Math.abs(a[t] - b[t])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(b[t])));
+        }
+      };
+      close(withNative.logits, plain.logits);
+      close(withNative.lastSums, plain.lastSums);
+      withNative.hiddenNorms.forEach((a, l) => close(a, plain.hiddenNorms[l]));
+    } finally {
+      if (saved === undefined) delete process.env.RELAXCERT_NATIVE;
+      else process.env.RELAXCERT_NATIVE = saved;
+    }
   });
 });

@@ -10,7 +10,8 @@
  * a GPU, Winograd convolutions) needs trusting. The logits are stored as float32; that last
  * rounding is part of the bound.
  *
- * Cost: every linear layer's products twice (signed and absolute) in scalar float64.
+ * Cost: every linear layer's products twice (signed and absolute) in float64, by the native
+ * kernels where they are built (native/src/dual-dots.cc), else in scalar JavaScript.
  */
 import { rowsOf } from '../data/inputs.ts';
 import type { Split } from '../data/types.ts';
@@ -19,6 +20,7 @@ import { convPads } from '../../shared/config/conv-geometry.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { NamedArray } from './model/network.ts';
 import { measuredNormBound, measuredSumBound } from './bounds/float-error.ts';
+import { nativeKernels } from './native/load.ts';
 import type { ErrorNetworkSpec, PointMeasurements } from './bounds/float-error.ts';
 
 /** Weights ([in, out] dense, [kh, kw, cin, cout] conv) and bias of plan layer `index`. */
@@ -90,6 +92,23 @@ function products(
   to: number,
 ): void {
   const n = p.fanIn;
+  const native = nativeKernels();
+  if (native?.dualDots !== undefined) {
+    const m = rows * p.outputs;
+    native.dualDots(
+      p.w,
+      p.absW,
+      p.b,
+      src.subarray(from, from + rows * n),
+      abs.subarray(from, from + rows * n),
+      rows,
+      n,
+      p.outputs,
+      out.y.subarray(to, to + m),
+      out.c.subarray(to, to + m),
+    );
+    return;
+  }
   const n4 = n - (n % 4);
   const { y, c } = out;
   for (let j = 0; j < p.outputs; j++) {

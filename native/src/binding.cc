@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "conv.h"
+#include "dual-dots.h"
 #include "minmax.h"
 #include "sgemm.h"
 
@@ -52,6 +53,10 @@ bool getTyped(napi_env env, napi_value v, napi_typedarray_type want, T** data,
 
 bool getFloats(napi_env env, napi_value v, float** data, std::size_t* length) {
   return getTyped(env, v, napi_float32_array, data, length);
+}
+
+bool getDoubles(napi_env env, napi_value v, double** data, std::size_t* length) {
+  return getTyped(env, v, napi_float64_array, data, length);
 }
 
 bool getBytes(napi_env env, napi_value v, std::uint8_t** data, std::size_t* length) {
@@ -209,6 +214,38 @@ napi_value Conv2dGradFilter(napi_env env, napi_callback_info info) {
   return ConvImpl(env, info, ConvOp::GradFilter);
 }
 
+// dualDots(w, absW, bias, src, abs, rows, fanIn, outputs, y, c): see dual-dots.h.
+napi_value DualDots(napi_env env, napi_callback_info info) {
+  std::size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 10) return fail(env, "dualDots expects 10 arguments");
+  relaxcert::DualDotsArgs a{};
+  if (!getSize(env, argv[5], &a.rows) || !getSize(env, argv[6], &a.fanIn) ||
+      !getSize(env, argv[7], &a.outputs))
+    return fail(env, "rows, fanIn, outputs: non-negative integers");
+  double *w = nullptr, *absW = nullptr, *src = nullptr, *abs = nullptr;
+  float* bias = nullptr;
+  std::size_t lw = 0, law = 0, lb = 0, ls = 0, la = 0, ly = 0, lc = 0;
+  if (!getDoubles(env, argv[0], &w, &lw) || !getDoubles(env, argv[1], &absW, &law) ||
+      !getFloats(env, argv[2], &bias, &lb) || !getDoubles(env, argv[3], &src, &ls) ||
+      !getDoubles(env, argv[4], &abs, &la) || !getDoubles(env, argv[8], &a.y, &ly) ||
+      !getDoubles(env, argv[9], &a.c, &lc))
+    return fail(env, "w, absW, src, abs, y, c: Float64Array; bias: Float32Array");
+  const std::size_t weights = a.outputs * a.fanIn, inputs = a.rows * a.fanIn,
+                    outs = a.rows * a.outputs;
+  if (lw < weights || law < weights || lb < a.outputs || ls < inputs || la < inputs ||
+      ly < outs || lc < outs)
+    return fail(env, "an array is shorter than rows, fanIn, outputs say");
+  a.w = w;
+  a.absW = absW;
+  a.bias = bias;
+  a.src = src;
+  a.abs = abs;
+  relaxcert::dualDots(a);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   std::size_t argc = 1;
   napi_value argv[1];
@@ -248,6 +285,7 @@ NAPI_MODULE_INIT() {
       {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"minMaxGrad", nullptr, MinMaxGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, state},
+      {"dualDots", nullptr, DualDots, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dGradInput", nullptr, Conv2dGradInput, nullptr, nullptr, nullptr, napi_enumerable,
        state},
       {"conv2dGradFilter", nullptr, Conv2dGradFilter, nullptr, nullptr, nullptr, napi_enumerable,

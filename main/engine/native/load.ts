@@ -63,6 +63,23 @@ export interface NativeKernels {
   ): void;
   conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
   conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
+  /**
+   * The float64 evaluation's products (float64-pass.ts): for output j and row r,
+   * y[r·outputs + j] = bias_j + w_j·src_r and c[…] = |bias_j| + absW_j·abs_r; w and absW are
+   * outputs × fanIn, src and abs rows × fanIn. Absent from addons built before it existed.
+   */
+  dualDots?(
+    w: Float64Array,
+    absW: Float64Array,
+    bias: Float32Array,
+    src: Float64Array,
+    abs: Float64Array,
+    rows: number,
+    fanIn: number,
+    outputs: number,
+    y: Float64Array,
+    c: Float64Array,
+  ): void;
   setThreads(threads: number): void;
   info(): NativeInfo;
 }
