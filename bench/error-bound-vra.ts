@@ -29,6 +29,22 @@ function uniform(n: number, value: number): ErrorBound {
   return { base: new Float64Array(n).fill(value), perEpsilon: new Float64Array(n) };
 }
 
+/**
+ * What a certificate about the exact-arithmetic network alone would subtract (not offered by the
+ * product yet): an upper bound of the bound's at-x part. Each at-x term (γ64, 2^-1022) is at most
+ * 2^-29 of its float32 counterpart in the ball part, so 2^-28 of the whole bound covers them; the
+ * float32 storage of the logits and the certify core's rounding are added as in float-error.ts.
+ */
+function atXOnly(b: ErrorBound, logits: Float32Array, c: number, k: Float64Array): ErrorBound {
+  const maxK = k.reduce((a, v) => Math.max(a, v), 0);
+  const base = b.base.map((v, p) => {
+    let maxLogit = 0;
+    for (let j = 0; j < c; j++) maxLogit = Math.max(maxLogit, Math.abs(logits[p * c + j]));
+    return 2 ** -28 * v + 2 ** -21 * maxLogit + 2 ** -140;
+  });
+  return { base, perEpsilon: new Float64Array(b.base.length).fill(2 ** -48 * maxK) };
+}
+
 function quantile(values: Float64Array, q: number): number {
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -69,6 +85,7 @@ async function measure(runDir: string): Promise<void> {
         ['no allowance (unsound)', undefined],
         ['former global slack', uniform(test.n, global)],
         ['per-point bound', perPoint],
+        ['at-x part only', atXOnly(perPoint, m.logits, c, sound.k)],
       ];
       for (const [name, errorBound] of rows) {
         const data = { logits: m.logits, labels: test.y, n: test.n, c, lipschitz: sound.k };

@@ -182,19 +182,21 @@ export class WorkbenchHost implements WorkbenchApi {
   async cancelRun(runId: string): Promise<RunSummary> {
     return this.locked(checked(runId), 'cancel', async () => {
       const job = this.active.get(runId);
-      if (job) {
-        job.handle.cancel();
-        return this.deps.store.get(runId);
-      }
       // Another process may have died since: its run is then interrupted, not cancellable.
-      await this.deps.store.recover({ held: runId });
+      if (!job) await this.deps.store.recover({ held: runId });
       const run = await this.deps.store.get(runId);
+      // A job of this process stays listed for a moment after its run has ended: its state,
+      // not the list, says whether there is anything left to cancel.
       if (run.state !== 'running' && run.state !== 'queued') {
         throw new RelaxCertError(
           'CONFLICT',
           `run '${runId}' is ${run.state}; there is nothing to cancel`,
           { field: 'runId' },
         );
+      }
+      if (job) {
+        job.handle.cancel();
+        return run;
       }
       // Trained by another live process: it polls for this request and cancels its job.
       await requestCancel(this.deps.store.runDir(runId));

@@ -85,8 +85,9 @@ export const GLOSSARY = {
   errorBound: {
     label: 'float32 error bound',
     definition:
-      'per-point bound on the float32 rounding error of every logit difference in the ε-ball: ' +
-      'base + ε·perEpsilon; a margin must exceed it',
+      'per-point bound on the rounding error of every logit difference, of the stored logits ' +
+      'at x and of the float32 network anywhere in the ε-ball: base + ε·perEpsilon; a margin ' +
+      'must exceed it',
   },
   radius: {
     label: 'certified radius',
