@@ -11,7 +11,11 @@ import type { ArchitectureSpec } from '../shared/config/experiment.ts';
 import { Network } from '../main/engine/model/network.ts';
 import { soundLipschitz } from '../main/engine/evaluate.ts';
 import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
-import { exactLogitsWithMeasurements, layerWeights } from '../main/engine/float64-pass.ts';
+import {
+  exactLogitsWithMeasurements,
+  float64Network,
+  layerWeights,
+} from '../main/engine/float64-pass.ts';
 import { exactLogitsInParallel } from '../main/engine/float64-parallel.ts';
 import { availableParallelism } from 'node:os';
 import { predictLogits } from '../main/engine/train/epoch-metrics.ts';
@@ -48,12 +52,12 @@ export async function errorBoundCost(
     const weights = layerWeights(arrays);
     const warm = { ...split, n: Math.min(n, 256) };
     predictLogits(net, warm);
-    exactLogitsWithMeasurements(plan, weights, warm, sound.errorSpec);
+    exactLogitsWithMeasurements(float64Network(plan, weights), warm, sound.errorSpec);
     let t = performance.now();
     predictLogits(net, split);
     const plainSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    const m = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+    const m = exactLogitsWithMeasurements(float64Network(plan, weights), split, sound.errorSpec);
     floatErrorBound(sound.errorSpec, m, n, classes);
     const boundSeconds = (performance.now() - t) / 1000;
     t = performance.now();

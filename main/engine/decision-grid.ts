@@ -8,7 +8,7 @@ import type { DecisionGrid } from '../../shared/api/workbench-api.ts';
 import type { Split } from '../data/types.ts';
 import { floatErrorBound } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
-import { exactLogitsWithMeasurements } from './float64-pass.ts';
+import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import type { LayerWeights } from './float64-pass.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 
@@ -59,7 +59,7 @@ export function decisionGrid(
   const extent = gridExtent(inputs);
   const n = side * side;
   const split: Split = { n, x: gridPoints(side, extent), y: new Int32Array(n) };
-  const measured = exactLogitsWithMeasurements(plan, weights, split, spec);
+  const measured = exactLogitsWithMeasurements(float64Network(plan, weights), split, spec);
   const [xMin, xMax, yMin, yMax] = extent;
   return {
     side,

@@ -13,7 +13,7 @@ import { certifiedRadius, certify } from '../../shared/certify/index.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluationArtifacts, soundLipschitz } from './evaluate.ts';
 import { floatErrorBound } from './bounds/float-error.ts';
-import { exactLogitsWithMeasurements } from './float64-pass.ts';
+import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
 import { Rng } from './rng.ts';
@@ -284,8 +284,7 @@ describe('float32 error bound against the float64 network, at x and in the ball'
           const split = { n, x, y: new Int32Array(n) };
           const sound = soundLipschitz(plan, await net.exportArrays());
           const m = exactLogitsWithMeasurements(
-            plan,
-            (i) => weights.get(i)!,
+            float64Network(plan, (i) => weights.get(i)!),
             split,
             sound.errorSpec,
             4,

@@ -13,7 +13,7 @@ import { rowsOf } from '../data/inputs.ts';
 import type { Split } from '../data/types.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { exactLogitsWithMeasurements } from './float64-pass.ts';
+import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import type { LayerWeights } from './float64-pass.ts';
 import type { ErrorNetworkSpec, PointMeasurements } from './bounds/float-error.ts';
 
@@ -30,9 +30,12 @@ export interface Float64Chunk {
   x: Float32Array;
 }
 
-/** Multiply-adds below which one thread is faster than starting others (~0.1 s of work). */
-const PARALLEL_MIN_WORK = 1e8;
-const CHUNK_POINTS = 64;
+/**
+ * Multiply-adds below which one thread is faster than starting others: a thread takes about
+ * 0.5 s to start (TypeScript, the addon, the weights); 2e9 is about a second of work on one.
+ */
+const PARALLEL_MIN_WORK = 2e9;
+const CHUNK_POINTS = 128;
 
 function workerEntry(): URL {
   const bundled = new URL('./float64-worker.js', import.meta.url);
@@ -59,18 +62,21 @@ function place(all: PointMeasurements, part: PointMeasurements, first: number, c
   part.inputMaxAbs.forEach((a, l) => all.inputMaxAbs[l].set(a, first));
 }
 
-/** exactLogitsWithMeasurements on `threads` worker threads (default: one per core). */
+/**
+ * exactLogitsWithMeasurements on `threads` worker threads (default: one per core) when the job
+ * has at least `minWork` multiply-adds, else inline.
+ */
 export async function exactLogitsInParallel(
   plan: LayerPlan,
   weights: LayerWeights,
   split: Split,
   spec: ErrorNetworkSpec,
-  threads = Math.min(availableParallelism(), 16),
+  { threads = Math.min(availableParallelism(), 16), minWork = PARALLEL_MIN_WORK } = {},
 ): Promise<PointMeasurements> {
   const n = split.n;
   const useThreads = Math.min(threads, Math.ceil(n / CHUNK_POINTS));
-  if (useThreads < 2 || n * workPerPoint(plan) < PARALLEL_MIN_WORK) {
-    return exactLogitsWithMeasurements(plan, weights, split, spec);
+  if (useThreads < 2 || n * workPerPoint(plan) < minWork) {
+    return exactLogitsWithMeasurements(float64Network(plan, weights), split, spec);
   }
   const c = plan.numClasses;
   const linear = spec.layers.length;

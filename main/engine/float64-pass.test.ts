@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { ArchitectureSpec } from '../../shared/config/experiment.ts';
 import { soundLipschitz } from './evaluate.ts';
-import { exactLogitsWithMeasurements, layerWeights } from './float64-pass.ts';
+import { exactLogitsWithMeasurements, float64Network, layerWeights } from './float64-pass.ts';
 import { exactLogitsInParallel } from './float64-parallel.ts';
 import { Network } from './model/network.ts';
 import { Rng } from './rng.ts';
@@ -54,8 +54,7 @@ describe('float64 evaluation pass', () => {
         const split = { n, x, y: new Int32Array(n) };
         const sound = soundLipschitz(plan, arrays);
         const m = exactLogitsWithMeasurements(
-          plan,
-          layerWeights(arrays),
+          float64Network(plan, layerWeights(arrays)),
           split,
           sound.errorSpec,
           3,
@@ -104,7 +103,7 @@ describe('float64 evaluation on several threads', () => {
           ]
         : [],
     );
-    const n = 1300; // above the inline threshold, not a multiple of the chunk size
+    const n = 1300; // not a multiple of the chunk size
     const split = {
       n,
       x: Float32Array.from({ length: n * 100 }, () => rng.normal()),
@@ -112,8 +111,11 @@ describe('float64 evaluation on several threads', () => {
     };
     const sound = soundLipschitz(plan, arrays);
     const weights = layerWeights(arrays);
-    const one = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
-    const many = await exactLogitsInParallel(plan, weights, split, sound.errorSpec, 2);
+    const one = exactLogitsWithMeasurements(float64Network(plan, weights), split, sound.errorSpec);
+    const many = await exactLogitsInParallel(plan, weights, split, sound.errorSpec, {
+      threads: 2,
+      minWork: 0,
+    });
     expect(many.logits).toEqual(one.logits);
     expect(many.lastSums).toEqual(one.lastSums);
     expect(many.hiddenNorms).toEqual(one.hiddenNorms);
@@ -153,11 +155,19 @@ describe('float64 evaluation with and without the native kernels', () => {
     };
     const sound = soundLipschitz(plan, arrays);
     const weights = layerWeights(arrays);
-    const withNative = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+    const withNative = exactLogitsWithMeasurements(
+      float64Network(plan, weights),
+      split,
+      sound.errorSpec,
+    );
     const saved = process.env.RELAXCERT_NATIVE;
     process.env.RELAXCERT_NATIVE = '0';
     try {
-      const plain = exactLogitsWithMeasurements(plan, weights, split, sound.errorSpec);
+      const plain = exactLogitsWithMeasurements(
+        float64Network(plan, weights),
+        split,
+        sound.errorSpec,
+      );
       // The same sums in the same order: equal, up to a fused multiply-add the compiler may use.
       const close = (a: ArrayLike<number>, b: ArrayLike<number>): void => {
         expect(a.length).toBe(b.length);

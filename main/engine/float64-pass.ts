@@ -246,30 +246,41 @@ function maxAbsRows(block: Block, into: Float64Array, first: number): void {
   }
 }
 
-/**
- * Logits (float64, stored as float32) and the per-point measurements of the error bound for
- * every point of `split`, `blockSize` points at a time.
- */
-export function exactLogitsWithMeasurements(
-  plan: LayerPlan,
-  weights: LayerWeights,
-  split: Split,
-  spec: ErrorNetworkSpec,
-  blockSize = 16,
-): PointMeasurements {
-  const c = plan.numClasses;
-  const size = plan.inputShape.reduce((a, b) => a * b, 1);
-  const n = split.n;
-  const params: Rows[] = [];
+/** A network ready for the float64 pass: its plan and its linear layers as output rows. */
+export interface Float64Network {
+  plan: LayerPlan;
+  layers: Rows[];
+}
+
+/** Converts the weights once (the pass itself runs on many chunks of points). */
+export function float64Network(plan: LayerPlan, weights: LayerWeights): Float64Network {
+  const layers: Rows[] = [];
   plan.layers.forEach((layer, index) => {
     if (layer.kind !== 'dense' && layer.kind !== 'conv') return;
     const { w, b } = weights(index);
-    params.push(
+    layers.push(
       layer.kind === 'dense'
         ? outputRows(w, b, layer.inFeatures, layer.units)
         : outputRows(w, b, layer.kernel ** 2 * layer.inShape[2], layer.filters),
     );
   });
+  return { plan, layers };
+}
+
+/**
+ * Logits (float64, stored as float32) and the per-point measurements of the error bound for
+ * every point of `split`, `blockSize` points at a time.
+ */
+export function exactLogitsWithMeasurements(
+  net: Float64Network,
+  split: Split,
+  spec: ErrorNetworkSpec,
+  blockSize = 16,
+): PointMeasurements {
+  const { plan, layers: params } = net;
+  const c = plan.numClasses;
+  const size = plan.inputShape.reduce((a, b) => a * b, 1);
+  const n = split.n;
   const m: PointMeasurements = {
     logits: new Float32Array(n * c),
     hiddenNorms: Array.from({ length: params.length - 1 }, () => new Float64Array(n)),
