@@ -105,6 +105,15 @@ export function nativeKernels(): NativeKernels | undefined {
   return cached.kernels;
 }
 
+/**
+ * Replaces the loaded kernels by `wrap(kernels)` (the addon's own exports are read-only): the
+ * step profile (bench/profile-step.ts) times every call this way. No effect without them.
+ */
+export function wrapNativeKernels(wrap: (kernels: NativeKernels) => NativeKernels): void {
+  cached ??= load();
+  if (cached.kernels !== undefined) cached = { kernels: wrap(cached.kernels) };
+}
+
 /** Why nativeKernels() is undefined (for logs), or undefined when they loaded. */
 export function nativeUnavailableReason(): string | undefined {
   if (process.env.RELAXCERT_NATIVE === '0') return 'RELAXCERT_NATIVE=0';
