@@ -63,6 +63,20 @@ export interface NativeKernels {
   ): void;
   conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
   conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
+  /**
+   * Adam.updateCombined's loop over params[lo, hi) (train/adam.ts), bit for bit; g1 null: the
+   * gradient is w0·g0. coefficients: [w0, w1, beta1, beta2, stepSize, epsilon].
+   */
+  adam(
+    params: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    g0: Float32Array,
+    g1: Float32Array | null,
+    coefficients: Float64Array,
+    lo: number,
+    hi: number,
+  ): void;
   setThreads(threads: number): void;
   info(): NativeInfo;
 }
