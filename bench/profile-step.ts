@@ -230,6 +230,17 @@ async function profile(c: TrainBenchCase, steps: number, replicas: number): Prom
       e.calls++;
       byKernel.set(k.name, e);
     }
+    const calls: Array<{ name: string; ms: number; shapes: string }> = [];
+    for (const k of info.kernels) {
+      const ms = await k.kernelTimeMs;
+      const shapes = k.inputShapes.map((sh) => `[${sh.join(',')}]`).join(' ');
+      calls.push({ name: k.name, ms: typeof ms === 'number' ? ms : 0, shapes });
+    }
+    const slowest = calls.filter((c) => c.name !== 'forward').sort((a, b) => b.ms - a.ms);
+    console.log('slowest single tfjs kernels (custom ops, "forward", excluded):');
+    for (const c of slowest.slice(0, 8)) {
+      console.log(`${c.ms.toFixed(2).padStart(9)} ms  ${c.name} ${c.shapes}`);
+    }
     const kernelRows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
     const sum = kernelRows.reduce((a, [, e]) => a + e.ms, 0);
     console.log(
