@@ -128,6 +128,22 @@ export function wrapNativeKernels(wrap: (kernels: NativeKernels) => NativeKernel
   if (cached.kernels !== undefined) cached = { kernels: wrap(cached.kernels) };
 }
 
+/**
+ * Gives this thread's kernels their share of the cores when `replicas` threads each run them
+ * (data-parallel training: cores ÷ replicas each, at least 1; 1 restores all of them).
+ * RELAXCERT_NATIVE_THREADS still caps the total. Results do not depend on the thread count.
+ * One thread per replica on 2 cores trained cnn-c2f2 faster than two each (4 threads on 2
+ * cores; docs/PERFORMANCE.md, "Where the time goes").
+ */
+export function shareNativeThreads(replicas: number): void {
+  const k = nativeKernels();
+  if (k === undefined) return;
+  const cap = Number(process.env.RELAXCERT_NATIVE_THREADS);
+  const hardware = Math.max(1, k.info().hardwareThreads);
+  const all = Number.isInteger(cap) && cap >= 1 ? Math.min(cap, hardware) : hardware;
+  k.setThreads(Math.max(1, Math.floor(all / Math.max(1, replicas))));
+}
+
 /** Why nativeKernels() is undefined (for logs), or undefined when they loaded. */
 export function nativeUnavailableReason(): string | undefined {
   if (process.env.RELAXCERT_NATIVE === '0') return 'RELAXCERT_NATIVE=0';

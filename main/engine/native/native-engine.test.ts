@@ -23,7 +23,7 @@ import { Network } from '../model/network.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import { activeNative } from './matmul.ts';
-import { nativeKernels, nativeUnavailableReason } from './load.ts';
+import { nativeKernels, nativeUnavailableReason, shareNativeThreads } from './load.ts';
 import { requireNativeUnderCi } from '../testing/native-required.ts';
 
 const saved = process.env.RELAXCERT_NATIVE;
@@ -180,6 +180,31 @@ async function trainVra(): Promise<number> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+describe.skipIf(!built)('native threads shared between replicas', () => {
+  it('gives each replica cores ÷ replicas threads, at least one, under the cap', () => {
+    const k = nativeKernels();
+    if (k === undefined) throw new Error('unreachable: built');
+    const hardware = k.info().hardwareThreads;
+    const cap = process.env.RELAXCERT_NATIVE_THREADS;
+    try {
+      delete process.env.RELAXCERT_NATIVE_THREADS;
+      shareNativeThreads(2);
+      expect(k.info().threads).toBe(Math.max(1, Math.floor(hardware / 2)));
+      shareNativeThreads(2 * hardware);
+      expect(k.info().threads).toBe(1);
+      shareNativeThreads(1);
+      expect(k.info().threads).toBe(hardware);
+      process.env.RELAXCERT_NATIVE_THREADS = '1';
+      shareNativeThreads(1);
+      expect(k.info().threads).toBe(1);
+    } finally {
+      if (cap === undefined) delete process.env.RELAXCERT_NATIVE_THREADS;
+      else process.env.RELAXCERT_NATIVE_THREADS = cap;
+      shareNativeThreads(1);
+    }
+  });
+});
 
 describe.skipIf(!built)('training through the native kernels', () => {
   it('reaches the same VRA floor as the tfjs path, leaking no tensors', async () => {

@@ -11,6 +11,7 @@ import type { BackendChoice } from '../backend.ts';
 import type { GloroHead } from '../heads/head-spec.ts';
 import type { Network, NamedArray } from '../model/network.ts';
 import type { Adam } from '../train/adam.ts';
+import { shareNativeThreads } from '../native/load.ts';
 import { lossGradients } from './half-step.ts';
 import { predictLogits } from '../train/epoch-metrics.ts';
 import { sliceSplit } from '../../data/inputs.ts';
@@ -127,6 +128,8 @@ export class DataParallel {
       await worker.terminate();
       throw error;
     }
+    // Each replica's native kernels get their share of the cores (the helper does the same).
+    shareNativeThreads(2);
     return dp;
   }
 
@@ -253,5 +256,6 @@ export class DataParallel {
     Atomics.notify(this.ctrl, CTRL.coordUpdated);
     this.error ??= 'closed';
     await this.worker.terminate();
+    shareNativeThreads(1);
   }
 }
