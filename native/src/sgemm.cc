@@ -293,6 +293,17 @@ void gemvCol(const GemmArgs& g, bool load) {  // n == 1: c = op(A)·b
   }
 }
 
+// k = 1 without bias or accumulation: an outer product (the gradient of the Lipschitz
+// estimate u·W). Packing both operands would cost more than the products; each element is the
+// microkernel's single FMA onto zero, a·b + 0 (which also makes −0 into +0, as it does).
+void outer(const GemmArgs& g) {
+  for (std::size_t i = 0; i < g.m; i++) {
+    const float ai = g.a[i];  // with k = 1, A[i] whether or not A is transposed; B[j] likewise
+    float* row = g.c + i * g.n;
+    for (std::size_t j = 0; j < g.n; j++) row[j] = ai * g.b[j] + 0.0f;
+  }
+}
+
 // Below this many multiply-adds a second thread costs more to start than it saves.
 constexpr double MIN_PARALLEL_WORK = 4e6;
 // Narrower chunks would spend too much on packing the other operand again.
@@ -318,6 +329,7 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   }
   if (m == 1) return gemvRow(g, load);
   if (n == 1) return gemvCol(g, load);
+  if (g.k == 1 && !load) return outer(g);
   const Kernel& kr = kernel();
   const double work = static_cast<double>(m) * n * g.k;
   if (threads < 2 || work < MIN_PARALLEL_WORK) {
