@@ -20,6 +20,8 @@ import { DataParallel } from '../main/engine/parallel/data-parallel.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { nativeKernels } from '../main/engine/native/load.ts';
 import { withNative } from './with-native.ts';
+import { trainStepFlops } from './step-flops.ts';
+import { measureSgemmPeak } from './sgemm-peak.ts';
 
 export interface TrainBenchCase {
   name: string;
@@ -137,9 +139,18 @@ async function measure(
   return { wall: samples / seconds, cpuEstimate: samples / (cpuSeconds / threads) };
 }
 
+/** GFLOP/s of training steps of batch 256 at `samplesPerSecond` (step-flops.ts counts them). */
+function stepGflops(c: TrainBenchCase, samplesPerSecond: number): number {
+  const flops = trainStepFlops(buildLayerPlan(c.arch, c.inputShape, c.classes), 256, 2);
+  return (flops * samplesPerSecond) / 256 / 1e9;
+}
+
 export default async function trainBench(): Promise<void> {
   const native = nativeKernels() !== undefined;
   if (!native) console.log('train bench: native kernels not built, WASM figures only');
+  // Measured before and after the training lines: the achieved rates are put against the
+  // higher of the two (the machine may be busier during one of them).
+  const peakBefore = measureSgemmPeak();
   for (const c of [denseCase, cnnCase]) {
     const runs: Array<[string, number, boolean]> = [
       ['wasm-1replica', 1, false],
@@ -152,6 +163,7 @@ export default async function trainBench(): Promise<void> {
       const name = `train.${c.name}.${label}`;
       wall.set(label, rate.wall);
       console.log(`BENCH ${name} ${Math.round(rate.wall)} samples/s`);
+      console.log(`BENCH ${name}.gflops ${stepGflops(c, rate.wall).toFixed(1)} GFLOP/s`);
       console.log(`BENCH ${name}.cpu-estimate ${Math.round(rate.cpuEstimate)} samples/s`);
     }
     const best = Math.max(wall.get('wasm') ?? 0, wall.get('wasm-1replica') ?? 0);
@@ -159,6 +171,13 @@ export default async function trainBench(): Promise<void> {
     const ours = wall.get(defaultReplicas('wasm', c.arch) > 1 ? 'native-2replicas' : 'native');
     if (ours !== undefined && best > 0) {
       console.log(`BENCH train.${c.name}.native-vs-best-wasm ${(ours / best).toFixed(2)} x`);
+    }
+    const peakAfter = measureSgemmPeak();
+    if (ours !== undefined && peakBefore !== undefined && peakAfter !== undefined) {
+      const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
+      console.log(`BENCH sgemm.peak-1024 ${peak.toFixed(1)} GFLOP/s`);
+      const share = (100 * stepGflops(c, ours)) / peak;
+      console.log(`BENCH train.${c.name}.fraction-of-sgemm-peak ${share.toFixed(0)} %`);
     }
   }
 }

@@ -2,7 +2,8 @@
   "targets": [
     {
       "target_name": "relaxcert_kernels",
-      "sources": ["src/binding.cc", "src/sgemm.cc", "src/minmax.cc", "src/conv.cc", "src/dual-dots.cc"],
+      "sources": ["src/binding.cc", "src/sgemm.cc", "src/minmax.cc", "src/conv.cc", "src/adam.cc",
+                  "src/dual-dots.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-Wno-psabi"],
       "cflags_cc!": ["-fno-exceptions"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"] },

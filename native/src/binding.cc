@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "adam.h"
 #include "conv.h"
 #include "dual-dots.h"
 #include "minmax.h"
@@ -246,6 +247,44 @@ napi_value DualDots(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adam(params, m, v, g0, g1 | null, coefficients, lo, hi); coefficients is a Float64Array
+// [w0, w1, beta1, beta2, stepSize, epsilon].
+napi_value Adam(napi_env env, napi_callback_info info) {
+  std::size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 8) return fail(env, "adam expects 8 arguments");
+  relaxcert::AdamArgs a{};
+  float* g0 = nullptr;
+  std::size_t lp = 0, lm = 0, lv = 0, lg0 = 0, lg1 = 0, lcoef = 0;
+  if (!getFloats(env, argv[0], &a.params, &lp) || !getFloats(env, argv[1], &a.m, &lm) ||
+      !getFloats(env, argv[2], &a.v, &lv) || !getFloats(env, argv[3], &g0, &lg0))
+    return fail(env, "params, m, v, g0: Float32Array");
+  a.g0 = g0;
+  napi_valuetype g1Type;
+  napi_typeof(env, argv[4], &g1Type);
+  if (g1Type != napi_null && g1Type != napi_undefined) {
+    float* g1 = nullptr;
+    if (!getFloats(env, argv[4], &g1, &lg1)) return fail(env, "g1: Float32Array or null");
+    a.g1 = g1;
+  }
+  double* coef = nullptr;
+  if (!getTyped(env, argv[5], napi_float64_array, &coef, &lcoef) || lcoef < 6)
+    return fail(env, "coefficients: Float64Array [w0, w1, beta1, beta2, stepSize, epsilon]");
+  a.w0 = coef[0];
+  a.w1 = coef[1];
+  a.beta1 = coef[2];
+  a.beta2 = coef[3];
+  a.stepSize = coef[4];
+  a.epsilon = coef[5];
+  if (!getSize(env, argv[6], &a.lo) || !getSize(env, argv[7], &a.hi) || a.lo > a.hi)
+    return fail(env, "lo, hi: integers, lo ≤ hi");
+  if (a.hi > lp || a.hi > lm || a.hi > lv || a.hi > lg0 || (a.g1 != nullptr && a.hi > lg1))
+    return fail(env, "an array is shorter than hi");
+  relaxcert::adamUpdate(a);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   std::size_t argc = 1;
   napi_value argv[1];
@@ -280,6 +319,7 @@ NAPI_MODULE_INIT() {
   napi_set_instance_data(env, state, freeState, nullptr);
   const napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, state},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

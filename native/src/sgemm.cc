@@ -23,12 +23,15 @@
 namespace relaxcert {
 namespace {
 
-using Microkernel = void (*)(std::size_t kc, const float* a, const float* b, float* c,
-                             std::size_t ldc, bool load);
+// A is read as a[i * rsa + p * csa]: a packed panel (rsa = 1, csa = mr) or, for narrow
+// products, op(A) in place (rsa = lda, csa = 1). The arithmetic is the same either way.
+using Microkernel = void (*)(std::size_t kc, const float* a, std::size_t rsa, std::size_t csa,
+                             const float* b, float* c, std::size_t ldc, bool load);
 
 struct Kernel {
   std::size_t mr, nr;
-  Microkernel run;
+  Microkernel packed;  // a packed panel of A (rsa = 1, csa = mr as compile-time constants)
+  Microkernel direct;  // op(A) in place, any strides
   const char* isa;
 };
 
@@ -37,36 +40,42 @@ struct Kernel {
 constexpr std::size_t KC = 256;
 constexpr std::size_t MC = 240;  // a multiple of 8, 6 and 4
 constexpr std::size_t NC = 2048;
+// directA(): at most this many nr-wide column panels.
+constexpr std::size_t DIRECT_A_MAX_PANELS = 4;
 
-template <std::size_t MR, std::size_t NR>
-void kernelGeneric(std::size_t kc, const float* a, const float* b, float* c, std::size_t ldc,
-                   bool load) {
+template <std::size_t MR, std::size_t NR, bool Direct>
+void kernelGeneric(std::size_t kc, const float* a, std::size_t rsa, std::size_t csa,
+                   const float* b, float* c, std::size_t ldc, bool load) {
+  if (!Direct) rsa = 1, csa = MR;
   float acc[MR][NR];
   for (std::size_t i = 0; i < MR; i++)
     for (std::size_t j = 0; j < NR; j++) acc[i][j] = load ? c[i * ldc + j] : 0.0f;
-  for (std::size_t p = 0; p < kc; p++, a += MR, b += NR)
+  for (std::size_t p = 0; p < kc; p++, a += csa, b += NR)
     for (std::size_t i = 0; i < MR; i++)
-      for (std::size_t j = 0; j < NR; j++) acc[i][j] += a[i] * b[j];
+      for (std::size_t j = 0; j < NR; j++) acc[i][j] += a[i * rsa] * b[j];
   for (std::size_t i = 0; i < MR; i++)
     for (std::size_t j = 0; j < NR; j++) c[i * ldc + j] = acc[i][j];
 }
 
 #ifdef RELAXCERT_X86
+template <bool Direct>
 __attribute__((target("avx512f"))) void kernelAvx512(std::size_t kc, const float* a,
+                                                     std::size_t rsa, std::size_t csa,
                                                      const float* b, float* c, std::size_t ldc,
                                                      bool load) {
+  if (!Direct) rsa = 1, csa = 8;
   __m512 acc[8][2];
 #pragma GCC unroll 8
   for (int i = 0; i < 8; i++) {
     acc[i][0] = load ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
     acc[i][1] = load ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
   }
-  for (std::size_t p = 0; p < kc; p++, a += 8, b += 32) {
+  for (std::size_t p = 0; p < kc; p++, a += csa, b += 32) {
     const __m512 b0 = _mm512_loadu_ps(b);
     const __m512 b1 = _mm512_loadu_ps(b + 16);
 #pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      const __m512 ai = _mm512_set1_ps(a[i * rsa]);
       acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
@@ -78,21 +87,24 @@ __attribute__((target("avx512f"))) void kernelAvx512(std::size_t kc, const float
   }
 }
 
+template <bool Direct>
 __attribute__((target("avx2,fma"))) void kernelAvx2(std::size_t kc, const float* a,
+                                                    std::size_t rsa, std::size_t csa,
                                                     const float* b, float* c, std::size_t ldc,
                                                     bool load) {
+  if (!Direct) rsa = 1, csa = 6;
   __m256 acc[6][2];
 #pragma GCC unroll 6
   for (int i = 0; i < 6; i++) {
     acc[i][0] = load ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
     acc[i][1] = load ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
   }
-  for (std::size_t p = 0; p < kc; p++, a += 6, b += 16) {
+  for (std::size_t p = 0; p < kc; p++, a += csa, b += 16) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
 #pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
+      const __m256 ai = _mm256_broadcast_ss(a + i * rsa);
       acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
@@ -108,11 +120,12 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(std::size_t kc, const float*
 Kernel pickKernel() {
 #ifdef RELAXCERT_X86
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return {8, 32, kernelAvx512, "AVX-512"};
+  if (__builtin_cpu_supports("avx512f"))
+    return {8, 32, kernelAvx512<false>, kernelAvx512<true>, "AVX-512"};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {6, 16, kernelAvx2, "AVX2"};
+    return {6, 16, kernelAvx2<false>, kernelAvx2<true>, "AVX2"};
 #endif
-  return {4, 8, kernelGeneric<4, 8>, "generic"};
+  return {4, 8, kernelGeneric<4, 8, false>, kernelGeneric<4, 8, true>, "generic"};
 }
 
 const Kernel& kernel() {
@@ -120,23 +133,39 @@ const Kernel& kernel() {
   return k;
 }
 
-inline float elemA(const GemmArgs& g, std::size_t i, std::size_t p) {
-  return g.transA ? g.a[p * g.m + i] : g.a[i * g.k + p];
-}
-
 // op(A)[i0 .. i0+mb) × [p0 .. p0+kb) as mr-row panels, p-major inside a panel, rows past mb zero.
+// Each case reads A along its rows in memory: with transA, the mr values of one p are adjacent
+// (reading down a column of length m instead cost a cache miss per value when m is large).
 void packA(const GemmArgs& g, std::size_t mr, std::size_t i0, std::size_t mb, std::size_t p0,
            std::size_t kb, float* dst) {
   for (std::size_t ir = 0; ir < mb; ir += mr, dst += mr * kb) {
     const std::size_t rows = std::min(mr, mb - ir);
+    if (g.transA) {
+      for (std::size_t p = 0; p < kb; p++) {
+        const float* src = g.a + (p0 + p) * g.m + i0 + ir;
+        std::size_t i = 0;
+        for (; i < rows; i++) dst[p * mr + i] = src[i];
+        for (; i < mr; i++) dst[p * mr + i] = 0.0f;
+      }
+      continue;
+    }
     for (std::size_t i = 0; i < mr; i++) {
       if (i >= rows) {
         for (std::size_t p = 0; p < kb; p++) dst[p * mr + i] = 0.0f;
       } else {
-        for (std::size_t p = 0; p < kb; p++) dst[p * mr + i] = elemA(g, i0 + ir + i, p0 + p);
+        const float* src = g.a + (i0 + ir + i) * g.k + p0;
+        for (std::size_t p = 0; p < kb; p++) dst[p * mr + i] = src[p];
       }
     }
   }
+}
+
+// Whether the microkernel reads op(A) in place instead of packing it: for narrow products
+// (few column panels) each packed value would serve only a few microkernel calls, and packing
+// cost as much as the arithmetic (conv layers: n = cout = 32 or 64). Only rows stored
+// contiguously (no transA); a partial last panel is still packed (reading past m is not allowed).
+bool directA(const GemmArgs& g, std::size_t nb, std::size_t nr) {
+  return !g.transA && nb <= DIRECT_A_MAX_PANELS * nr;
 }
 
 // op(B)[p0 .. p0+kb) × [j0 .. j0+nb) as nr-column panels, columns past nb zero.
@@ -185,18 +214,26 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
       const std::size_t kb = std::min(KC, g.k - pc);
       const bool loadC = load || pc > 0;
       packB(g, nr, pc, kb, jc, nb, bp);
+      const bool direct = directA(g, nb, nr);
       for (std::size_t ic = i0; ic < i1; ic += MC) {
         const std::size_t mb = std::min(MC, i1 - ic);
-        packA(g, mr, ic, mb, pc, kb, ap);
+        const std::size_t fullRows = mb / mr * mr;
+        // Direct: only a partial last panel is packed (at the start of ap).
+        if (!direct)
+          packA(g, mr, ic, mb, pc, kb, ap);
+        else if (fullRows < mb)
+          packA(g, mr, ic + fullRows, mb - fullRows, pc, kb, ap);
         for (std::size_t jr = 0; jr < nb; jr += nr) {
           const std::size_t cols = std::min(nr, nb - jr);
           for (std::size_t ir = 0; ir < mb; ir += mr) {
             const std::size_t rows = std::min(mr, mb - ir);
             float* c = g.c + (ic + ir) * ldc + jc + jr;
-            const float* a = ap + ir * kb;
+            const bool inPlace = direct && rows == mr;
+            const float* a = inPlace ? g.a + (ic + ir) * g.k + pc : direct ? ap : ap + ir * kb;
+            const std::size_t rsa = inPlace ? g.k : 1, csa = inPlace ? 1 : mr;
             const float* b = bp + jr * kb;
             if (rows == mr && cols == nr) {
-              kr.run(kb, a, b, c, ldc, loadC);
+              (inPlace ? kr.direct : kr.packed)(kb, a, rsa, csa, b, c, ldc, loadC);
               continue;
             }
             // A partial tile goes through a full-size scratch tile (same arithmetic).
@@ -204,7 +241,7 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
             if (loadC)
               for (std::size_t i = 0; i < rows; i++)
                 std::copy(c + i * ldc, c + i * ldc + cols, tile.data() + i * nr);
-            kr.run(kb, a, b, tile.data(), nr, loadC);
+            (inPlace ? kr.direct : kr.packed)(kb, a, rsa, csa, b, tile.data(), nr, loadC);
             for (std::size_t i = 0; i < rows; i++)
               std::copy(tile.data() + i * nr, tile.data() + i * nr + cols, c + i * ldc);
           }
@@ -256,6 +293,17 @@ void gemvCol(const GemmArgs& g, bool load) {  // n == 1: c = op(A)·b
   }
 }
 
+// k = 1 without bias or accumulation: an outer product (the gradient of the Lipschitz
+// estimate u·W). Packing both operands would cost more than the products; each element is the
+// microkernel's single FMA onto zero, a·b + 0 (which also makes −0 into +0, as it does).
+void outer(const GemmArgs& g) {
+  for (std::size_t i = 0; i < g.m; i++) {
+    const float ai = g.a[i];  // with k = 1, A[i] whether or not A is transposed; B[j] likewise
+    float* row = g.c + i * g.n;
+    for (std::size_t j = 0; j < g.n; j++) row[j] = ai * g.b[j] + 0.0f;
+  }
+}
+
 // Below this many multiply-adds a second thread costs more to start than it saves.
 constexpr double MIN_PARALLEL_WORK = 4e6;
 // Narrower chunks would spend too much on packing the other operand again.
@@ -281,6 +329,7 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   }
   if (m == 1) return gemvRow(g, load);
   if (n == 1) return gemvCol(g, load);
+  if (g.k == 1 && !load) return outer(g);
   const Kernel& kr = kernel();
   const double work = static_cast<double>(m) * n * g.k;
   if (threads < 2 || work < MIN_PARALLEL_WORK) {

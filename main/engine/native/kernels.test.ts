@@ -139,6 +139,35 @@ describe.skipIf(kernels === undefined)('native SGEMM', () => {
     }
   });
 
+  it('sums each element in one order: narrow products (A read in place), transposed A and wide ones agree bit for bit', () => {
+    // Narrow products (few column panels) read A in place instead of packing it; a column of
+    // C must not depend on that, nor on how many other columns there are, nor on whether A
+    // comes transposed: the same k blocks and FMA chain every time.
+    const rng = new Rng(11);
+    const m = 203; // not a multiple of any microkernel's row count: a partial panel
+    const kk = 600; // three k blocks
+    const narrow = 64;
+    const wide = 300;
+    const a = randoms(m * kk, rng);
+    const aT = new Float32Array(kk * m);
+    for (let i = 0; i < m; i++) for (let p = 0; p < kk; p++) aT[p * m + i] = a[i * kk + p];
+    const bWide = randoms(kk * wide, rng);
+    const bNarrow = new Float32Array(kk * narrow);
+    for (let p = 0; p < kk; p++)
+      bNarrow.set(bWide.subarray(p * wide, p * wide + narrow), p * narrow);
+    const product = (transA: boolean, n: number, b: Float32Array): Float32Array => {
+      const c = new Float32Array(m * n);
+      k.sgemm(transA, false, m, n, kk, transA ? aT : a, b, c, null, false);
+      return c;
+    };
+    const direct = product(false, narrow, bNarrow);
+    const firstColumns = (c: Float32Array, n: number): number[] =>
+      Array.from({ length: m * narrow }, (_, e) => c[Math.floor(e / narrow) * n + (e % narrow)]);
+    expect(firstColumns(product(false, wide, bWide), wide)).toEqual([...direct]);
+    expect([...product(true, narrow, bNarrow)]).toEqual([...direct]);
+    expect(firstColumns(product(true, wide, bWide), wide)).toEqual([...direct]);
+  });
+
   it('leaves C alone for an empty product with accumulate, zeroes it without', () => {
     const c = Float32Array.from([1, 2, 3, 4, 5, 6]);
     k.sgemm(false, false, 2, 3, 0, new Float32Array(0), new Float32Array(0), c, null, true);

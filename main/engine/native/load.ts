@@ -64,6 +64,20 @@ export interface NativeKernels {
   conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
   conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
   /**
+   * Adam.updateCombined's loop over params[lo, hi) (train/adam.ts), bit for bit; g1 null: the
+   * gradient is w0·g0. coefficients: [w0, w1, beta1, beta2, stepSize, epsilon].
+   */
+  adam(
+    params: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    g0: Float32Array,
+    g1: Float32Array | null,
+    coefficients: Float64Array,
+    lo: number,
+    hi: number,
+  ): void;
+  /**
    * The float64 evaluation's products (float64-pass.ts): for output j and row r,
    * y[r·outputs + j] = bias_j + w_j·src_r and c[…] = |bias_j| + absW_j·abs_r; w and absW are
    * outputs × fanIn, src and abs rows × fanIn. Absent from addons built before it existed.
@@ -120,6 +134,31 @@ export function nativeKernels(): NativeKernels | undefined {
   if (process.env.RELAXCERT_NATIVE === '0') return undefined;
   cached ??= load();
   return cached.kernels;
+}
+
+/**
+ * Replaces the loaded kernels by `wrap(kernels)` (the addon's own exports are read-only): the
+ * step profile (bench/profile-step.ts) times every call this way. No effect without them.
+ */
+export function wrapNativeKernels(wrap: (kernels: NativeKernels) => NativeKernels): void {
+  cached ??= load();
+  if (cached.kernels !== undefined) cached = { kernels: wrap(cached.kernels) };
+}
+
+/**
+ * Gives this thread's kernels their share of the cores when `replicas` threads each run them
+ * (data-parallel training: cores ÷ replicas each, at least 1; 1 restores all of them).
+ * RELAXCERT_NATIVE_THREADS still caps the total. Results do not depend on the thread count.
+ * One thread per replica on 2 cores trained cnn-c2f2 faster than two each (4 threads on 2
+ * cores; docs/PERFORMANCE.md, "Where the time goes").
+ */
+export function shareNativeThreads(replicas: number): void {
+  const k = nativeKernels();
+  if (k === undefined) return;
+  const cap = Number(process.env.RELAXCERT_NATIVE_THREADS);
+  const hardware = Math.max(1, k.info().hardwareThreads);
+  const all = Number.isInteger(cap) && cap >= 1 ? Math.min(cap, hardware) : hardware;
+  k.setThreads(Math.max(1, Math.floor(all / Math.max(1, replicas))));
 }
 
 /** Why nativeKernels() is undefined (for logs), or undefined when they loaded. */

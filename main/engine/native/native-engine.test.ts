@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { dense, denseTf } from '../ops/dense.ts';
-import { conv2d } from '../ops/conv2d.ts';
+import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax, minMaxJs } from '../ops/minmax.ts';
 import { useBackend } from '../testing/use-backend.ts';
@@ -23,7 +23,7 @@ import { Network } from '../model/network.ts';
 import type { ExperimentConfig } from '../../../shared/config/experiment.ts';
 import type { EpochMetrics } from '../../../shared/api/run-types.ts';
 import { activeNative } from './matmul.ts';
-import { nativeKernels, nativeUnavailableReason } from './load.ts';
+import { nativeKernels, nativeUnavailableReason, shareNativeThreads } from './load.ts';
 import { requireNativeUnderCi } from '../testing/native-required.ts';
 
 const saved = process.env.RELAXCERT_NATIVE;
@@ -101,7 +101,15 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
       const ours = run(false);
       const ref = run(true);
       for (let i = 0; i < ref.length; i++) expect(maxRelDiff(ours[i], ref[i])).toBeLessThan(1e-5);
-      tf.dispose([x, f, b, ...ours, ...ref]);
+      // The bias-free operator and its adjoint (power iteration) take the native path too.
+      const [, h, w] = xs;
+      const dy = randomTensor(ours[0].shape, 11) as tf.Tensor4D;
+      const pairs = [false, true].map((tfOnly) => [
+        conv2dLinear(x, f, g, tfOnly),
+        conv2dBackpropInput(dy, f, h, w, g, tfOnly),
+      ]);
+      for (let i = 0; i < 2; i++) expect(maxRelDiff(pairs[0][i], pairs[1][i])).toBeLessThan(1e-5);
+      tf.dispose([x, f, b, dy, ...ours, ...ref, ...pairs.flat()]);
     },
   );
 
@@ -114,9 +122,12 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     expect([...tf.grad(f(minMax))(x).dataSync()]).toEqual([...tf.grad(f(minMaxJs))(x).dataSync()]);
   });
 
-  it('power iteration and Lipschitz estimates agree with the tfjs path', async () => {
+  it.each([
+    ['dense', buildLayerPlan({ name: 'dense-small', width: 24, depth: 2 }, [3], 4)],
+    ['conv', buildLayerPlan({ name: 'cnn-c2f2', width: 4, depth: 1 }, [8, 8, 3], 4)],
+  ])('%s: power iteration and Lipschitz estimates agree with the tfjs path', async (_, plan) => {
     await useBackend(backend);
-    const plan = buildLayerPlan({ name: 'dense-small', width: 24, depth: 2 }, [3], 4);
+    setNative(true);
     const estimate = (): Float32Array => {
       const net = new Network(plan, 3);
       net.powerIterate(5);
@@ -169,6 +180,31 @@ async function trainVra(): Promise<number> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+describe.skipIf(!built)('native threads shared between replicas', () => {
+  it('gives each replica cores ÷ replicas threads, at least one, under the cap', () => {
+    const k = nativeKernels();
+    if (k === undefined) throw new Error('unreachable: built');
+    const hardware = k.info().hardwareThreads;
+    const cap = process.env.RELAXCERT_NATIVE_THREADS;
+    try {
+      delete process.env.RELAXCERT_NATIVE_THREADS;
+      shareNativeThreads(2);
+      expect(k.info().threads).toBe(Math.max(1, Math.floor(hardware / 2)));
+      shareNativeThreads(2 * hardware);
+      expect(k.info().threads).toBe(1);
+      shareNativeThreads(1);
+      expect(k.info().threads).toBe(hardware);
+      process.env.RELAXCERT_NATIVE_THREADS = '1';
+      shareNativeThreads(1);
+      expect(k.info().threads).toBe(1);
+    } finally {
+      if (cap === undefined) delete process.env.RELAXCERT_NATIVE_THREADS;
+      else process.env.RELAXCERT_NATIVE_THREADS = cap;
+      shareNativeThreads(1);
+    }
+  });
+});
 
 describe.skipIf(!built)('training through the native kernels', () => {
   it('reaches the same VRA floor as the tfjs path, leaking no tensors', async () => {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
 import { tensorFilledBy, valuesOf } from './wasm-heap.ts';
-import { activeNative } from '../native/matmul.ts';
+import { activeNative, nativeColumnSums } from '../native/matmul.ts';
 import { convPads } from '../../../shared/config/conv-geometry.ts';
 import type { ConvGeometry, ConvPads } from '../../../shared/config/conv-geometry.ts';
 
@@ -45,14 +45,33 @@ function dilate(dy: tf.Tensor4D, s: number): tf.Tensor4D {
   return tf.slice(big, [0, 0, 0, 0], [n, (h - 1) * s + 1, (w - 1) * s + 1, c]);
 }
 
-/** The adjoint of the convolution (transpose operator) applied to dy, for input size h × w. */
+/** The native kernels' geometry argument: [n, h, w, cin, kh, kw, cout, stride, pads, out]. */
+function nativeShape(n: number, h: number, w: number, cin: number, cout: number, g: ConvGeometry) {
+  const p = convPads(h, w, g);
+  return [n, h, w, cin, g.kh, g.kw, cout, g.stride, p.top, p.left, p.outH, p.outW];
+}
+
+/**
+ * The adjoint of the convolution (transpose operator) applied to dy, for input size h × w
+ * (native kernels when available; `tfOnly` forces tfjs).
+ */
 export function conv2dBackpropInput(
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
   h: number,
   w: number,
   g: ConvGeometry,
+  tfOnly = false,
 ): tf.Tensor4D {
+  const kernels = tfOnly ? undefined : activeNative();
+  if (kernels !== undefined) {
+    const [n, , , cout] = dy.shape;
+    const cin = filter.shape[2];
+    const shape = nativeShape(n, h, w, cin, cout, g);
+    return tensorFilledBy([n, h, w, cin], (out) =>
+      kernels.conv2dGradInput(valuesOf(dy), valuesOf(filter), out, shape),
+    ) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const p = convPads(h, w, g);
     const s = g.stride;
@@ -90,9 +109,26 @@ export function conv2dBackpropFilter(
   });
 }
 
-/** Plain forward convolution without bias (used by power iteration too). */
-export function conv2dLinear(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+/**
+ * Plain forward convolution without bias or gradient (power iteration); native kernels when
+ * available, `tfOnly` forces tfjs.
+ */
+export function conv2dLinear(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  g: ConvGeometry,
+  tfOnly = false,
+): tf.Tensor4D {
+  const kernels = tfOnly ? undefined : activeNative();
   const p = convPads(x.shape[1], x.shape[2], g);
+  if (kernels !== undefined) {
+    const [n, h, w, cin] = x.shape;
+    const cout = filter.shape[3];
+    const shape = nativeShape(n, h, w, cin, cout, g);
+    return tensorFilledBy([n, p.outH, p.outW, cout], (y) =>
+      kernels.conv2d(valuesOf(x), valuesOf(filter), null, y, shape),
+    ) as tf.Tensor4D;
+  }
   return tf.conv2d(x, filter, g.stride, explicitPad(p));
 }
 
@@ -114,7 +150,7 @@ function makeConvOp(g: ConvGeometry) {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const dx = conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g);
+        const dx = conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g, true);
         const df = conv2dBackpropFilter(xs, dy4, g);
         const db = tf.sum(dy4, [0, 1, 2]);
         return [dx, df, db];
@@ -131,7 +167,7 @@ function makeNativeConvOp(g: ConvGeometry) {
     const [n, h, w, cin] = x.shape as [number, number, number, number];
     const cout = f.shape[3] as number;
     const p = convPads(h, w, g);
-    const shape = [n, h, w, cin, g.kh, g.kw, cout, g.stride, p.top, p.left, p.outH, p.outW];
+    const shape = nativeShape(n, h, w, cin, cout, g);
     // Heap views are taken inside each fill, after the output's allocation (a growing heap
     // moves).
     const value = tensorFilledBy([n, p.outH, p.outW, cout], (y) =>
@@ -147,7 +183,7 @@ function makeNativeConvOp(g: ConvGeometry) {
         const df = tensorFilledBy(fs.shape, (out) =>
           kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), out, shape),
         );
-        return [dx, df, tf.sum(dy, [0, 1, 2])];
+        return [dx, df, nativeColumnSums(dy)];
       },
     };
   });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
-import { activeNative, nativeMatMul } from '../native/matmul.ts';
+import { activeNative, nativeColumnSums, nativeMatMul } from '../native/matmul.ts';
 
 const denseOp = customGrad(([x, w, b], save) => {
   const x2 = x as tf.Tensor2D;
@@ -38,7 +38,7 @@ const denseNativeOp = customGrad(([x, w, b], save) => {
       return [
         nativeMatMul(dy, ws, false, true), // dy·Wᵀ
         nativeMatMul(xs, dy, true, false), // xᵀ·dy
-        tf.sum(dy, 0),
+        nativeColumnSums(dy),
       ];
     },
   };

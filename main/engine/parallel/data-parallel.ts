@@ -11,6 +11,7 @@ import type { BackendChoice } from '../backend.ts';
 import type { GloroHead } from '../heads/head-spec.ts';
 import type { Network, NamedArray } from '../model/network.ts';
 import type { Adam } from '../train/adam.ts';
+import { shareNativeThreads } from '../native/load.ts';
 import { lossGradients } from './half-step.ts';
 import { predictLogits } from '../train/epoch-metrics.ts';
 import { sliceSplit } from '../../data/inputs.ts';
@@ -36,6 +37,11 @@ export class DataParallel {
   private readonly layout: Layout;
   private readonly powerIterations: number;
   private seq = 0;
+  /**
+   * Milliseconds this thread has spent blocked at the two per-step barriers, waiting for the
+   * helper (the profile of bench/profile-step.ts reads it; two clock reads a barrier).
+   */
+  barrierMs = 0;
   private error?: string;
   private waiting?: {
     type: FromHelper['type'];
@@ -122,6 +128,8 @@ export class DataParallel {
       await worker.terminate();
       throw error;
     }
+    // Each replica's native kernels get their share of the cores (the helper does the same).
+    shareNativeThreads(2);
     return dp;
   }
 
@@ -216,7 +224,9 @@ export class DataParallel {
     tf.dispose([half.loss, ...half.grads]);
     Atomics.store(this.ctrl, CTRL.coordDone, seq);
     Atomics.notify(this.ctrl, CTRL.coordDone);
+    let t0 = performance.now();
     waitFor(this.ctrl, CTRL.helperDone, seq, failed);
+    this.barrierMs += performance.now() - t0;
     // The first half of the parameters is ours to update.
     const mid = Math.floor(this.layout.total / 2);
     adam.step++;
@@ -232,7 +242,9 @@ export class DataParallel {
     );
     Atomics.store(this.ctrl, CTRL.coordUpdated, seq);
     Atomics.notify(this.ctrl, CTRL.coordUpdated);
+    t0 = performance.now();
     waitFor(this.ctrl, CTRL.helperUpdated, seq, failed);
+    this.barrierMs += performance.now() - t0;
     adam.push();
     return m1 === 0 ? loss0 : (m0 / m) * loss0 + (m1 / m) * s[SCALAR.helperLoss];
   }
@@ -244,5 +256,6 @@ export class DataParallel {
     Atomics.notify(this.ctrl, CTRL.coordUpdated);
     this.error ??= 'closed';
     await this.worker.terminate();
+    shareNativeThreads(1);
   }
 }

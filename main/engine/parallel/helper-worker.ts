@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { toErrorInfo } from '../../../shared/errors.ts';
 import { selectBackend } from '../backend.ts';
+import { shareNativeThreads } from '../native/load.ts';
 import { Network } from '../model/network.ts';
 import { makeGloroHead } from '../heads/gloro-head.ts';
 import { Adam } from '../train/adam.ts';
@@ -33,6 +34,7 @@ const scalars = new Float64Array(init.scalars);
 
 try {
   await selectBackend(init.backend);
+  shareNativeThreads(2);
   const net = new Network(init.plan, init.seed);
   const vars = net.trainableVariables();
   const adam = new Adam(vars, net.trainableKeys(), init.adam);

@@ -1,0 +1,40 @@
+// Adam on flat arrays, the arithmetic of Adam.updateCombined (main/engine/train/adam.ts) in the
+// same double-precision operations and the same order, so that both give the very same weights
+// (a run may resume on a machine without the native kernels, and the two data-parallel
+// replicas may differ in having them). Hence no fused multiply-adds here: a contraction would
+// round differently from JavaScript. The JavaScript loop costs ~20 ns a parameter; this one is
+// bound by memory.
+#include "adam.h"
+
+#include <cmath>
+
+#if defined(__clang__)
+#define RELAXCERT_NO_CONTRACT
+#elif defined(__GNUC__)
+#define RELAXCERT_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#else
+#define RELAXCERT_NO_CONTRACT
+#endif
+
+namespace relaxcert {
+
+RELAXCERT_NO_CONTRACT void adamUpdate(const AdamArgs& a) {
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+  const double b1 = a.beta1, b2 = a.beta2, c1 = 1 - b1, c2 = 1 - b2;
+  const double step = a.stepSize, eps = a.epsilon, w0 = a.w0, w1 = a.w1;
+  for (std::size_t j = a.lo; j < a.hi; j++) {
+    // Rounded to float32 like a stored gradient (Math.fround in adam.ts).
+    const double g = a.g1 == nullptr
+                         ? static_cast<double>(static_cast<float>(w0 * a.g0[j]))
+                         : static_cast<double>(static_cast<float>(w0 * a.g0[j] + w1 * a.g1[j]));
+    const double m = b1 * a.m[j] + c1 * g;
+    const double v = b2 * a.v[j] + c2 * g * g;
+    a.m[j] = static_cast<float>(m);
+    a.v[j] = static_cast<float>(v);
+    a.params[j] = static_cast<float>(a.params[j] - (step * m) / (std::sqrt(v) + eps));
+  }
+}
+
+}  // namespace relaxcert
