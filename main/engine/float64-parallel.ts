@@ -13,7 +13,7 @@ import { rowsOf } from '../data/inputs.ts';
 import type { Split } from '../data/types.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
+import { emptyMeasurements, exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import type { LayerWeights } from './float64-pass.ts';
 import type { ErrorNetworkSpec, PointMeasurements } from './bounds/float-error.ts';
 
@@ -79,13 +79,7 @@ export async function exactLogitsInParallel(
     return exactLogitsWithMeasurements(float64Network(plan, weights), split, spec);
   }
   const c = plan.numClasses;
-  const linear = spec.layers.length;
-  const all: PointMeasurements = {
-    logits: new Float32Array(n * c),
-    lastSums: new Float64Array(n * c),
-    hiddenNorms: Array.from({ length: linear - 1 }, () => new Float64Array(n)),
-    inputMaxAbs: Array.from({ length: linear }, () => new Float64Array(n)),
-  };
+  const all = emptyMeasurements(n, c, spec.layers.length);
   const init: Float64Init = { plan, weights: {}, spec };
   plan.layers.forEach((l, index) => {
     if (l.kind === 'dense' || l.kind === 'conv') init.weights[index] = weights(index);

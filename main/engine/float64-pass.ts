@@ -246,6 +246,16 @@ function maxAbsRows(block: Block, into: Float64Array, first: number): void {
   }
 }
 
+/** Zeroed measurements of `n` points, `c` classes, `linear` linear layers. */
+export function emptyMeasurements(n: number, c: number, linear: number): PointMeasurements {
+  return {
+    logits: new Float32Array(n * c),
+    hiddenNorms: Array.from({ length: linear - 1 }, () => new Float64Array(n)),
+    inputMaxAbs: Array.from({ length: linear }, () => new Float64Array(n)),
+    lastSums: new Float64Array(n * c),
+  };
+}
+
 /** A network ready for the float64 pass: its plan and its linear layers as output rows. */
 export interface Float64Network {
   plan: LayerPlan;
@@ -281,12 +291,7 @@ export function exactLogitsWithMeasurements(
   const c = plan.numClasses;
   const size = plan.inputShape.reduce((a, b) => a * b, 1);
   const n = split.n;
-  const m: PointMeasurements = {
-    logits: new Float32Array(n * c),
-    hiddenNorms: Array.from({ length: params.length - 1 }, () => new Float64Array(n)),
-    inputMaxAbs: Array.from({ length: params.length }, () => new Float64Array(n)),
-    lastSums: new Float64Array(n * c),
-  };
+  const m = emptyMeasurements(n, c, params.length);
   for (let first = 0; first < n; first += blockSize) {
     const rows = Math.min(blockSize, n - first);
     const block: Block = {

@@ -37,6 +37,19 @@ async function until(check: () => boolean, what: string, ms = 30_000): Promise<v
   }
 }
 
+/** A host on `home` (not yet watching) and the events it emits. */
+async function recordingHost(home: string) {
+  const host = await createWorkbenchHost({
+    shell: 'browser',
+    home,
+    runner: new ScriptedRunner(),
+    watchHome: false,
+  });
+  const events: WorkbenchEvent[] = [];
+  host.onEvent((e) => events.push(e));
+  return { host, events };
+}
+
 describe.each([
   { mode: 'fs.watch', watch: true, pollMs: 60_000 },
   { mode: 'polling fallback', watch: false, pollMs: 200 },
@@ -49,14 +62,7 @@ describe.each([
 
   it('announces runs another process creates, trains, finishes and deletes', async () => {
     const home = join(dir, 'home');
-    const host = await createWorkbenchHost({
-      shell: 'browser',
-      home,
-      runner: new ScriptedRunner(),
-      watchHome: false,
-    });
-    const events: WorkbenchEvent[] = [];
-    host.onEvent((e) => events.push(e));
+    const { host, events } = await recordingHost(home);
     await host.watchHome({ watch, pollMs });
     try {
       const trainer = otherProcess(home, 'train');
@@ -86,14 +92,7 @@ describe.each([
 
   it('announces a run damaged in place by another process, and its deletion', async () => {
     const home = join(dir, 'home-damaged');
-    const host = await createWorkbenchHost({
-      shell: 'browser',
-      home,
-      runner: new ScriptedRunner(),
-      watchHome: false,
-    });
-    const events: WorkbenchEvent[] = [];
-    host.onEvent((e) => events.push(e));
+    const { host, events } = await recordingHost(home);
     const corrupt = await host.createRun(fakeConfig('config to corrupt'));
     const unrecorded = await host.createRun(fakeConfig('record to remove'));
     await host.watchHome({ watch, pollMs });
