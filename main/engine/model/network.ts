@@ -128,11 +128,8 @@ export class Network {
     return this.linear.flatMap((l) => [l.keys[0], l.keys[1]]);
   }
 
-  /**
-   * Logits [n, C] for inputs [n, ...inputShape]. `beforeLinear`, when given, sees the input of
-   * every linear layer (the float32 activations the rounding-error bound needs).
-   */
-  forward(x: tf.Tensor, beforeLinear?: (layer: number, input: tf.Tensor) => void): tf.Tensor2D {
+  /** Logits [n, C] for inputs [n, ...inputShape]. */
+  forward(x: tf.Tensor): tf.Tensor2D {
     let h: tf.Tensor = x;
     let next = 0;
     for (const spec of this.plan.layers) {
@@ -140,13 +137,11 @@ export class Network {
         case 'dense': {
           const p = this.linear[next++];
           if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
-          beforeLinear?.(next - 1, h);
           h = dense(h as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
           break;
         }
         case 'conv': {
           const p = this.linear[next++];
-          beforeLinear?.(next - 1, h);
           h = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec));
           break;
         }
@@ -162,17 +157,6 @@ export class Network {
       }
     }
     return h as tf.Tensor2D;
-  }
-
-  /**
-   * Layer `layer`'s operation (dense or conv, the same kernels as forward) on `input` with other
-   * weights and bias of the same shapes: the absolute-value pass of the error bound uses it.
-   */
-  linearWith(layer: number, input: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    const p = this.linear[layer];
-    if (p.spec.kind === 'dense')
-      return dense(input as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);
-    return conv2d(input as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, geometry(p.spec));
   }
 
   /** The linear operator of layer p applied to a batch of one (no bias). */
