@@ -1,18 +1,19 @@
 /**
- * What the float32 error bound costs in certified accuracy, on trained runs:
+ * What the rounding-error bounds cost in certified accuracy, on trained runs:
  *   node --import tsx bench/error-bound-vra.ts RUN_DIR [RUN_DIR …]
  * For each run it evaluates the checkpoint once (logits and per-point bounds from one pass) and
- * certifies the test set at the trained ε three ways: with no rounding allowance (the exact rule
- * m > 0, unsound for float32), with the former global slack (4·L·γ_{n+2}·max(max|f|, 1), which
- * rested on unchecked assumptions: issue 12), and with the per-point bound. Not part of
- * `npm run bench` (it needs trained runs); figures go to docs/PERFORMANCE.md.
+ * certifies the test set at the trained ε four ways: with no rounding allowance (the rule
+ * m > 0 on the stored logits, unsound), with the former global slack (4·L·γ_{n+2}·max(max|f|, 1),
+ * which rested on unchecked assumptions: issue 12), and with the per-point bound of each claim
+ * (shared/certify/claim.ts). Not part of `npm run bench` (it needs trained runs); figures go to
+ * docs/PERFORMANCE.md.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend } from '../main/engine/backend.ts';
 import { loadDataset } from '../main/data/load-dataset.ts';
 import { networkFromCheckpoint, soundLipschitz } from '../main/engine/evaluate.ts';
-import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
+import { roundingErrorBounds } from '../main/engine/bounds/float-error.ts';
 import { gamma32 } from '../main/engine/bounds/rounding.ts';
 import { layerWeights } from '../main/engine/float64-pass.ts';
 import { exactLogitsInParallel } from '../main/engine/float64-parallel.ts';
@@ -27,22 +28,6 @@ function formerGlobalSlack(maxAbsLogit: number, linearLayers: number, maxFanIn: 
 
 function uniform(n: number, value: number): ErrorBound {
   return { base: new Float64Array(n).fill(value), perEpsilon: new Float64Array(n) };
-}
-
-/**
- * What a certificate about the exact-arithmetic network alone would subtract (not offered by the
- * product yet): an upper bound of the bound's at-x part. Each at-x term (γ64, 2^-1022) is at most
- * 2^-29 of its float32 counterpart in the ball part, so 2^-28 of the whole bound covers them; the
- * float32 storage of the logits and the certify core's rounding are added as in float-error.ts.
- */
-function atXOnly(b: ErrorBound, logits: Float32Array, c: number, k: Float64Array): ErrorBound {
-  const maxK = k.reduce((a, v) => Math.max(a, v), 0);
-  const base = b.base.map((v, p) => {
-    let maxLogit = 0;
-    for (let j = 0; j < c; j++) maxLogit = Math.max(maxLogit, Math.abs(logits[p * c + j]));
-    return 2 ** -28 * v + 2 ** -21 * maxLogit + 2 ** -140;
-  });
-  return { base, perEpsilon: new Float64Array(b.base.length).fill(2 ** -48 * maxK) };
 }
 
 function quantile(values: Float64Array, q: number): number {
@@ -64,7 +49,8 @@ async function measure(runDir: string): Promise<void> {
     const c = plan.numClasses;
     const t0 = performance.now();
     const m = await exactLogitsInParallel(plan, layerWeights(arrays), test, sound.errorSpec);
-    const perPoint = floatErrorBound(sound.errorSpec, m, test.n, c);
+    const bounds = roundingErrorBounds(sound.errorSpec, m, test.n, c);
+    const perPoint = bounds.float32;
     const seconds = (performance.now() - t0) / 1000;
     const maxAbs = m.logits.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
     const maxFanIn = Math.max(...sound.errorSpec.layers.map((l) => l.fanIn));
@@ -74,7 +60,7 @@ async function measure(runDir: string): Promise<void> {
     console.log(`\n${config.name} (${runDir})`);
     console.log(
       `  ${test.n} test points, ε = ${eps}; evaluation pass with bounds ${seconds.toFixed(1)} s; ` +
-        `former global slack ${global.toPrecision(3)}; per-point bound at ε: median ` +
+        `former global slack ${global.toPrecision(3)}; claim float32's per-point bound at ε: median ` +
         `${quantile(errAtEps, 0.5).toPrecision(3)}, 99th percentile ${quantile(errAtEps, 0.99).toPrecision(3)}, ` +
         `max ${quantile(errAtEps, 1).toPrecision(3)}`,
     );
@@ -84,8 +70,8 @@ async function measure(runDir: string): Promise<void> {
       const rows: [string, ErrorBound | undefined][] = [
         ['no allowance (unsound)', undefined],
         ['former global slack', uniform(test.n, global)],
-        ['per-point bound', perPoint],
-        ['at-x part only', atXOnly(perPoint, m.logits, c, sound.k)],
+        ['claim float32', bounds.float32],
+        ['claim exact', bounds.exact],
       ];
       for (const [name, errorBound] of rows) {
         const data = { logits: m.logits, labels: test.y, n: test.n, c, lipschitz: sound.k };

@@ -10,7 +10,7 @@ import { buildLayerPlan } from '../shared/config/layer-plan.ts';
 import type { ArchitectureSpec } from '../shared/config/experiment.ts';
 import { Network } from '../main/engine/model/network.ts';
 import { soundLipschitz } from '../main/engine/evaluate.ts';
-import { floatErrorBound } from '../main/engine/bounds/float-error.ts';
+import { roundingErrorBounds } from '../main/engine/bounds/float-error.ts';
 import {
   exactLogitsWithMeasurements,
   float64Network,
@@ -58,11 +58,11 @@ export async function errorBoundCost(
     const plainSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const m = exactLogitsWithMeasurements(float64Network(plan, weights), split, sound.errorSpec);
-    floatErrorBound(sound.errorSpec, m, n, classes);
+    roundingErrorBounds(sound.errorSpec, m, n, classes);
     const boundSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const mp = await exactLogitsInParallel(plan, weights, split, sound.errorSpec);
-    floatErrorBound(sound.errorSpec, mp, n, classes);
+    roundingErrorBounds(sound.errorSpec, mp, n, classes);
     const parallelSeconds = (performance.now() - t) / 1000;
     return { plainSeconds, boundSeconds, ratio: boundSeconds / plainSeconds, parallelSeconds };
   } finally {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareCertification } from '../shared/certify/index.ts';
+import { DEFAULT_CLAIM, prepareCertification, underClaim } from '../shared/certify/index.ts';
 import type { EpochMetrics, RunSummary } from '../shared/api/run-types.ts';
 import { runReportHtml } from '../main/host/report-html.ts';
 import { fakeArtifacts, fakeConfig } from '../main/host/testing/fake-deps.ts';
@@ -77,9 +77,10 @@ describe('the HTML report in Chromium', () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     expect(await page.title()).toBe('RelaxCert report: e2e <report> & "quotes"');
-    const summary = prepareCertification(artifacts, artifacts.guarantee).summary(
-      artifacts.trainedEpsilon,
-    );
+    const summary = prepareCertification(
+      underClaim(artifacts, DEFAULT_CLAIM),
+      artifacts.guarantee,
+    ).summary(artifacts.trainedEpsilon);
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     expect(await page.textContent('#metric-standardVra')).toBe(pct(summary.standardVra));
     expect(await page.textContent('#metric-guaranteeVra')).toBe(pct(summary.guaranteeVra));

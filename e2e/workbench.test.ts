@@ -429,7 +429,7 @@ describe('workbench in Chromium', () => {
       }
 
       // Why rejected: the rejected point with the largest margin (the likeliest to be rejected
-      // by the float32 error bound alone), explained in the panel as by `certify --explain`.
+      // by the error bound alone), explained in the panel as by `certify --explain`.
       const rtkRun = runs[1];
       await page.goto(`${base}#/points/${rtkRun.id}`);
       await poll(() => page.getByTestId('point-list').isVisible(), { timeout: 60_000 }).toBe(true);
@@ -459,11 +459,33 @@ describe('workbench in Chromium', () => {
           numText(k.error),
         );
       }
-      // The float32 error bounds of this conv-free shapes net (~0.07) reject points with a
+      // The float32 claim's error bounds of this conv-free shapes net (~0.07) reject points with a
       // positive margin: the largest-margin rejected point is one of them.
       expect(Number(e.margin)).toBeGreaterThan(0);
       expect(e.reason).toMatch(/error bound alone/);
       await shot('14-point-explained');
+      expect(await textOf('explain-claim')).toBe('float32 deployment');
+
+      // The claim switch: under the exact claim the same point, explained as by
+      // `certify --claim exact --explain`, and the figures as `certify --claim exact`.
+      await page.getByTestId('claim-kind').selectOption('exact');
+      const { explanation: ex } = await cliJson<Explained>([
+        'certify',
+        rtkRun.id,
+        '--claim',
+        'exact',
+        '--explain',
+        String(index),
+      ]);
+      await poll(() => textOf('explain-claim')).toBe('exact arithmetic');
+      await poll(() => textOf('explain-reason')).toBe(ex.reason);
+      expect(await textOf('explain-error')).toBe(numText(ex.error));
+      expect(ex.error).toBeLessThan(e.error);
+      const exactSummary = await cliJson<Summary>(['certify', rtkRun.id, '--claim', 'exact']);
+      expect(await textOf('rejection-rate')).toBe(pctText(exactSummary.summary.rejectionRate));
+      expect(await textOf('standard-vra')).toBe(pctText(exactSummary.summary.standardVra));
+      await page.getByTestId('claim-kind').selectOption('float32');
+      await poll(() => textOf('explain-claim')).toBe('float32 deployment');
 
       // Exports: the shown points as CSV, one row per shown point; the run's HTML report.
       const shown = Number((await textOf('shown-count')).split(' ')[0].replace(/,/g, ''));

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { parseDecimal } from '../../shared/parse-decimal.ts';
+import { CERT_CLAIMS, DEFAULT_CLAIM, isCertClaim } from '../../shared/certify/claim.ts';
+import type { CertClaim } from '../../shared/certify/claim.ts';
 
 export { parseDecimal };
 
@@ -118,6 +120,23 @@ export function checkedNumber(
   }
   return parsed;
 }
+
+/** `--claim CLAIM` (shared/certify/claim.ts); absent: the default claim. */
+export function claimOption(command: string, value: string | undefined): CertClaim {
+  if (value === undefined) return DEFAULT_CLAIM;
+  if (isCertClaim(value)) return value;
+  throw new RelaxCertError(
+    'INVALID_INPUT',
+    `${command}: --claim must be one of ${CERT_CLAIMS.join(', ')} (got '${value}')`,
+    { field: 'claim' },
+  );
+}
+
+/** The help text of `--claim`, the same in every command that has it. */
+export const CLAIM_HELP = `  --claim CLAIM    what the certificates claim: float32 (default; the network run in
+                   float32, any summation order, anywhere in the ε-ball) or exact (the
+                   network in exact arithmetic, as in the paper; see README "Soundness")
+`;
 
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();

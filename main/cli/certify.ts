@@ -10,16 +10,17 @@ import {
 } from '../../shared/certify/index.ts';
 import type { PointExplanation } from '../../shared/certify/index.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { numberOption, parseCommand } from './args.ts';
+import { underClaim } from '../../shared/certify/claim.ts';
+import { CLAIM_HELP, claimOption, numberOption, parseCommand } from './args.ts';
 import { table } from './format.ts';
 import { withHost } from './open-host.ts';
 import { resolveRunId } from './resolve-run.ts';
-import { describeGuarantee, summaryText } from './run-report.ts';
+import { claimText, describeGuarantee, summaryText } from './run-report.ts';
 
-export const CERTIFY_HELP = `Usage: relaxcert certify RUN [--eps E] [--rtk K | --affinity SETS] [--explain INDEX] [--json] [--out FILE]
+export const CERTIFY_HELP = `Usage: relaxcert certify RUN [--eps E] [--rtk K | --affinity SETS] [--claim CLAIM] [--explain INDEX] [--json] [--out FILE]
 
 Certifies every test point of an evaluated run from its stored logits, sound Lipschitz bounds
-and per-point float32 error bound: prints the figures (clean accuracy, standard VRA, guarantee
+and per-point rounding-error bound of the claim: prints the figures (clean accuracy, standard VRA, guarantee
 VRA, rejection rate; see README "Figures and their names") and, per point, whether it is
 certified, its certified class set, margin, error bound and certified radius.
 
@@ -29,7 +30,7 @@ Options:
   --eps E          radius ε, a decimal ≥ 0 (default: the ε the run was trained for)
   --rtk K          relaxed top-K guarantee (--rtk 1 is the standard guarantee)
   --affinity SETS  affinity sets, e.g. "[0,1][0,2]" (class names work too) or JSON
-  --explain INDEX  why test point INDEX is certified or rejected: for each k its top-k set,
+${CLAIM_HELP}  --explain INDEX  why test point INDEX is certified or rejected: for each k its top-k set,
                    binding pair, f_j − f_i, ε·K_ji, error bound and margin; its radius
   --json           print {runId, summary, points} (or {runId, explanation}) as JSON
   --out FILE       write the per-point table as CSV to FILE instead of printing it
@@ -44,6 +45,7 @@ export async function certifyCommand(argv: string[]): Promise<number> {
       eps: { type: 'string' },
       rtk: { type: 'string' },
       affinity: { type: 'string' },
+      claim: { type: 'string' },
       explain: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
@@ -69,6 +71,7 @@ export async function certifyCommand(argv: string[]): Promise<number> {
   const epsilon = numberOption('certify', 'eps', values.eps, { min: 0 });
   const k = numberOption('certify', 'rtk', values.rtk, { integer: true, min: 1 });
   const explain = numberOption('certify', 'explain', values.explain, { integer: true, min: 0 });
+  const claim = claimOption('certify', values.claim);
   return withHost(async (host) => {
     const runId = await resolveRunId(host, positionals[0]);
     const artifacts = await host.getEvalArtifacts(runId);
@@ -80,7 +83,7 @@ export async function certifyCommand(argv: string[]): Promise<number> {
       if (sets.names !== undefined) guarantee.names = sets.names;
     }
     const eps = epsilon ?? artifacts.trainedEpsilon;
-    const session = prepareCertification(artifacts, guarantee);
+    const session = prepareCertification(underClaim(artifacts, claim), guarantee);
     const name = (c: number) => artifacts.classNames[c] ?? String(c);
     if (explain !== undefined) {
       if (explain >= artifacts.n) {
@@ -143,7 +146,8 @@ export function explanationText(e: PointExplanation, name: (c: number) => string
   const lines = [
     `point ${e.index}: label ${name(e.label)}, predicted ${name(e.predicted)}, ` +
       `ε = ${e.epsilon}, ${describeGuarantee(e.guarantee)}`,
-    `float32 error bound ${num(e.error)} = ${num(e.errorBase)} + ε·${num(e.errorPerEpsilon)}`,
+    `${claimText(e.claim)}: error bound ${num(e.error)} = ${num(e.errorBase)} + ` +
+      `ε·${num(e.errorPerEpsilon)}`,
     '',
     table(
       ['K', 'TOP-K SET', 'ALLOWED', 'PAIR (j, i)', 'f_j − f_i', 'ε·K_ji', 'MARGIN', 'CERTIFIED'],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { certify, toCertGuarantee } from '../../shared/certify/index.ts';
+import { certify, DEFAULT_CLAIM, toCertGuarantee } from '../../shared/certify/index.ts';
 import { computeMetrics } from '../../shared/certify/testing/metrics-oracle.ts';
 import { readEvalArtifacts } from '../store/eval-artifacts.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
@@ -13,7 +13,8 @@ import { PAPER_TABLE_E1, PAPER_TABLE_E1_STD } from './reproduce.ts';
 /** The paper's metrics straight from certify() on a run's artefacts: the oracle of these tests. */
 function oracleAt(a: EvalArtifacts, epsilon: number) {
   const g = toCertGuarantee(a.guarantee, a.c);
-  const { logits, n, c, lipschitz, errorBound } = a;
+  const { logits, n, c, lipschitz } = a;
+  const errorBound = a.errorBounds[DEFAULT_CLAIM];
   return computeMetrics(certify({ logits, n, c, lipschitz, epsilon, errorBound }, g), a.labels, g);
 }
 

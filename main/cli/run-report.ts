@@ -12,6 +12,8 @@ import {
   prepareCertification,
 } from '../../shared/certify/index.ts';
 import type { CertificationSummary, MetricKey } from '../../shared/certify/index.ts';
+import { CLAIM_TERMS, DEFAULT_CLAIM, underClaim } from '../../shared/certify/claim.ts';
+import type { CertClaim } from '../../shared/certify/claim.ts';
 import { pct } from './format.ts';
 
 /** The sound certification at the trained ε with the run's guarantee, and where the run is. */
@@ -24,8 +26,13 @@ export type RunReport = CertificationSummary & {
   runDir: string;
 };
 
-export function runReport(run: RunSummary, artifacts: EvalArtifacts, runDir: string): RunReport {
-  const summary = prepareCertification(artifacts, artifacts.guarantee).summary(
+export function runReport(
+  run: RunSummary,
+  artifacts: EvalArtifacts,
+  runDir: string,
+  claim: CertClaim = DEFAULT_CLAIM,
+): RunReport {
+  const summary = prepareCertification(underClaim(artifacts, claim), artifacts.guarantee).summary(
     artifacts.trainedEpsilon,
   );
   const report: RunReport = {
@@ -60,9 +67,17 @@ export function shownMetrics(g: Guarantee): MetricKey[] {
 
 const WIDTH = Math.max(...Object.values(METRIC_TERMS).map((t) => t.label.length)) + 2;
 
+/** The claim of a summary or explanation in words (absent: exact arithmetic, no bound). */
+export function claimText(claim: CertClaim | undefined): string {
+  return claim === undefined
+    ? 'claim: exact arithmetic on the stored logits, no error bound'
+    : `claim: ${CLAIM_TERMS[claim].label}`;
+}
+
 export function summaryText(s: CertificationSummary): string {
   const lines = [
-    `certified at ε = ${s.epsilon} with ${describeGuarantee(s.guarantee)} on ${s.n} test points:`,
+    `certified at ε = ${s.epsilon} with ${describeGuarantee(s.guarantee)} on ${s.n} test points ` +
+      `(${claimText(s.claim)}):`,
   ];
   for (const key of shownMetrics(s.guarantee)) {
     lines.push(`  ${METRIC_TERMS[key].label.padEnd(WIDTH)}${pct(s[key])}`);

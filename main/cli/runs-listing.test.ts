@@ -55,22 +55,31 @@ describe('relaxcert runs / certify on a home with odd folders', () => {
     const reps = 2000;
     const logits = new Float32Array(base.logits.length * reps);
     const labels = new Int32Array(base.labels.length * reps);
-    const errorBound = {
-      base: new Float64Array(base.n * reps),
-      perEpsilon: new Float64Array(base.n * reps),
+    const repeated = (v: Float64Array) => {
+      const out = new Float64Array(v.length * reps);
+      for (let r = 0; r < reps; r++) out.set(v, r * v.length);
+      return out;
+    };
+    const errorBounds = {
+      float32: {
+        base: repeated(base.errorBounds.float32.base),
+        perEpsilon: repeated(base.errorBounds.float32.perEpsilon),
+      },
+      exact: {
+        base: repeated(base.errorBounds.exact.base),
+        perEpsilon: repeated(base.errorBounds.exact.perEpsilon),
+      },
     };
     for (let r = 0; r < reps; r++) {
       logits.set(base.logits, r * base.logits.length);
       labels.set(base.labels, r * base.labels.length);
-      errorBound.base.set(base.errorBound.base, r * base.n);
-      errorBound.perEpsilon.set(base.errorBound.perEpsilon, r * base.n);
     }
     await writeEvalArtifacts(store.runDir(evaluatedId), {
       ...base,
       n: base.n * reps,
       logits,
       labels,
-      errorBound,
+      errorBounds,
       inputs: undefined,
     });
     await store.update(evaluatedId, { state: 'completed' });
@@ -81,8 +90,9 @@ describe('relaxcert runs / certify on a home with odd folders', () => {
     const r = cli(home, ['runs']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    // Header, two runs, the damaged folder, the note: no fake row from the newline.
-    expect(lines, r.stdout).toHaveLength(5);
+    // The claim, header, two runs, the damaged folder, the note: no fake row from the newline.
+    expect(lines, r.stdout).toHaveLength(6);
+    expect(lines[0]).toBe('sound figures under the claim: float32 deployment');
     expect(findControlCharacter(r.stdout.replaceAll('\n', ''))).toBeUndefined();
     const row = lines.find((l) => l.includes(damagedId)) as string;
     expect(row).toMatch(/damaged/);

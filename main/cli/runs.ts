@@ -9,22 +9,24 @@ import type { DamagedRun, RunSummary } from '../../shared/api/run-types.ts';
 import { prepareCertification } from '../../shared/certify/index.ts';
 import type { CertificationSummary } from '../../shared/certify/index.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { parseCommand } from './args.ts';
+import { CLAIM_TERMS, underClaim } from '../../shared/certify/claim.ts';
+import type { CertClaim } from '../../shared/certify/claim.ts';
+import { CLAIM_HELP, claimOption, parseCommand } from './args.ts';
 import { pct, table } from './format.ts';
 import { withHost } from './open-host.ts';
 import type { WorkbenchHost } from '../host/workbench-host.ts';
 import { terminalText } from './terminal-text.ts';
 
-export const RUNS_HELP = `Usage: relaxcert runs [--json]
+export const RUNS_HELP = `Usage: relaxcert runs [--claim CLAIM] [--json]
 
 Lists the runs in the workbench home (RELAXCERT_HOME or the platform's app-data folder),
 newest first, then run folders that cannot be read (state "damaged", with the reason). CLEAN, STANDARD VRA, GUARANTEE VRA and REJECTED are sound: the certification of
 the run's evaluation artefacts at its trained ε and guarantee ('-' until it is evaluated; see
 relaxcert evaluate; EVAL says 'redo' for artefacts of an older format). The (EST.) columns are the last epoch's training-time estimates
-(power-iteration Lipschitz estimates, no float32 error bound), never certificates.
+(power-iteration Lipschitz estimates, no error bound), never certificates.
 
 Options:
-  --json       print the runs as a JSON array: each run with \`certification\` (sound, when
+${CLAIM_HELP}  --json       print the runs as a JSON array: each run with \`certification\` (sound, when
                evaluated) and \`estimates\` (estimatedStandardVra, estimatedGuaranteeVra,
                estimatedRejectionRate, estimatedLipschitz, cleanAccuracy, epoch)
   -h, --help   show this help
@@ -83,11 +85,14 @@ export function runsTable(runs: RunListing[]): string {
 async function soundFigures(
   host: WorkbenchHost,
   run: RunSummary,
+  claim: CertClaim,
 ): Promise<CertificationSummary | undefined> {
   if (!run.evaluated) return undefined;
   try {
     const artifacts = await host.getEvalArtifacts(run.id);
-    return prepareCertification(artifacts, artifacts.guarantee).summary(artifacts.trainedEpsilon);
+    return prepareCertification(underClaim(artifacts, claim), artifacts.guarantee).summary(
+      artifacts.trainedEpsilon,
+    );
   } catch (error) {
     // Artefacts of an older format (or gone meanwhile) must not hide the other runs: the row
     // shows no sound figures and EVAL 'redo'. Anything else is a real failure.
@@ -102,16 +107,20 @@ async function soundFigures(
 }
 
 export async function runsCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand('runs', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommand('runs', argv, {
+    json: { type: 'boolean' },
+    claim: { type: 'string' },
+  });
   if (values.help) {
     process.stdout.write(RUNS_HELP);
     return 0;
   }
+  const claim = claimOption('runs', values.claim);
   return withHost(async (host) => {
     const runs = await host.listRuns();
     const damaged = await host.listDamagedRuns();
     const listed: RunListing[] = [];
-    for (const run of runs) listed.push(runListing(run, await soundFigures(host, run)));
+    for (const run of runs) listed.push(runListing(run, await soundFigures(host, run, claim)));
     if (values.json) {
       process.stdout.write(`${JSON.stringify(listed)}\n`);
       // Kept out of the array, whose items are all runs; said on stderr so no folder is hidden.
@@ -122,6 +131,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
       process.stdout.write(`no runs in ${terminalText(host.store.runsDir)}\n`);
       return 0;
     }
+    process.stdout.write(`sound figures under the claim: ${CLAIM_TERMS[claim].label}\n`);
     process.stdout.write(runsTable(listed));
     for (const d of damaged) process.stdout.write(`${damagedLine(d)}\n`);
     if (damaged.length > 0) {

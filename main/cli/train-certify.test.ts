@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CERT_CLAIMS,
+  DEFAULT_CLAIM,
   certifiedRadius,
   certifiedSet,
   certify,
   toCertGuarantee,
 } from '../../shared/certify/index.ts';
+import type { CertClaim } from '../../shared/certify/index.ts';
 import { computeMetrics } from '../../shared/certify/testing/metrics-oracle.ts';
 import type { Guarantee } from '../../shared/config/experiment.ts';
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
@@ -34,14 +37,19 @@ function cli(home: string, args: string[]) {
 }
 
 /** The oracle: shared/certify on the artefacts, exactly as the paper defines the metrics. */
-function oracle(a: EvalArtifacts, epsilon: number, guarantee: Guarantee) {
+function oracle(
+  a: EvalArtifacts,
+  epsilon: number,
+  guarantee: Guarantee,
+  claim: CertClaim = DEFAULT_CLAIM,
+) {
   const g = toCertGuarantee(guarantee, a.c);
   const input = {
     logits: a.logits,
     n: a.n,
     c: a.c,
     lipschitz: a.lipschitz,
-    errorBound: a.errorBound,
+    errorBound: a.errorBounds[claim],
   };
   const out = certify({ ...input, epsilon }, g);
   return { out, metrics: computeMetrics(out, a.labels, g), radius: certifiedRadius(input, g) };
@@ -191,6 +199,39 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(certifiedRows).toBe(metrics.certifiedCount);
   });
 
+  it("certify --claim exact certifies with the exact claim's bound and names the claim everywhere", () => {
+    const eps = 3 * artifacts.trainedEpsilon;
+    const r = cli(home, ['certify', 'latest', '--eps', String(eps), '--claim', 'exact', '--json']);
+    expect(r.stderr).toBe('');
+    const printed = JSON.parse(r.stdout) as {
+      summary: Record<string, unknown>;
+      points: { index: number; certified: boolean; error: number }[];
+    };
+    const exact = oracle(artifacts, eps, artifacts.guarantee, 'exact');
+    const float32 = oracle(artifacts, eps, artifacts.guarantee, 'float32');
+    expect(printed.summary).toMatchObject({
+      claim: 'exact',
+      certifiedCount: exact.metrics.certifiedCount,
+      rejectionRate: exact.metrics.rejectionRate,
+    });
+    for (const p of printed.points) {
+      expect(p.certified).toBe(exact.out.certified[p.index] === 1);
+      expect(p.error).toBe(exact.out.error[p.index]);
+      // The exact claim subtracts less, so it certifies every point the default claim does.
+      if (float32.out.certified[p.index] === 1) expect(p.certified).toBe(true);
+    }
+    const byDefault = JSON.parse(cli(home, ['certify', 'latest', '--json']).stdout) as {
+      summary: { claim: string };
+    };
+    expect(byDefault.summary.claim).toBe('float32');
+    const text = cli(home, ['certify', 'latest', '--claim', 'exact']);
+    expect(text.stdout).toMatch(/test points \(claim: exact arithmetic\):/);
+    const explained = cli(home, ['certify', 'latest', '--claim', 'exact', '--explain', '0']);
+    expect(explained.stdout).toMatch(/claim: exact arithmetic: error bound /);
+    const listed = cli(home, ['runs', '--claim', 'exact']);
+    expect(listed.stdout).toMatch(/^sound figures under the claim: exact arithmetic$/m);
+  });
+
   it('certify prints a readable summary with affinity sets given by class names', () => {
     const r = cli(home, [
       'certify',
@@ -328,26 +369,37 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     expect(report.certifications[1].guaranteeVra).toBe(trained.guaranteeVra);
     expect(report.certifications[0].guaranteeVra).toBe(trained.standardVra);
     // The export alone reproduces the project's certificates, error bounds included.
+    type Exported = { base: (number | null)[]; perEpsilon: (number | null)[] };
     const exported = JSON.parse(await readFile(join(dir, 'certificate-inputs.json'), 'utf8')) as {
       logits: number[][];
-      errorBound: { base: (number | null)[]; perEpsilon: (number | null)[] };
+      errorBounds: Record<CertClaim, Exported>;
     };
+    const bound = (e: Exported) => ({
+      base: Float64Array.from(e.base, (v) => v ?? Infinity),
+      perEpsilon: Float64Array.from(e.perEpsilon, (v) => v ?? Infinity),
+    });
     const fromExport: EvalArtifacts = {
       ...artifacts,
       logits: Float32Array.from(exported.logits.flat()),
       lipschitz: Float64Array.from(k.K.flat()),
-      errorBound: {
-        base: Float64Array.from(exported.errorBound.base, (v) => v ?? Infinity),
-        perEpsilon: Float64Array.from(exported.errorBound.perEpsilon, (v) => v ?? Infinity),
+      errorBounds: {
+        float32: bound(exported.errorBounds.float32),
+        exact: bound(exported.errorBounds.exact),
       },
     };
-    for (const eps of [0, artifacts.trainedEpsilon, 3 * artifacts.trainedEpsilon]) {
-      const mine = oracle(artifacts, eps, artifacts.guarantee);
-      const theirs = oracle(fromExport, eps, artifacts.guarantee);
-      expect(Array.from(theirs.out.certified)).toEqual(Array.from(mine.out.certified));
-      expect(Array.from(theirs.radius)).toEqual(Array.from(mine.radius));
+    for (const claim of CERT_CLAIMS) {
+      for (const eps of [0, artifacts.trainedEpsilon, 3 * artifacts.trainedEpsilon]) {
+        const mine = oracle(artifacts, eps, artifacts.guarantee, claim);
+        const theirs = oracle(fromExport, eps, artifacts.guarantee, claim);
+        expect(Array.from(theirs.out.certified)).toEqual(Array.from(mine.out.certified));
+        expect(Array.from(theirs.radius)).toEqual(Array.from(mine.radius));
+      }
+      expect(artifacts.errorBounds[claim].base.every((v) => v > 0)).toBe(true);
     }
-    expect(artifacts.errorBound.base.every((v) => v > 0)).toBe(true);
+    // The exact claim subtracts less at every point: its bound is part of the float32 one.
+    const { exact, float32 } = artifacts.errorBounds;
+    expect(exact.base.every((v, p) => v < float32.base[p])).toBe(true);
+    expect(exact.perEpsilon.every((v, p) => v < float32.perEpsilon[p])).toBe(true);
   });
 
   it('export --format onnx / nnet: ONNX Runtime and the .nnet reader give the stored logits', async () => {
@@ -422,6 +474,9 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
       ['certify', 'latest', '--eps', '0x10'],
       ['certify', 'latest', '--explain', '200'],
       ['certify', 'latest', '--affinity', '[0,99]'],
+      ['certify', 'latest', '--claim', 'float64'],
+      ['runs', '--claim', 'bfloat16'],
+      ['report', 'latest', '--out', join(home, 'r.html'), '--claim', 'tf32'],
       ['train', '--preset', 'no-such-preset'],
       ['train'],
       ['export', 'latest'],

@@ -6,7 +6,7 @@
  */
 import type { DecisionGrid } from '../../shared/api/workbench-api.ts';
 import type { Split } from '../data/types.ts';
-import { floatErrorBound } from './bounds/index.ts';
+import { roundingErrorBounds } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
 import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import type { LayerWeights } from './float64-pass.ts';
@@ -68,6 +68,6 @@ export function decisionGrid(
     yMin,
     yMax,
     logits: measured.logits,
-    errorBound: floatErrorBound(spec, measured, n, plan.numClasses),
+    errorBounds: roundingErrorBounds(spec, measured, n, plan.numClasses),
   };
 }

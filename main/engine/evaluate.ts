@@ -1,7 +1,7 @@
 /**
  * The evaluation job: proven per-layer upper bounds (main/engine/bounds, not the training-time
  * power-iteration estimates) → the C×C matrix K, the test-set logits and labels, and each
- * point's float32 rounding-error bound (bounds/float-error.ts), stored by
+ * point's rounding-error bounds, one per claim (bounds/float-error.ts), stored by
  * main/store/eval-artifacts.ts; for 2-D inputs also the decision-region grid (decision-grid.ts).
  * Certification under any ε or guarantee is then arithmetic in
  * shared/certify.
@@ -16,7 +16,7 @@ import {
   conv2dSpectralUpperBound,
   denseSpectralUpperBound,
   errorNetworkSpec,
-  floatErrorBound,
+  roundingErrorBounds,
   lipschitzMatrix,
 } from './bounds/index.ts';
 import type { ErrorNetworkSpec } from './bounds/index.ts';
@@ -35,7 +35,7 @@ export interface SoundLipschitz {
   k: Float64Array;
   /** Proven bounds of the hidden linear layers, in order. */
   layerBounds: number[];
-  /** The network constants of the float32 error bound. */
+  /** The network constants of the rounding-error bounds. */
   errorSpec: ErrorNetworkSpec;
 }
 
@@ -114,7 +114,7 @@ export async function networkFromCheckpoint(
   return net;
 }
 
-/** Test-set logits, sound K and per-point float32 error bounds of `net`, ready to store. */
+/** Test-set logits, sound K and per-point rounding-error bounds (one per claim) of `net`, ready to store. */
 export async function evaluationArtifacts(
   net: Network,
   runId: string,
@@ -141,7 +141,7 @@ export async function evaluationArtifacts(
     trainedEpsilon: config.training.epsilon,
     guarantee: config.guarantee,
     inputShape: [...plan.inputShape],
-    errorBound: floatErrorBound(sound.errorSpec, measured, test.n, c),
+    errorBounds: roundingErrorBounds(sound.errorSpec, measured, test.n, c),
   };
   if (features <= 16) artifacts.inputs = rowsOf(test, 0, test.n, features).slice();
   if (artifacts.inputs !== undefined && plan.inputShape.length === 1 && features === 2) {

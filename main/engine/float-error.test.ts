@@ -1,8 +1,9 @@
 /**
- * The per-point rounding-error bound (bounds/float-error.ts + float64-pass.ts) against the exact
+ * The per-point rounding-error bounds (bounds/float-error.ts + float64-pass.ts) against the exact
  * network (an independent float64 reference) and the float32 network (tfjs), on crafted
- * networks built to defeat float32 and on random networks: every certificate must be one the
- * exact arithmetic and the float32 network both confirm.
+ * networks built to defeat float32 and on random networks: every certificate of the float32
+ * claim must be one the exact arithmetic and the float32 network both confirm, and every
+ * certificate of the exact claim one the exact arithmetic confirms.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +13,7 @@ import type { ArchitectureSpec, ExperimentConfig } from '../../shared/config/exp
 import { certifiedRadius, certify } from '../../shared/certify/index.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluationArtifacts, soundLipschitz } from './evaluate.ts';
-import { floatErrorBound } from './bounds/float-error.ts';
+import { roundingErrorBounds } from './bounds/float-error.ts';
 import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
 import { Network } from './model/network.ts';
 import type { NamedArray } from './model/network.ts';
@@ -128,7 +129,7 @@ function float32Classes(net: Network, x0: number, x1: number, r: number): number
   return Array.from({ length: 201 }, (_, q) => (f[2 * q] > f[2 * q + 1] ? 0 : 1));
 }
 
-describe('float32 error bound on crafted networks', () => {
+describe('rounding-error bounds on crafted networks', () => {
   const cases = [
     { B: 2 ** 30, s: 1 },
     { B: 16384, s: 1e-3 },
@@ -154,13 +155,20 @@ describe('float32 error bound on crafted networks', () => {
           });
           const input = { logits: a.logits, n: a.n, c: 2, lipschitz: a.lipschitz };
           const radius = certifiedRadius(
-            { ...input, errorBound: a.errorBound },
+            { ...input, errorBound: a.errorBounds.float32 },
+            { kind: 'standard' },
+          );
+          const exactRadius = certifiedRadius(
+            { ...input, errorBound: a.errorBounds.exact },
             { kind: 'standard' },
           );
           let certified = 0;
           for (let p = 0; p < a.n; p++) {
-            // The exact decision boundary is at distance |x_0 − t| (f depends on x_0 only).
-            expect(radius[p]).toBeLessThanOrEqual(Math.abs(x[2 * p] - t));
+            // The exact decision boundary is at distance |x_0 − t| (f depends on x_0 only): no
+            // claim certifies beyond it. The exact claim subtracts less, so certifies at least
+            // as far as the float32 claim.
+            expect(exactRadius[p]).toBeLessThanOrEqual(Math.abs(x[2 * p] - t));
+            expect(exactRadius[p]).toBeGreaterThanOrEqual(radius[p]);
             if (!(radius[p] > 0)) continue;
             certified++;
             // The float32 network keeps the class everywhere within the radius (along x_0,
@@ -178,6 +186,23 @@ describe('float32 error bound on crafted networks', () => {
               r > 0 && float32Classes(net, x[2 * p], x[2 * p + 1], r).some((cls) => cls !== y[p]),
           );
           expect(broken.length).toBeGreaterThan(0);
+          // The exact claim's bound covers the stored logits' own error at x (against the
+          // float64 reference); logits of size B lose up to ulp(B)/2 each when stored, so in
+          // the 'last' net that error is real and the bound must have room for it.
+          let storedError = 0;
+          for (let p = 0; p < a.n; p++) {
+            const e = referenceLogits(plan, (i) => weights.get(i)!, x.subarray(2 * p, 2 * p + 2));
+            const err = Math.abs(a.logits[2 * p] - a.logits[2 * p + 1] - (e[0] - e[1]));
+            expect(err).toBeLessThanOrEqual(a.errorBounds.exact.base[p]);
+            storedError = Math.max(storedError, err);
+          }
+          if (where === 'last') {
+            expect(storedError).toBeGreaterThanOrEqual(s * t);
+          } else {
+            // Offsets cancelled inside the network cost the float32 claim, not the exact one:
+            // its float64 logits at x are exact to 2^-53, so it certifies farther.
+            expect(exactRadius.some((r, p) => r > radius[p])).toBe(true);
+          }
         } finally {
           net.dispose();
         }
@@ -197,7 +222,7 @@ describe('float32 error bound on crafted networks', () => {
         ...dataset(x, Int32Array.from([0, 0, 0]), [2], 2),
       });
       const radius = certifiedRadius(
-        { logits: a.logits, n: 3, c: 2, lipschitz: a.lipschitz, errorBound: a.errorBound },
+        { logits: a.logits, n: 3, c: 2, lipschitz: a.lipschitz, errorBound: a.errorBounds.float32 },
         { kind: 'standard' },
       );
       [0.5, 0.25, 2].forEach((gap, p) => {
@@ -266,7 +291,7 @@ const netCases: NetCase[] = [
   },
 ];
 
-describe('float32 error bound against the float64 network, at x and in the ball', () => {
+describe('rounding-error bounds against the float64 network, at x and in the ball', () => {
   for (const nc of netCases) {
     it(`${nc.name}: measured float32 errors stay under the bound`, async () => {
       await useBackend('wasm');
@@ -289,7 +314,8 @@ describe('float32 error bound against the float64 network, at x and in the ball'
             sound.errorSpec,
             4,
           );
-          const bound = floatErrorBound(sound.errorSpec, m, n, nc.c);
+          const bounds = roundingErrorBounds(sound.errorSpec, m, n, nc.c);
+          const bound = bounds.float32;
           const ref = (v: ArrayLike<number>): Float64Array =>
             referenceLogits(plan, (i) => weights.get(i)!, v);
           for (let p = 0; p < n; p++) {
@@ -311,6 +337,10 @@ describe('float32 error bound against the float64 network, at x and in the ball'
             );
             const allowed = bound.base[p] + epsilon * bound.perEpsilon[p];
             expect(Number.isFinite(allowed)).toBe(true);
+            // The exact claim's bound covers the stored logits at x, and is part of the other.
+            const exactAllowed = bounds.exact.base[p] + epsilon * bounds.exact.perEpsilon[p];
+            expect(atX).toBeLessThanOrEqual(exactAllowed * (1 + 1e-7));
+            expect(exactAllowed).toBeLessThan(allowed);
             for (let q = 0; q < count; q++) {
               const xq = xs.subarray(q * features, (q + 1) * features);
               let dist = 0;
@@ -334,54 +364,53 @@ describe('float32 error bound against the float64 network, at x and in the ball'
   }
 });
 
-describe('certificates from the bound hold for the float32 network in the ball', () => {
-  it('certified points keep their class at sampled points of their certified radius', async () => {
-    await useBackend('wasm');
-    const plan = buildLayerPlan({ name: 'dense-small', width: 32, depth: 2 }, [2], 3);
-    const rng = new Rng(3);
-    const weights = randomWeights(plan, rng, 100);
-    const net = networkWith(plan, weights);
-    try {
-      const n = 200;
-      const x = Float32Array.from({ length: n * 2 }, () => rng.normal() * 2);
-      const a = await evaluationArtifacts(net, 'r', config(plan as never, 0.1), {
-        ...dataset(x, new Int32Array(n), [2], 3),
-      });
-      const out = certify(
-        { logits: a.logits, n, c: 3, lipschitz: a.lipschitz, epsilon: 0, errorBound: a.errorBound },
-        { kind: 'standard' },
-      );
-      const radius = certifiedRadius(
-        { logits: a.logits, n, c: 3, lipschitz: a.lipschitz, errorBound: a.errorBound },
-        { kind: 'standard' },
-      );
-      let checked = 0;
-      for (let p = 0; p < n; p++) {
-        if (out.certified[p] !== 1 || !(radius[p] > 0) || !Number.isFinite(radius[p])) continue;
-        const xs = new Float32Array(64 * 2);
-        for (let q = 0; q < 64; q++) {
-          const t = (2 * Math.PI * q) / 64;
-          xs[2 * q] = x[2 * p] + Math.cos(t) * radius[p] * (1 - 1e-6);
-          xs[2 * q + 1] = x[2 * p + 1] + Math.sin(t) * radius[p] * (1 - 1e-6);
+describe('certificates hold in the ball for what each claim covers', () => {
+  for (const claim of ['float32', 'exact'] as const) {
+    it(`claim ${claim}: certified points keep their class at sampled points of their radius`, async () => {
+      await useBackend('wasm');
+      const plan = buildLayerPlan({ name: 'dense-small', width: 32, depth: 2 }, [2], 3);
+      const rng = new Rng(3);
+      const weights = randomWeights(plan, rng, 100);
+      const net = networkWith(plan, weights);
+      try {
+        const n = 200;
+        const x = Float32Array.from({ length: n * 2 }, () => rng.normal() * 2);
+        const a = await evaluationArtifacts(net, 'r', config(plan as never, 0.1), {
+          ...dataset(x, new Int32Array(n), [2], 3),
+        });
+        const input = { logits: a.logits, n, c: 3, lipschitz: a.lipschitz };
+        const errorBound = a.errorBounds[claim];
+        const out = certify({ ...input, epsilon: 0, errorBound }, { kind: 'standard' });
+        const radius = certifiedRadius({ ...input, errorBound }, { kind: 'standard' });
+        let checked = 0;
+        for (let p = 0; p < n; p++) {
+          if (out.certified[p] !== 1 || !(radius[p] > 0) || !Number.isFinite(radius[p])) continue;
+          const xs = new Float32Array(64 * 2);
+          for (let q = 0; q < 64; q++) {
+            const t = (2 * Math.PI * q) / 64;
+            xs[2 * q] = x[2 * p] + Math.cos(t) * radius[p] * (1 - 1e-6);
+            xs[2 * q + 1] = x[2 * p + 1] + Math.sin(t) * radius[p] * (1 - 1e-6);
+          }
+          const f = tf.tidy(() => net.forward(tf.tensor2d(xs, [64, 2])).dataSync());
+          for (let q = 0; q < 64; q++) {
+            const row = Array.from(f.subarray(3 * q, 3 * q + 3));
+            const exact = referenceLogits(
+              plan,
+              (i) => weights.get(i)!,
+              xs.subarray(2 * q, 2 * q + 2),
+            );
+            const top = row.indexOf(Math.max(...row));
+            const exactTop = Array.from(exact).indexOf(Math.max(...exact));
+            // The exact network always; the float32 one only where the claim says so.
+            expect(exactTop).toBe(out.predicted[p]);
+            if (claim === 'float32') expect(top).toBe(out.predicted[p]);
+          }
+          checked++;
         }
-        const f = tf.tidy(() => net.forward(tf.tensor2d(xs, [64, 2])).dataSync());
-        for (let q = 0; q < 64; q++) {
-          const row = Array.from(f.subarray(3 * q, 3 * q + 3));
-          const exact = referenceLogits(
-            plan,
-            (i) => weights.get(i)!,
-            xs.subarray(2 * q, 2 * q + 2),
-          );
-          const top = row.indexOf(Math.max(...row));
-          const exactTop = Array.from(exact).indexOf(Math.max(...exact));
-          expect(top).toBe(out.predicted[p]);
-          expect(exactTop).toBe(out.predicted[p]);
-        }
-        checked++;
+        expect(checked).toBeGreaterThan(20);
+      } finally {
+        net.dispose();
       }
-      expect(checked).toBeGreaterThan(20);
-    } finally {
-      net.dispose();
-    }
-  });
+    });
+  }
 });

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { prepareCertification } from '../../shared/certify/session.ts';
+import { underClaim } from '../../shared/certify/claim.ts';
 import { fakeArtifacts, fakeConfig } from '../host/testing/fake-deps.ts';
 import { errorBoundEffect, gloroOutputNote } from './gloro-note.ts';
 import { float32Above } from './onnx.ts';
 
 describe('the note beside the ONNX ⊥ output', () => {
-  // Six points; point 2 has a positive margin that does not exceed its float32 error bound.
+  // Six points; point 2 has a positive margin that does not exceed its error bound under the
+  // default claim (float32).
   const artifacts = fakeArtifacts('r1', fakeConfig());
 
   it('counts the test points the output accepts but RelaxCert rejects for the error bound', () => {
     const eps = artifacts.trainedEpsilon;
-    const withBound = prepareCertification(artifacts, artifacts.guarantee).at(eps).output;
-    const { errorBound: _, ...bare } = artifacts;
+    const withBound = prepareCertification(
+      underClaim(artifacts, 'float32'),
+      artifacts.guarantee,
+    ).at(eps).output;
+    const { errorBounds: _, ...bare } = artifacts;
     const without = prepareCertification(bare, artifacts.guarantee).at(eps).output;
     expect([withBound.certified[2], without.certified[2]]).toEqual([0, 1]);
     const effect = errorBoundEffect(artifacts);
@@ -31,7 +36,8 @@ describe('the note beside the ONNX ⊥ output', () => {
     expect(note).toContain(
       `${acceptedWithoutBound} would be accepted: 1 point accepted here is rejected by RelaxCert`,
     );
-    expect(note).toContain('errorBound.base[p]');
+    expect(note).toContain('errorBounds[claim].base[p]');
+    expect(note).toContain('claim "float32 deployment"');
   });
 });
 

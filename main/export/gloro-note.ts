@@ -1,23 +1,29 @@
 /**
  * The note written beside an ONNX export with the ⊥ output (`gloro`): what that output computes
- * and what it leaves out (the per-point float32 error bound every RelaxCert certificate
+ * and what it leaves out (the per-point rounding-error bound every RelaxCert certificate
  * subtracts), with the run's own count of test points on which the two disagree, so nobody
  * reads the ONNX ⊥ as RelaxCert's certificate.
  */
 import type { EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import { CLAIM_TERMS, DEFAULT_CLAIM, underClaim } from '../../shared/certify/claim.ts';
 import { prepareCertification } from '../../shared/certify/session.ts';
 import { guaranteeLabel } from '../../shared/sweep/grid.ts';
 
 export const GLORO_NOTE_FILE = 'gloro-output.txt';
 
-/** Test points accepted (not ⊥) with and without the float32 error bound, at the trained ε. */
+/**
+ * Test points accepted (not ⊥) with and without the error bound of the default claim, at the
+ * trained ε.
+ */
 export function errorBoundEffect(artifacts: EvalArtifacts): {
   n: number;
   certified: number;
   acceptedWithoutBound: number;
 } {
   const { n, c, logits, labels, lipschitz, guarantee, trainedEpsilon } = artifacts;
-  const withBound = prepareCertification(artifacts, guarantee).summary(trainedEpsilon);
+  const withBound = prepareCertification(underClaim(artifacts, DEFAULT_CLAIM), guarantee).summary(
+    trainedEpsilon,
+  );
   // The same certificate with the error bound left out, as the ONNX graph computes it.
   const without = prepareCertification({ n, c, logits, labels, lipschitz }, guarantee).summary(
     trainedEpsilon,
@@ -45,23 +51,26 @@ f_j - f_i - eps*K[j][i] for j among the k top classes and i outside them. argmax
 means rejected: no allowed k has a positive margin.
 
 WHAT IT DOES NOT INCLUDE
-The float32 error bound. RelaxCert certifies a point only when its margin exceeds
-err(x, eps) = base + eps * perEpsilon, a proven bound on the float32 rounding error of every
-logit difference at x and anywhere in its eps-ball (README, "Soundness"). The ONNX graph
+The rounding-error bound. RelaxCert certifies a point only when its margin exceeds
+err(x, eps) = base + eps * perEpsilon, a proven bound on the rounding error of every logit
+difference. Under the default claim ("${CLAIM_TERMS[DEFAULT_CLAIM].label}") it covers the
+stored logits at x and the float32 network anywhere in the eps-ball; under the claim
+"${CLAIM_TERMS.exact.label}" only the logits at x (README, "Soundness"). The ONNX graph
 compares the margin with 0. Nor is the arithmetic of the runtime that executes the graph
 bounded (its own float32 logits and the head's subtractions and maxima).
 So an argmax other than bottom is NOT a certificate: it is the GloRo network's answer, which
 accepts every point RelaxCert certifies and possibly more. Bottom is a rejection either way.
 
-ON THIS RUN'S TEST SET (n = ${n}, eps = ${eps})
+ON THIS RUN'S TEST SET (n = ${n}, eps = ${eps}, claim "${CLAIM_TERMS[DEFAULT_CLAIM].label}")
 RelaxCert certifies ${certified} points. With the error bound left out, as in this output,
 ${acceptedWithoutBound} would be accepted: ${differ} point${differ === 1 ? '' : 's'} accepted here ${differ === 1 ? 'is' : 'are'} rejected by RelaxCert
 because ${differ === 1 ? 'its' : 'their'} margin does not exceed the error bound.
 
 TO GET RELAXCERT'S DECISION
-For a test point p: certificate-inputs.json holds its logits and errorBound.base[p] and
-errorBound.perEpsilon[p]; certify it when its margin exceeds base[p] + eps * perEpsilon[p]
-(relaxcert certify RUN --out points.csv lists every decision). For any other input no error
+For a test point p: certificate-inputs.json holds its logits and, per claim,
+errorBounds[claim].base[p] and errorBounds[claim].perEpsilon[p]; certify it when its margin
+exceeds base[p] + eps * perEpsilon[p] (relaxcert certify RUN --out points.csv lists every
+decision; --claim exact for the other claim). For any other input no error
 bound is stored: only RelaxCert's own evaluation computes one.
 `;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareCertification } from '../../shared/certify/index.ts';
+import { DEFAULT_CLAIM, prepareCertification, underClaim } from '../../shared/certify/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { REJECTED_SAMPLE, runReportHtml } from './report-html.ts';
 import { fakeArtifacts, fakeConfig, fakeDeps, ScriptedRunner } from './testing/fake-deps.ts';
@@ -26,7 +26,7 @@ describe('the HTML report', () => {
     await host.settled(run.id);
     const html = await host.getReportHtml(run.id);
     const artifacts = fakeArtifacts(run.id, run.config);
-    const session = prepareCertification(artifacts, artifacts.guarantee);
+    const session = prepareCertification(underClaim(artifacts, DEFAULT_CLAIM), artifacts.guarantee);
     const summary = session.summary(artifacts.trainedEpsilon);
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     expect(text(html, 'metric-standardVra')).toBe(pct(summary.standardVra));
@@ -41,7 +41,16 @@ describe('the HTML report', () => {
       expect(html).toContain(`id="point-${i}"`);
       expect(html).toContain(session.explain(i, artifacts.trainedEpsilon).reason);
     }
-    expect(html).toContain('rejected by the float32 error bound alone');
+    expect(html).toContain('rejected by the error bound alone');
+    // The claim is named; under the exact claim point 2 is certified, so it is not listed.
+    expect(html).toContain('id="claim">Claim: <strong>float32 deployment</strong>');
+    const exactHtml = await host.getReportHtml(run.id, 'exact');
+    expect(exactHtml).toContain('id="claim">Claim: <strong>exact arithmetic</strong>');
+    expect(html).toContain('id="point-2"');
+    expect(exactHtml).not.toContain('id="point-2"');
+    await expect(host.getReportHtml(run.id, 'float16' as never)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     // The ⊥ column counts the rejected points.
     const bottoms = [...html.matchAll(/<td class="bottom">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(bottoms.reduce((a, b) => a + b, 0)).toBe(rejected.length);
@@ -71,7 +80,10 @@ describe('the HTML report', () => {
       logits,
       labels: new Int32Array(n),
       inputs: undefined,
-      errorBound: { base: new Float64Array(n), perEpsilon: new Float64Array(n) },
+      errorBounds: {
+        float32: { base: new Float64Array(n), perEpsilon: new Float64Array(n) },
+        exact: { base: new Float64Array(n), perEpsilon: new Float64Array(n) },
+      },
     };
     const run = {
       id: 'r',

@@ -15,6 +15,8 @@ import {
   prepareCertification,
 } from '../../shared/certify/index.ts';
 import type { MetricKey, PointExplanation } from '../../shared/certify/index.ts';
+import { CLAIM_TERMS, DEFAULT_CLAIM, underClaim } from '../../shared/certify/claim.ts';
+import type { CertClaim } from '../../shared/certify/claim.ts';
 import { VERSION } from '../../shared/version.ts';
 import { escapeHtml as esc, lineChartSvg } from './svg-chart.ts';
 import type { ChartSeries } from './svg-chart.ts';
@@ -23,6 +25,8 @@ export interface ReportInput {
   run: RunSummary;
   metrics: EpochMetrics[];
   artifacts: EvalArtifacts;
+  /** What the certificates claim (default DEFAULT_CLAIM). */
+  claim?: CertClaim;
   /** ISO time written into the report (tests pass a fixed one). */
   generatedAt?: string;
 }
@@ -53,13 +57,14 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}.note{color:#666;font-size:13px}
 
 export function runReportHtml(input: ReportInput): string {
   const { run, metrics, artifacts } = input;
-  const session = prepareCertification(artifacts, artifacts.guarantee);
+  const claim = input.claim ?? DEFAULT_CLAIM;
+  const session = prepareCertification(underClaim(artifacts, claim), artifacts.guarantee);
   const epsilon = artifacts.trainedEpsilon;
   const at = session.at(epsilon);
   const name = (c: number) => esc(artifacts.classNames[c] ?? String(c));
   const sections = [
     header(input),
-    figures(session.summary(epsilon)),
+    figures(session.summary(epsilon), claim),
     vraVsEpsilon(session, epsilon),
     trainingCurves(metrics),
     confusion(session.confusion(at), artifacts.classNames),
@@ -85,14 +90,16 @@ function header({ run, artifacts, generatedAt }: ReportInput): string {
   )}. Report by RelaxCert ${esc(VERSION)}${generatedAt ? `, ${esc(generatedAt)}` : ''}.</p>`;
 }
 
-function figures(summary: Record<MetricKey, number>): string {
+function figures(summary: Record<MetricKey, number>, claim: CertClaim): string {
   const rows = (Object.keys(METRIC_TERMS) as MetricKey[]).map((key) => {
     const t = METRIC_TERMS[key];
     const value = key === 'certifiedCount' ? String(summary[key]) : pct(summary[key]);
     return `<tr><td class="l" title="${esc(t.definition)}">${esc(t.label)}</td><td id="metric-${key}">${value}</td><td class="l note">${esc(t.definition)}</td></tr>`;
   });
   return `<h2>Sound figures at the trained ε</h2>
-<p class="note">Certified with proven Lipschitz bounds and each point's float32 error bound.</p>
+<p class="note" id="claim">Claim: <strong>${esc(CLAIM_TERMS[claim].label)}</strong>: ${esc(
+    CLAIM_TERMS[claim].definition,
+  )}. Certified with proven Lipschitz bounds and each point's error bound for this claim.</p>
 <table><tr><th class="l">figure</th><th>value</th><th class="l">meaning</th></tr>${rows.join('')}</table>`;
 }
 

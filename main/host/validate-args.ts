@@ -1,4 +1,5 @@
 /** Checks of request arguments that arrive from a transport as untyped JSON. */
+import { parseClaim } from '../../shared/certify/claim.ts';
 import { SWEEP_SEEDS } from '../../shared/api/sweep-types.ts';
 import type { SweepRequest } from '../../shared/api/sweep-types.ts';
 import type { CertifyRequest } from '../../shared/api/workbench-api.ts';
@@ -31,6 +32,7 @@ export function checkCertifyRequest(request: unknown): asserts request is Certif
     bad('request', 'the certify request must be an object');
   }
   const r = request as Record<string, unknown>;
+  if (r.claim !== undefined) parseClaim(r.claim);
   if (r.epsilon !== undefined) {
     if (typeof r.epsilon !== 'number' || !Number.isFinite(r.epsilon) || r.epsilon < 0) {
       bad('epsilon', `epsilon must be a finite number ≥ 0 (got ${String(r.epsilon)})`);

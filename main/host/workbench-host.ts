@@ -38,6 +38,8 @@ import { RelaxCertError, toErrorInfo } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { VERSION } from '../../shared/version.ts';
 import { prepareCertification } from '../../shared/certify/session.ts';
+import { CERT_CLAIMS, DEFAULT_CLAIM, parseClaim, underClaim } from '../../shared/certify/claim.ts';
+import type { CertClaim } from '../../shared/certify/claim.ts';
 import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
 import type { JobEvent } from '../jobs/protocol.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -269,9 +271,10 @@ export class WorkbenchHost implements WorkbenchApi {
   async certifyRun(runId: string, request: CertifyRequest = {}): Promise<CertificationSummary> {
     checkCertifyRequest(request);
     const artifacts = await this.getEvalArtifacts(runId);
-    return prepareCertification(artifacts, request.guarantee ?? artifacts.guarantee).summary(
-      request.epsilon ?? artifacts.trainedEpsilon,
-    );
+    return prepareCertification(
+      underClaim(artifacts, request.claim ?? DEFAULT_CLAIM),
+      request.guarantee ?? artifacts.guarantee,
+    ).summary(request.epsilon ?? artifacts.trainedEpsilon);
   }
 
   async evaluateRun(runId: string): Promise<RunSummary> {
@@ -290,10 +293,11 @@ export class WorkbenchHost implements WorkbenchApi {
     });
   }
 
-  async getReportHtml(runId: string): Promise<string> {
+  async getReportHtml(runId: string, claim: CertClaim = DEFAULT_CLAIM): Promise<string> {
+    parseClaim(claim);
     const artifacts = await this.getEvalArtifacts(runId);
     const [run, metrics] = await Promise.all([this.getRun(runId), this.getMetrics(runId)]);
-    return runReportHtml({ run, metrics, artifacts, generatedAt: new Date().toISOString() });
+    return runReportHtml({ run, metrics, artifacts, claim, generatedAt: new Date().toISOString() });
   }
 
   async exportRun(
@@ -518,8 +522,11 @@ export class WorkbenchHost implements WorkbenchApi {
       classNames: artifacts.classNames,
       trainedEpsilon: artifacts.trainedEpsilon,
       soundBounds: true,
-      certifications: guarantees.map((g) =>
-        prepareCertification(artifacts, g).summary(artifacts.trainedEpsilon),
+      // Every claim under every guarantee, each summary naming its claim.
+      certifications: CERT_CLAIMS.flatMap((claim) =>
+        guarantees.map((g) =>
+          prepareCertification(underClaim(artifacts, claim), g).summary(artifacts.trainedEpsilon),
+        ),
       ),
     };
   }

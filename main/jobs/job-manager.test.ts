@@ -85,7 +85,7 @@ describe('JobManager with a WASM worker', () => {
         c: a.c,
         lipschitz: a.lipschitz,
         epsilon: a.trainedEpsilon,
-        errorBound: a.errorBound,
+        errorBound: a.errorBounds.float32,
       },
       toCertGuarantee(a.guarantee, a.c),
     );

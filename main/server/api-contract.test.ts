@@ -14,6 +14,7 @@ import { createWsClient } from '../../shared/api/ws-client.ts';
 import type { WebSocketConstructor } from '../../shared/api/ws-client.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import { prepareCertification } from '../../shared/certify/session.ts';
+import { underClaim } from '../../shared/certify/claim.ts';
 import { fakeArtifacts, fakeConfig, fakeDeps, ScriptedRunner } from '../host/testing/fake-deps.ts';
 import { WorkbenchHost } from '../host/workbench-host.ts';
 import { LOCK_FILE, processStart } from '../store/run-lock.ts';
@@ -162,8 +163,11 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect(Array.from(artifacts.lipschitz)).toEqual(Array.from(expected.lipschitz));
     // The per-point error bound came through the real codec (written by the runner, read by the
     // host) as stored.
-    expect(Array.from(artifacts.errorBound.base)).toEqual([1e-3, 1e-3, 3.5, 1e-3, 1e-3, 1e-3]);
-    expect(Array.from(artifacts.errorBound.perEpsilon)).toEqual(new Array(6).fill(1e-4));
+    const { float32, exact } = artifacts.errorBounds;
+    expect(Array.from(float32.base)).toEqual([1e-3, 1e-3, 3.5, 1e-3, 1e-3, 1e-3]);
+    expect(Array.from(float32.perEpsilon)).toEqual(new Array(6).fill(1e-4));
+    expect(Array.from(exact.base)).toEqual([1e-4, 1e-4, 1, 1e-4, 1e-4, 1e-4]);
+    expect(Array.from(exact.perEpsilon)).toEqual(new Array(6).fill(1e-5));
 
     // Worked by hand from the six points (K = 2 off the diagonal, so a margin must exceed 2ε plus
     // the point's error bound). At ε = 0.5 only point 0 is certified and correct: point 2's
@@ -171,7 +175,21 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     const summary = await h.api.certifyRun(created.id, {});
     expect(summary.cleanAccuracy).toBeCloseTo(4 / 6, 12);
     expect(summary.standardVra).toBeCloseTo(1 / 6, 12);
-    expect(summary).toEqual(prepareCertification(expected, done.config.guarantee).summary(0.5));
+    expect(summary.claim).toBe('float32');
+    expect(summary.rejectionRate).toBeCloseTo(2 / 6, 12);
+    expect(summary).toEqual(
+      prepareCertification(underClaim(expected, 'float32'), done.config.guarantee).summary(0.5),
+    );
+    // Under the exact claim point 2's bound is 1 < 4 − 2ε: certified and correct. Points 1 and 5
+    // hold their top-2 set inside an affinity set under both claims; point 3 under neither.
+    const exactSummary = await h.api.certifyRun(created.id, { claim: 'exact' });
+    expect(exactSummary.claim).toBe('exact');
+    expect(exactSummary.standardVra).toBeCloseTo(2 / 6, 12);
+    expect(exactSummary.rejectionRate).toBeCloseTo(1 / 6, 12);
+    const badClaim = await rejection(
+      h.api.certifyRun(created.id, { claim: 'float64' as unknown as 'exact' }),
+    );
+    expect([badClaim.code, badClaim.field]).toEqual(['INVALID_INPUT', 'claim']);
     const rtk = await h.api.certifyRun(created.id, {
       epsilon: 0.1,
       guarantee: { kind: 'rtk', k: 2 },
@@ -181,10 +199,11 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
     expect(rtk.standardVra).toBeCloseTo(2 / 6, 12);
     expect(rtk.certifiedCount).toBe(6);
     expect(rtk.top1GuaranteeVra).toBeCloseTo(4 / 6, 12);
-    expect(rtk).toEqual(prepareCertification(expected, { kind: 'rtk', k: 2 }).summary(0.1));
+    const float32Data = underClaim(expected, 'float32');
+    expect(rtk).toEqual(prepareCertification(float32Data, { kind: 'rtk', k: 2 }).summary(0.1));
     // Standard VRA is the standard certificate whatever the guarantee (= --rtk 1).
     expect(rtk.standardVra).toBe(
-      prepareCertification(expected, { kind: 'rtk', k: 1 }).summary(0.1).guaranteeVra,
+      prepareCertification(float32Data, { kind: 'rtk', k: 1 }).summary(0.1).guaranteeVra,
     );
     const badK = await rejection(
       h.api.certifyRun(created.id, { guarantee: { kind: 'rtk', k: 9 } }),
@@ -291,9 +310,15 @@ describe.each(transports)('WorkbenchApi over %s', (_name, transport) => {
       [2, 2, 0],
     ]);
     const report = JSON.parse(await readFile(join(out, 'certification-report.json'), 'utf8')) as {
-      certifications: { guarantee: { kind: string }; vra: number }[];
+      certifications: { guarantee: { kind: string }; claim: string }[];
     };
-    expect(report.certifications.map((c) => c.guarantee.kind)).toEqual(['standard', 'affinity']);
+    // Both guarantees under both claims, each summary naming its claim.
+    expect(report.certifications.map((c) => `${c.claim} ${c.guarantee.kind}`)).toEqual([
+      'float32 standard',
+      'float32 affinity',
+      'exact standard',
+      'exact affinity',
+    ]);
   });
 
   it('keeps named what-if sets in the run folder: round trip, replace, delete, undo', async () => {

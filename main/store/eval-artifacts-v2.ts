@@ -13,10 +13,10 @@ import type { DecisionGrid, EvalArtifacts } from '../../shared/api/workbench-api
 
 type HeaderV2 = Omit<
   EvalArtifacts,
-  'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBound' | 'regions'
+  'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBounds' | 'regions'
 > & {
   inputsLength: number;
-  regions?: Omit<DecisionGrid, 'logits' | 'errorBound'>;
+  regions?: Omit<DecisionGrid, 'logits' | 'errorBounds'>;
 };
 
 /** Decodes a format-2 file; the caller has checked its magic and version. */
@@ -48,17 +48,18 @@ export function decodeEvalArtifactsV2(bytes: Uint8Array, file: string): EvalArti
   };
   const logits = new Float32Array(take(n * c * 4));
   const labels = new Int32Array(take(n * 4));
-  const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz, errorBound };
+  // Format 2 holds the float32 claim's bound only; it stands in for the exact claim's (sound,
+  // looser: eval-artifacts.ts).
+  const errorBounds = { float32: errorBound, exact: errorBound };
+  const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz, errorBounds };
   if (inputsLength > 0) result.inputs = new Float32Array(take(inputsLength * 4));
   if (regions !== undefined) {
-    result.regions = {
-      ...regions,
-      logits: new Float32Array(take(cells * c * 4)),
-      errorBound: {
-        base: new Float64Array(take(cells * 8)),
-        perEpsilon: new Float64Array(take(cells * 8)),
-      },
+    const logits = new Float32Array(take(cells * c * 4));
+    const gridBound = {
+      base: new Float64Array(take(cells * 8)),
+      perEpsilon: new Float64Array(take(cells * 8)),
     };
+    result.regions = { ...regions, logits, errorBounds: { float32: gridBound, exact: gridBound } };
   }
   return result;
 }

@@ -38,9 +38,16 @@ const FORMAT_2_CONTENT: EvalArtifacts = {
   guarantee: { kind: 'standard' },
   inputs: Float32Array.from([0.5, -1, 2, 0.25, -0.75, 1]),
   inputShape: [2],
-  errorBound: {
-    base: Float64Array.from([1e-6, 2e-6, 3e-6]),
-    perEpsilon: Float64Array.from([4e-7, 5e-7, 6e-7]),
+  // Format 2 holds one bound (the float32 claim's); it stands in for the exact claim's.
+  errorBounds: {
+    float32: {
+      base: Float64Array.from([1e-6, 2e-6, 3e-6]),
+      perEpsilon: Float64Array.from([4e-7, 5e-7, 6e-7]),
+    },
+    exact: {
+      base: Float64Array.from([1e-6, 2e-6, 3e-6]),
+      perEpsilon: Float64Array.from([4e-7, 5e-7, 6e-7]),
+    },
   },
   regions: {
     side: 2,
@@ -49,9 +56,15 @@ const FORMAT_2_CONTENT: EvalArtifacts = {
     yMin: -1,
     yMax: 1,
     logits: Float32Array.from([0.5, -0.5, 1, -1, 1.5, -1.5, 2, -2]),
-    errorBound: {
-      base: Float64Array.from([1e-6, 1e-6, 2e-6, 2e-6]),
-      perEpsilon: Float64Array.from([1e-7, 1e-7, 1e-7, 1e-7]),
+    errorBounds: {
+      float32: {
+        base: Float64Array.from([1e-6, 1e-6, 2e-6, 2e-6]),
+        perEpsilon: Float64Array.from([1e-7, 1e-7, 1e-7, 1e-7]),
+      },
+      exact: {
+        base: Float64Array.from([1e-6, 1e-6, 2e-6, 2e-6]),
+        perEpsilon: Float64Array.from([1e-7, 1e-7, 1e-7, 1e-7]),
+      },
     },
   },
 };
@@ -77,9 +90,15 @@ function sample(withInputs: boolean): EvalArtifacts {
       names: ['x', 'y'],
     },
     inputShape: [2],
-    errorBound: {
-      base: Float64Array.from({ length: n }, (_, i) => 1e-5 * (i + 1)),
-      perEpsilon: Float64Array.from({ length: n }, (_, i) => (i === 2 ? Infinity : 3e-7 * i)),
+    errorBounds: {
+      float32: {
+        base: Float64Array.from({ length: n }, (_, i) => 1e-5 * (i + 1)),
+        perEpsilon: Float64Array.from({ length: n }, (_, i) => (i === 2 ? Infinity : 3e-7 * i)),
+      },
+      exact: {
+        base: Float64Array.from({ length: n }, (_, i) => 1e-9 * (i + 1)),
+        perEpsilon: Float64Array.from({ length: n }, (_, i) => (i === 3 ? Infinity : 1e-11 * i)),
+      },
     },
   };
   if (withInputs) a.inputs = Float32Array.from({ length: n * 2 }, (_, i) => i / 3);
@@ -108,20 +127,26 @@ describe('eval artefacts codec', () => {
       yMin: 0,
       yMax: 1,
       logits: Float32Array.from({ length: side * side * a.c }, (_, i) => Math.cos(i)),
-      errorBound: {
-        base: Float64Array.from({ length: side * side }, (_, i) => 1e-6 * i),
-        perEpsilon: Float64Array.from({ length: side * side }, (_, i) => 2e-7 * i),
+      errorBounds: {
+        float32: {
+          base: Float64Array.from({ length: side * side }, (_, i) => 1e-6 * i),
+          perEpsilon: Float64Array.from({ length: side * side }, (_, i) => 2e-7 * i),
+        },
+        exact: {
+          base: Float64Array.from({ length: side * side }, (_, i) => 1e-10 * i),
+          perEpsilon: Float64Array.from({ length: side * side }, (_, i) => 3e-12 * i),
+        },
       },
     };
     const bytes = encodeEvalArtifacts(a);
     const b = decodeEvalArtifacts(bytes);
     expect(b).toEqual(a);
     expect(b.regions?.logits).toBeInstanceOf(Float32Array);
-    expect(b.regions?.errorBound.base).toBeInstanceOf(Float64Array);
+    expect(b.regions?.errorBounds.exact.base).toBeInstanceOf(Float64Array);
     // The grid adds exactly its arrays: the rest of the layout is unchanged.
     const plain = encodeEvalArtifacts(sample(true));
     expect(decodeEvalArtifacts(plain)).not.toHaveProperty('regions');
-    expect(bytes.length - plain.length).toBeGreaterThanOrEqual(side * side * (a.c * 4 + 16));
+    expect(bytes.length - plain.length).toBeGreaterThanOrEqual(side * side * (a.c * 4 + 32));
     expect(() => decodeEvalArtifacts(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
   });
 
@@ -148,11 +173,15 @@ describe('eval artefacts codec', () => {
       'lipschitz',
       'errorBase',
       'errorPerEpsilon',
+      'exactErrorBase',
+      'exactErrorPerEpsilon',
       'logits',
       'labels',
       'inputs',
     ]);
-    expect(d.section('errorPerEpsilon', 'float64')).toEqual(sample(true).errorBound.perEpsilon);
+    const { float32, exact } = sample(true).errorBounds;
+    expect(d.section('errorPerEpsilon', 'float64')).toEqual(float32.perEpsilon);
+    expect(d.section('exactErrorPerEpsilon', 'float64')).toEqual(exact.perEpsilon);
     // Another version of the same magic is refused by the container, naming the file.
     new DataView(bytes.buffer).setUint32(4, 4, true);
     expect(() => decodeEvalArtifacts(bytes, 'run/eval/artifacts.bin')).toThrow(
@@ -165,7 +194,7 @@ describe('eval artefacts codec', () => {
     expect(new DataView(file.buffer).getUint32(4, true)).toBe(2);
     const a = decodeEvalArtifacts(file, 'old.bin');
     expect(a).toEqual(FORMAT_2_CONTENT);
-    expect(a.regions?.errorBound.base).toBeInstanceOf(Float64Array);
+    expect(a.regions?.errorBounds.float32.base).toBeInstanceOf(Float64Array);
     // Written again, it is format 3 with the same content.
     expect(decodeEvalArtifacts(encodeEvalArtifacts(a))).toEqual(FORMAT_2_CONTENT);
     expect(() => decodeEvalArtifacts(file.subarray(0, file.length - 8), 'old.bin')).toThrow(
@@ -179,14 +208,43 @@ describe('eval artefacts codec', () => {
     );
   });
 
+  it('reads a format-3 file from before the exact claim: its float32 bound stands in', () => {
+    const format = { magic: 'RCEV', version: 3, what: 'RelaxCert evaluation file' };
+    const a = sample(false);
+    const { logits, labels, lipschitz, errorBounds, ...header } = a;
+    const old = encodeContainer(format, header, [
+      { name: 'lipschitz', data: lipschitz },
+      { name: 'errorBase', data: errorBounds.float32.base },
+      { name: 'errorPerEpsilon', data: errorBounds.float32.perEpsilon },
+      { name: 'logits', data: logits },
+      { name: 'labels', data: labels },
+    ]);
+    const b = decodeEvalArtifacts(old, 'old3.bin');
+    expect(b.errorBounds.float32).toEqual(errorBounds.float32);
+    expect(b.errorBounds.exact).toEqual(errorBounds.float32);
+    // An exact section of the wrong length is refused by name.
+    const bad = encodeContainer(format, header, [
+      { name: 'lipschitz', data: lipschitz },
+      { name: 'errorBase', data: errorBounds.float32.base },
+      { name: 'errorPerEpsilon', data: errorBounds.float32.perEpsilon },
+      { name: 'exactErrorBase', data: errorBounds.exact.base.subarray(1) },
+      { name: 'exactErrorPerEpsilon', data: errorBounds.exact.perEpsilon },
+      { name: 'logits', data: logits },
+      { name: 'labels', data: labels },
+    ]);
+    expect(() => decodeEvalArtifacts(bad, 'e.bin')).toThrow(
+      /e.bin: section "exactErrorBase" has 4 values, want 5/,
+    );
+  });
+
   it('refuses a container whose sections do not fit n and c, naming the section', () => {
     const format = { magic: 'RCEV', version: 3, what: 'RelaxCert evaluation file' };
     const a = sample(false);
-    const { logits, labels, lipschitz, errorBound, ...header } = a;
+    const { logits, labels, lipschitz, errorBounds, ...header } = a;
     const sections = [
       { name: 'lipschitz', data: lipschitz },
-      { name: 'errorBase', data: errorBound.base },
-      { name: 'errorPerEpsilon', data: errorBound.perEpsilon },
+      { name: 'errorBase', data: errorBounds.float32.base },
+      { name: 'errorPerEpsilon', data: errorBounds.float32.perEpsilon },
       { name: 'logits', data: logits.subarray(1) },
       { name: 'labels', data: labels },
     ];

@@ -3,9 +3,16 @@
  * main thread reads it. Format 3 is the shared binary container (binary-container.ts, magic
  * "RCEV"): the JSON header holds everything but the arrays (the decision-region grid's scalars
  * as `regions`), and the arrays are named sections: `lipschitz` float64 c×c, `errorBase` and
- * `errorPerEpsilon` float64 n, `logits` float32 n×c, `labels` int32 n, `inputs` float32
- * (optional), and for the optional grid `regionLogits` float32 side²×c, `regionErrorBase` and
- * `regionErrorPerEpsilon` float64 side².
+ * `errorPerEpsilon` float64 n (the `float32` claim's bound), `exactErrorBase` and
+ * `exactErrorPerEpsilon` float64 n (the `exact` claim's), `logits` float32 n×c, `labels` int32 n,
+ * `inputs` float32 (optional), and for the optional grid `regionLogits` float32 side²×c,
+ * `regionErrorBase`, `regionErrorPerEpsilon`, `regionExactErrorBase` and
+ * `regionExactErrorPerEpsilon` float64 side².
+ *
+ * Files written before the `exact` claim existed (format 2, and format 3 without the exact
+ * sections) hold only the float32 claim's bound. It also bounds the error of the stored logits
+ * at x, which is all the exact claim needs, so it stands in for the exact bound: sound, only
+ * looser (`relaxcert evaluate RUN` stores the tighter one).
  *
  * Format 2 (its own layout, same content) is still read, by eval-artifacts-v2.ts. Format 1
  * (before the per-point float32 error bound) is refused: its one global slack rested on
@@ -19,6 +26,9 @@ import type { ContainerFormat, DecodedContainer, NamedSection } from './binary-c
 import { decodeEvalArtifactsV2 } from './eval-artifacts-v2.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
 import type { DecisionGrid, EvalArtifacts } from '../../shared/api/workbench-api.ts';
+import { CERT_CLAIMS } from '../../shared/certify/claim.ts';
+import type { CertClaim, ClaimErrorBounds } from '../../shared/certify/claim.ts';
+import type { ErrorBound } from '../../shared/certify/input.ts';
 
 const FORMAT: ContainerFormat = {
   magic: 'RCEV',
@@ -28,10 +38,38 @@ const FORMAT: ContainerFormat = {
 
 type Header = Omit<
   EvalArtifacts,
-  'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBound' | 'regions'
+  'logits' | 'labels' | 'lipschitz' | 'inputs' | 'errorBounds' | 'regions'
 > & {
-  regions?: Omit<DecisionGrid, 'logits' | 'errorBound'>;
+  regions?: Omit<DecisionGrid, 'logits' | 'errorBounds'>;
 };
+
+/** Section names of each claim's bound: base and per-ε, for the test points and the grid. */
+const BOUND_SECTIONS: Record<CertClaim, { points: [string, string]; grid: [string, string] }> = {
+  float32: {
+    points: ['errorBase', 'errorPerEpsilon'],
+    grid: ['regionErrorBase', 'regionErrorPerEpsilon'],
+  },
+  exact: {
+    points: ['exactErrorBase', 'exactErrorPerEpsilon'],
+    grid: ['regionExactErrorBase', 'regionExactErrorPerEpsilon'],
+  },
+};
+
+function boundsLength(bounds: ClaimErrorBounds, want: number): boolean {
+  return CERT_CLAIMS.every(
+    (claim) => bounds[claim].base.length === want && bounds[claim].perEpsilon.length === want,
+  );
+}
+
+function boundSections(bounds: ClaimErrorBounds, place: 'points' | 'grid'): NamedSection[] {
+  return CERT_CLAIMS.flatMap((claim) => {
+    const [base, perEpsilon] = BOUND_SECTIONS[claim][place];
+    return [
+      { name: base, data: bounds[claim].base },
+      { name: perEpsilon, data: bounds[claim].perEpsilon },
+    ];
+  });
+}
 
 export function evalArtifactsPath(runDir: string): string {
   return join(runDir, 'eval', 'artifacts.bin');
@@ -45,39 +83,30 @@ function checkShapes(a: EvalArtifacts): void {
   if (a.labels.length !== n) throw new Error(`labels: ${a.labels.length} values, want ${n}`);
   if (a.lipschitz.length !== c * c)
     throw new Error(`lipschitz: ${a.lipschitz.length}, want ${c * c}`);
-  if (a.errorBound.base.length !== n || a.errorBound.perEpsilon.length !== n)
-    throw new Error(`errorBound: want ${n} values in base and perEpsilon`);
+  if (!boundsLength(a.errorBounds, n))
+    throw new Error(`errorBounds: want ${n} values in each base and perEpsilon`);
   const g = a.regions;
   if (g === undefined) return;
   const cells = g.side * g.side;
-  if (
-    g.logits.length !== cells * c ||
-    g.errorBound.base.length !== cells ||
-    g.errorBound.perEpsilon.length !== cells
-  )
+  if (g.logits.length !== cells * c || !boundsLength(g.errorBounds, cells))
     throw new Error(`regions: want ${cells * c} logits and ${cells} error bounds`);
 }
 
 export function encodeEvalArtifacts(a: EvalArtifacts): Uint8Array {
   checkShapes(a);
-  const { logits, labels, lipschitz, errorBound, inputs, regions, ...rest } = a;
+  const { logits, labels, lipschitz, errorBounds, inputs, regions, ...rest } = a;
   const header: Header = { ...rest };
   const sections: NamedSection[] = [
     { name: 'lipschitz', data: lipschitz },
-    { name: 'errorBase', data: errorBound.base },
-    { name: 'errorPerEpsilon', data: errorBound.perEpsilon },
+    ...boundSections(errorBounds, 'points'),
     { name: 'logits', data: logits },
     { name: 'labels', data: labels },
   ];
   if (inputs !== undefined) sections.push({ name: 'inputs', data: inputs });
   if (regions !== undefined) {
-    const { logits: gridLogits, errorBound: gridError, ...grid } = regions;
+    const { logits: gridLogits, errorBounds: gridBounds, ...grid } = regions;
     header.regions = grid;
-    sections.push(
-      { name: 'regionLogits', data: gridLogits },
-      { name: 'regionErrorBase', data: gridError.base },
-      { name: 'regionErrorPerEpsilon', data: gridError.perEpsilon },
-    );
+    sections.push({ name: 'regionLogits', data: gridLogits }, ...boundSections(gridBounds, 'grid'));
   }
   return encodeContainer(FORMAT, header, sections);
 }
@@ -114,14 +143,21 @@ function fromContainer(d: DecodedContainer, file: string): EvalArtifacts {
   const { n, c } = header as Header;
   const sized = <T extends { length: number }>(name: string, data: T, want: number): T =>
     data.length === want ? data : fail(`section "${name}" has ${data.length} values, want ${want}`);
+  const bound = ([base, perEpsilon]: [string, string], want: number): ErrorBound => ({
+    base: sized(base, d.section(base, 'float64'), want),
+    perEpsilon: sized(perEpsilon, d.section(perEpsilon, 'float64'), want),
+  });
+  // Files from before the exact claim lack its sections: the float32 bound stands in (header).
+  const bounds = (place: 'points' | 'grid', want: number): ClaimErrorBounds => {
+    const float32 = bound(BOUND_SECTIONS.float32[place], want);
+    const exact = BOUND_SECTIONS.exact[place];
+    return { float32, exact: d.sections.has(exact[0]) ? bound(exact, want) : float32 };
+  };
   const { regions, ...rest } = header as Header;
   const result: EvalArtifacts = {
     ...rest,
     lipschitz: sized('lipschitz', d.section('lipschitz', 'float64'), c * c),
-    errorBound: {
-      base: sized('errorBase', d.section('errorBase', 'float64'), n),
-      perEpsilon: sized('errorPerEpsilon', d.section('errorPerEpsilon', 'float64'), n),
-    },
+    errorBounds: bounds('points', n),
     logits: sized('logits', d.section('logits', 'float32'), n * c),
     labels: sized('labels', d.section('labels', 'int32'), n),
   };
@@ -131,14 +167,7 @@ function fromContainer(d: DecodedContainer, file: string): EvalArtifacts {
     result.regions = {
       ...regions,
       logits: sized('regionLogits', d.section('regionLogits', 'float32'), cells * c),
-      errorBound: {
-        base: sized('regionErrorBase', d.section('regionErrorBase', 'float64'), cells),
-        perEpsilon: sized(
-          'regionErrorPerEpsilon',
-          d.section('regionErrorPerEpsilon', 'float64'),
-          cells,
-        ),
-      },
+      errorBounds: bounds('grid', cells),
     };
   }
   return result;

@@ -14,7 +14,7 @@ import type {
 } from '../config/experiment.ts';
 import type { PresetInfo } from '../config/presets.ts';
 import type { BatchProgress, DamagedRun, EpochMetrics, LogLine, RunSummary } from './run-types.ts';
-import type { ErrorBound } from '../certify/input.ts';
+import type { CertClaim, ClaimErrorBounds } from '../certify/claim.ts';
 import type { CertificationSummary } from '../certify/session.ts';
 import type { WhatIfSets, WhatIfSetsInput } from './what-if-sets.ts';
 
@@ -56,7 +56,7 @@ export interface DatasetInfo {
 }
 
 /**
- * The model's logits on a regular grid over a 2-D input space, with their float32 error bounds:
+ * The model's logits on a regular grid over a 2-D input space, with their rounding-error bounds:
  * what the decision-region map certifies (same K as the test points). Grid point (r, s), row-major
  * r then s, lies at x = xMin + s·(xMax − xMin)/(side − 1), y = yMin + r·(yMax − yMin)/(side − 1).
  */
@@ -68,8 +68,8 @@ export interface DecisionGrid {
   yMax: number;
   /** side² × c logits, row-major. */
   logits: Float32Array;
-  /** Per grid point, as EvalArtifacts.errorBound. */
-  errorBound: ErrorBound;
+  /** Per grid point, as EvalArtifacts.errorBounds. */
+  errorBounds: ClaimErrorBounds;
 }
 
 /** Stored certification inputs of an evaluated run: certification is pure arithmetic on these. */
@@ -91,11 +91,11 @@ export interface EvalArtifacts {
   inputs?: Float32Array;
   inputShape: number[];
   /**
-   * Per-point bound on the float32 rounding error of every logit difference, at the point and
-   * anywhere in its ε-ball: err = base[p] + ε·perEpsilon[p] (shared/certify/input.ts). Every
-   * certificate is made with it; a point's margin must exceed it.
+   * Per-point bounds on the rounding error of every logit difference, one per claim
+   * (shared/certify/claim.ts): err = base[p] + ε·perEpsilon[p] (shared/certify/input.ts). Every
+   * certificate is made with the bound of its claim (underClaim); a point's margin must exceed it.
    */
-  errorBound: ErrorBound;
+  errorBounds: ClaimErrorBounds;
   /** 2-D inputs only: logits and error bounds on a grid over the test inputs (evaluation time). */
   regions?: DecisionGrid;
 }
@@ -114,6 +114,7 @@ export interface ExportOptions {
 export interface CertifyRequest {
   epsilon?: number; // default: the trained ε
   guarantee?: Guarantee; // default: the trained guarantee
+  claim?: CertClaim; // default: DEFAULT_CLAIM ('float32')
 }
 
 /** Sound figures of one certification, named by shared/certify/vocabulary.ts. */
@@ -157,7 +158,7 @@ export interface WorkbenchApi {
   certifyRun(runId: string, request: CertifyRequest): Promise<CertificationSummary>;
   /**
    * Runs the evaluation job again on a completed run's last checkpoint: proven K, test-set
-   * logits and float32 error bounds, stored as new artefacts (e.g. for artefacts of an older
+   * logits and rounding-error bounds, stored as new artefacts (e.g. for artefacts of an older
    * format). Resolves when the job is queued, like startRun.
    */
   evaluateRun(runId: string): Promise<RunSummary>;
@@ -165,7 +166,7 @@ export interface WorkbenchApi {
    * The self-contained HTML report of an evaluated run (config, sound figures, curves, VRA vs ε,
    * confusion with ⊥, rejected points explained): one page with no script and nothing to load.
    */
-  getReportHtml(runId: string): Promise<string>;
+  getReportHtml(runId: string, claim?: CertClaim): Promise<string>;
   /**
    * Writes the model (tfjs layout, ONNX or .nnet), K matrix and certification report into
    * `outDir` (host-side path).

@@ -34,3 +34,12 @@ export { METRIC_TERMS, GLOSSARY, ESTIMATE_TERMS, estimateLabel } from './vocabul
 export type { PointRecord } from './point-table.ts';
 export { pointRecords, pointsCsv, infinityAsString } from './point-table.ts';
 export { POINT_TERMS } from './vocabulary.ts';
+export type { CertClaim, ClaimErrorBounds } from './claim.ts';
+export {
+  CERT_CLAIMS,
+  CLAIM_TERMS,
+  DEFAULT_CLAIM,
+  isCertClaim,
+  parseClaim,
+  underClaim,
+} from './claim.ts';

@@ -181,7 +181,7 @@ describe('CertificationSession', () => {
     );
   });
 
-  it('explains a point rejected by the float32 error bound alone', () => {
+  it('explains a point rejected by the error bound alone', () => {
     const data: CertificationData = {
       n: 1,
       c: 3,
@@ -196,7 +196,7 @@ describe('CertificationSession', () => {
     expect(e.error).toBe(0.02);
     expect(e.reason).toMatch(/error bound alone/);
     expect(e.perK[0].binding).toEqual({ j: 0, i: 1, gap: 1.0173 - 1, epsilonK: 0 });
-    expect(e.perK[0].reason).toMatch(/> 0 but ≤ float32 error bound/);
+    expect(e.perK[0].reason).toMatch(/> 0 but ≤ error bound/);
     // Without the bound the same point is certified: the bound alone rejects it.
     const exact = prepareCertification({ ...data, errorBound: undefined }, { kind: 'standard' });
     expect(exact.explain(0, 0.1).certified).toBe(true);

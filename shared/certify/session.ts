@@ -1,6 +1,6 @@
 /**
  * One certification model for every door (CLI, host, renderer worker, engine epoch figures):
- * prepare once from logits, labels, K and the float32 error bound with a guarantee — checked and
+ * prepare once from logits, labels, K and the error bound of a claim (claim.ts) with a guarantee — checked and
  * resolved once — then ask for results at any ε, radii, VRA-vs-ε curves and the explanation of
  * any point. Figures are named by the vocabulary (vocabulary.ts).
  *
@@ -20,6 +20,7 @@ import { selectTopK } from './top-k.ts';
 import type { Guarantee } from '../config/experiment.ts';
 import { RelaxCertError } from '../errors.ts';
 import type { MetricKey } from './vocabulary.ts';
+import type { CertClaim } from './claim.ts';
 
 /** What certification needs; EvalArtifacts has these fields. */
 export interface CertificationData {
@@ -31,8 +32,15 @@ export interface CertificationData {
   labels: Int32Array;
   /** c × c; lipschitz[j*c+i] bounds Lip(f_j − f_i). */
   lipschitz: Float32Array | Float64Array;
-  /** Per-point float32 error bound; absent only for exact arithmetic (tests, the math). */
+  /**
+   * Per-point rounding-error bound of the claim below; absent only for exact arithmetic on the
+   * given logits (tests, the math).
+   */
   errorBound?: ErrorBound;
+  /** What the certificates claim (claim.ts); named in every summary and explanation. */
+  claim?: CertClaim;
+  /** Stored artefacts carry one bound per claim: pick one with underClaim(), never pass both. */
+  errorBounds?: never;
 }
 
 /** The figures at one ε, named and defined in vocabulary.ts. */
@@ -48,6 +56,8 @@ export type CertificationSummary = Record<MetricKey, number> & {
   n: number;
   epsilon: number;
   guarantee: Guarantee;
+  /** The claim of the certificates (absent: exact arithmetic on the given logits, no bound). */
+  claim?: CertClaim;
 };
 
 export interface CertificationAt {
@@ -84,7 +94,7 @@ export interface KExplanation {
   binding: { j: number; i: number; gap: number; epsilonK: number } | null;
   /** m^k (+∞ when k = C). */
   margin: number;
-  /** The float32 error bound the margin must exceed. */
+  /** The error bound the margin must exceed. */
   error: number;
   certified: boolean;
   reason: string;
@@ -94,6 +104,8 @@ export interface PointExplanation {
   index: number;
   epsilon: number;
   guarantee: Guarantee;
+  /** As CertificationSummary.claim. */
+  claim?: CertClaim;
   label: number;
   predicted: number;
   logits: number[];
@@ -236,7 +248,7 @@ class Session implements CertificationSession {
 
   summary(epsilon: number): CertificationSummary {
     const m = this.at(epsilon).metrics;
-    return {
+    const summary: CertificationSummary = {
       n: m.n,
       epsilon,
       guarantee: this.guarantee,
@@ -247,6 +259,8 @@ class Session implements CertificationSession {
       rejectionRate: m.rejectionRate,
       certifiedCount: m.certifiedCount,
     };
+    if (this.data.claim !== undefined) summary.claim = this.data.claim;
+    return summary;
   }
 
   radii(): Float64Array {
@@ -381,7 +395,7 @@ function explainPoint(
   const label = data.labels[index];
   const certifiedSet = Array.from(order.subarray(0, kStar));
   const certified = margin > err;
-  return {
+  const explanation: PointExplanation = {
     index,
     epsilon,
     guarantee,
@@ -401,6 +415,8 @@ function explainPoint(
     radius: Math.max(0, bestRk),
     radiusLimit,
   };
+  if (data.claim !== undefined) explanation.claim = data.claim;
+  return explanation;
 }
 
 function kReason(
@@ -415,17 +431,16 @@ function kReason(
   const pair = `f_${binding.j} − f_${binding.i} = ${fmt(binding.gap)}, ε·K = ${fmt(binding.epsilonK)}`;
   if (m <= 0) return `not certified: m^${k} = ${fmt(m)} ≤ 0 (${pair})`;
   if (m <= err) {
-    return `not certified: m^${k} = ${fmt(m)} > 0 but ≤ float32 error bound ${fmt(err)} (${pair})`;
+    return `not certified: m^${k} = ${fmt(m)} > 0 but ≤ error bound ${fmt(err)} (${pair})`;
   }
-  return `certified: m^${k} = ${fmt(m)} > float32 error bound ${fmt(err)}`;
+  return `certified: m^${k} = ${fmt(m)} > error bound ${fmt(err)}`;
 }
 
 function pointReason(certified: boolean, kStar: number, m: number, err: number): string {
-  if (certified)
-    return `certified with k* = ${kStar}: m^${kStar} > float32 error bound ${fmt(err)}`;
+  if (certified) return `certified with k* = ${kStar}: m^${kStar} > error bound ${fmt(err)}`;
   if (m > 0) {
     return (
-      `rejected by the float32 error bound alone: best margin m = ${fmt(m)} is positive ` +
+      `rejected by the error bound alone: best margin m = ${fmt(m)} is positive ` +
       `but ≤ ${fmt(err)}`
     );
   }

@@ -21,7 +21,7 @@ export const METRIC_TERMS = {
   standardVra: {
     label: 'standard VRA',
     definition:
-      'fraction of test points certified by the standard GloRo guarantee at ε (same K and float32 ' +
+      'fraction of test points certified by the standard GloRo guarantee at ε (same K, claim and ' +
       'error bound) and top-1 correct; always equals `relaxcert certify --rtk 1`',
   },
   guaranteeVra: {
@@ -61,7 +61,10 @@ export const POINT_TERMS = {
   certifiedSet: { label: 'set', definition: 'certified set F^{k*} as class ids (empty when ⊥)' },
   labelInSet: { label: 'label in set', definition: 'the label lies in the certified set' },
   margin: { label: 'margin', definition: 'm, the largest margin over allowed k at ε' },
-  error: { label: 'error bound', definition: 'float32 error bound at ε the margin had to exceed' },
+  error: {
+    label: 'error bound',
+    definition: 'error bound of the claim at ε that the margin had to exceed',
+  },
   radius: { label: 'radius', definition: 'certified radius under the guarantee' },
 } as const satisfies Record<string, Term>;
 
@@ -75,7 +78,7 @@ export const GLOSSARY = {
   bottom: {
     label: '⊥',
     definition:
-      'rejected: no allowed k has a margin m^k above the float32 error bound, so nothing is certified',
+      'rejected: no allowed k has a margin m^k above the error bound, so nothing is certified',
   },
   margin: {
     label: 'margin',
@@ -83,11 +86,18 @@ export const GLOSSARY = {
       'm^k = min over j in F^k, i outside F^k of f_j − f_i − ε·K_ji; m is the largest over allowed k',
   },
   errorBound: {
-    label: 'float32 error bound',
+    label: 'error bound',
     definition:
-      'per-point bound on the rounding error of every logit difference, of the stored logits ' +
-      'at x and of the float32 network anywhere in the ε-ball: base + ε·perEpsilon; a margin ' +
-      'must exceed it',
+      'per-point bound on the rounding error of every logit difference under the claim: of the ' +
+      'stored logits at x, and (claim float32) of the float32 network anywhere in the ε-ball; ' +
+      'base + ε·perEpsilon; a margin must exceed it',
+  },
+  claim: {
+    label: 'claim',
+    definition:
+      'what a certificate says holds in the ε-ball: float32 (default; the network run in ' +
+      'float32, any summation order, and in exact arithmetic) or exact (the network in exact ' +
+      'arithmetic only, as in the paper)',
   },
   radius: {
     label: 'certified radius',
@@ -121,7 +131,7 @@ export const ESTIMATE_TERMS = {
     label: estimateLabel('standardVra'),
     definition:
       'standard VRA at the epoch’s ε, computed with power-iteration estimates of K and no ' +
-      'float32 error bound',
+      'rounding-error bound',
   },
   estimatedGuaranteeVra: {
     label: estimateLabel('guaranteeVra'),

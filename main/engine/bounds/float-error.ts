@@ -3,10 +3,12 @@
  * what certification must subtract from every margin (shared/certify/input.ts, ErrorBound).
  * Pure float64 arithmetic on quantities the evaluation pass measures (float64-pass.ts); no tfjs.
  *
- * What is certified: the network run in IEEE float32 (f̂, any summation order, with or without
- * fused multiply-add, on any conforming backend) gives a class of the certified set at every x'
- * of the ε-ball; so does the network in exact arithmetic (f). The stored logits f̃ are f(x)
- * computed in float64 and rounded to float32.
+ * Two bounds, one per claim (shared/certify/claim.ts). `float32`: the network run in IEEE float32
+ * (f̂, any summation order, with or without fused multiply-add, on any conforming backend) gives
+ * a class of the certified set at every x' of the ε-ball, and so does the network in exact
+ * arithmetic (f). `exact`: f does; that needs only the error of the stored logits at x, since
+ * K bounds the Lipschitz constants of f itself. The stored logits f̃ are f(x) computed in
+ * float64 and rounded to float32.
  *
  * Error model (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., §3.1, Lemma 3.1
  * and eq. 3.5): a sum of n products plus a bias, in any order, with or without FMA, returns
@@ -35,6 +37,7 @@
  * Every quantity is affine in ε with non-negative coefficients, so the bound is returned as
  * base + ε·perEpsilon, and the certified radius keeps its closed form (shared/certify/radius.ts).
  */
+import type { ClaimErrorBounds } from '../../../shared/certify/claim.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import { gamma32, gamma64, UNIT_ROUNDOFF_32, UNIT_ROUNDOFF_64 } from './rounding.ts';
 
@@ -175,24 +178,24 @@ function hiddenErrors(
 }
 
 /**
- * err(x, ε) = base + ε·perEpsilon for every point: a bound on the error of every logit
- * difference of the stored logits at x plus that of the float32 network at any x' of the
- * ε-ball (file comment). `n` points, `c` classes.
+ * err(x, ε) = base + ε·perEpsilon for every point, one per claim (shared/certify/claim.ts):
+ * `exact` bounds the error of every logit difference of the stored logits at x; `float32` adds
+ * that of the float32 network at any x' of the ε-ball (file comment). `n` points, `c` classes.
  */
-export function floatErrorBound(
+export function roundingErrorBounds(
   spec: ErrorNetworkSpec,
   m: PointMeasurements,
   n: number,
   c: number,
-): { base: Float64Array; perEpsilon: Float64Array } {
+): ClaimErrorBounds {
   checkSpec(spec, c);
   const last = spec.layers[spec.layers.length - 1];
   const lastInput = spec.layers.length - 1;
   const g64 = FLOAT64.gamma(last.fanIn + 1);
   const g32 = FLOAT32.gamma(last.fanIn + 1);
   const [w1, w2] = topTwo(spec.classRowNorms, 0, c);
-  const base = new Float64Array(n);
-  const perEpsilon = new Float64Array(n);
+  const exact = { base: new Float64Array(n), perEpsilon: new Float64Array(n) };
+  const float32 = { base: new Float64Array(n), perEpsilon: new Float64Array(n) };
   for (let p = 0; p < n; p++) {
     const { atX, ball, rho } = hiddenErrors(spec, m, p);
     const row = p * c;
@@ -202,25 +205,31 @@ export function floatErrorBound(
     const u32 = underflow(last, inputMax, rho, FLOAT32.underflow);
     let maxLogit = 0;
     for (let j = 0; j < c; j++) maxLogit = Math.max(maxLogit, Math.abs(m.logits[row + j]));
-    // Hidden errors through w_j − w_i, at x and at x'; the last layer's own errors of the two
-    // classes, at x (γ64·c) and at x' (γ32·(c + ‖w‖·ρ)), plus their underflow terms; the
-    // rounding of the stored logits to float32 (ties and subnormals included).
-    let at0 =
-      spec.maxRowDistance * (atX + ball.at0) +
+    // At x: hidden errors through w_j − w_i, the last layer's own errors of the two classes
+    // (γ64·c) and their underflow terms, the rounding of the stored logits to float32 (ties and
+    // subnormals included), and the certify core's own float64 margin arithmetic:
+    // f_j − (f_i + ε·K_ji) takes three roundings, each at most 2^-53 of |f_j| + |f_i| + ε·K_ji;
+    // 2^-50 of twice the largest |logit| (and of K) covers them.
+    const atX0 =
+      spec.maxRowDistance * atX +
       g64 * (c1 + c2) +
-      g32 * (c1 + c2 + (w1 + w2) * rho.at0) +
-      2 * (u64.at0 + u32.at0) +
+      2 * u64.at0 +
       2 * UNIT_ROUNDOFF_32 * (1 + 2 ** -22) * maxLogit +
-      2 ** -148;
-    let slope = spec.maxRowDistance * ball.slope + g32 * (w1 + w2) * rho.slope + 2 * u32.slope;
-    // The certify core computes f_j − (f_i + ε·K_ji) in float64: three roundings, each at most
-    // 2^-53 of |f_j| + |f_i| + ε·K_ji; 2^-50 of twice the largest |logit| covers them.
-    at0 += 8 * UNIT_ROUNDOFF_64 * 2 * maxLogit;
-    slope += 8 * UNIT_ROUNDOFF_64 * spec.maxK;
-    base[p] = finiteOrInfinity(at0 * OWN_ROUNDING);
-    perEpsilon[p] = finiteOrInfinity(slope * OWN_ROUNDING);
+      2 ** -148 +
+      8 * UNIT_ROUNDOFF_64 * 2 * maxLogit;
+    const atXSlope = 8 * UNIT_ROUNDOFF_64 * spec.maxK;
+    // In the ball: hidden errors through w_j − w_i, the last layer's own errors at x'
+    // (γ32·(c + ‖w‖·ρ)) and their underflow terms.
+    const ball0 =
+      spec.maxRowDistance * ball.at0 + g32 * (c1 + c2 + (w1 + w2) * rho.at0) + 2 * u32.at0;
+    const ballSlope =
+      spec.maxRowDistance * ball.slope + g32 * (w1 + w2) * rho.slope + 2 * u32.slope;
+    exact.base[p] = finiteOrInfinity(atX0 * OWN_ROUNDING);
+    exact.perEpsilon[p] = finiteOrInfinity(atXSlope * OWN_ROUNDING);
+    float32.base[p] = finiteOrInfinity((atX0 + ball0) * OWN_ROUNDING);
+    float32.perEpsilon[p] = finiteOrInfinity((atXSlope + ballSlope) * OWN_ROUNDING);
   }
-  return { base, perEpsilon };
+  return { exact, float32 };
 }
 
 /** NaN (from ∞·0 or an overflowed measurement) means "unbounded": never certified. */

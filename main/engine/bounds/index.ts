@@ -8,7 +8,7 @@
  * - lipschitzMatrix(kernel, inputs, classes, prefixBound): the last Dense kernel in tfjs layout
  *   [inputs, classes]; returns K row-major classes×classes, K[j·C + i] = K_ji.
  * - Every returned bound is already inflated once by BOUND_RELATIVE_SLACK (products of them are
- *   sound). floatErrorBound(...) is each point's float32 rounding-error bound for the certify
+ *   sound). roundingErrorBounds(...) are each point's rounding-error bounds (one per claim) for the certify
  *   core, from the constants errorNetworkSpec(...) derives from the weights.
  */
 export { conv2dSpectralUpperBound } from './conv-spectral-bound.ts';
@@ -18,6 +18,6 @@ export type { SpectralBoundOptions } from './dense-spectral-bound.ts';
 export { DEFAULT_GRAM_TOLERANCE } from './gram-iteration.ts';
 export { lipschitzMatrix, lipschitzMatrixFromClassRows } from './lipschitz-matrix.ts';
 export { BOUND_RELATIVE_SLACK, inflateBound } from './slack.ts';
-export { floatErrorBound } from './float-error.ts';
+export { roundingErrorBounds } from './float-error.ts';
 export type { ErrorNetworkSpec, PointMeasurements } from './float-error.ts';
 export { errorNetworkSpec } from './float-error-spec.ts';

@@ -104,10 +104,17 @@ export function fakeArtifacts(runId: string, config: ExperimentConfig): EvalArti
     guarantee: config.guarantee,
     inputs: new Float32Array([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]),
     inputShape: [2],
-    // Point 2 is "rejected by the error bound alone": margin 4 − 2ε exceeds 0 but not 3.5.
-    errorBound: {
-      base: new Float64Array([1e-3, 1e-3, 3.5, 1e-3, 1e-3, 1e-3]),
-      perEpsilon: new Float64Array(6).fill(1e-4),
+    // Point 2 is "rejected by the error bound alone" under the float32 claim: margin 4 − 2ε
+    // exceeds 0 but not 3.5; under the exact claim (bound 1) it is certified.
+    errorBounds: {
+      float32: {
+        base: new Float64Array([1e-3, 1e-3, 3.5, 1e-3, 1e-3, 1e-3]),
+        perEpsilon: new Float64Array(6).fill(1e-4),
+      },
+      exact: {
+        base: new Float64Array([1e-4, 1e-4, 1, 1e-4, 1e-4, 1e-4]),
+        perEpsilon: new Float64Array(6).fill(1e-5),
+      },
     },
   };
 }

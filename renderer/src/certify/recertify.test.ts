@@ -11,27 +11,45 @@ describe('Recertifier', () => {
     logits: a.logits,
     labels: a.labels,
     lipschitz: a.lipschitz,
-    errorBound: a.errorBound,
+    errorBounds: a.errorBounds,
     inputs: a.inputs,
     inputShape: a.inputShape,
   };
+  const claim = 'float32' as const;
 
-  it('certifies with the stored float32 error bound, as the CLI does', () => {
-    const req = { guarantee: { kind: 'standard' as const }, curveEpsilons: [0], regionGrid: 0 };
+  it('certifies with the stored error bound of the requested claim, as the CLI does', () => {
+    const req = {
+      guarantee: { kind: 'standard' as const },
+      claim,
+      curveEpsilons: [0],
+      regionGrid: 0,
+    };
     const plain = new Recertifier();
     plain.load(data);
     const base = plain.run({ ...req, epsilon: 0.1 });
-    // An error bound just above some certified point's margin must withdraw that certificate.
+    // An error bound just above some certified point's margin must withdraw that certificate,
+    // under the claim whose bound it is and no other.
     let i = 0;
     while (base.certified[i] !== 1) i++;
     const strict = new Recertifier();
-    const errorBound = { base: new Float64Array(a.n), perEpsilon: new Float64Array(a.n) };
-    errorBound.base[i] = base.margin[i] + 1e-9;
-    strict.load({ ...data, errorBound });
+    const float32 = { base: new Float64Array(a.n), perEpsilon: new Float64Array(a.n) };
+    float32.base[i] = base.margin[i] + 1e-9;
+    const exact = { base: new Float64Array(a.n), perEpsilon: new Float64Array(a.n) };
+    strict.load({ ...data, errorBounds: { float32, exact } });
     const withSlack = strict.run({ ...req, epsilon: 0.1 });
+    expect(withSlack.claim).toBe('float32');
     expect(withSlack.certified[i]).toBe(0);
     expect(withSlack.metrics.certifiedCount).toBeLessThan(base.metrics.certifiedCount);
     expect(withSlack.radius[i]).toBeLessThanOrEqual(0.1);
+    const underExact = strict.run({ ...req, claim: 'exact', epsilon: 0.1 });
+    expect(underExact.claim).toBe('exact');
+    expect(underExact.certified[i]).toBe(1);
+    expect(
+      strict.explain({ index: i, epsilon: 0.1, guarantee: req.guarantee, claim: 'exact' }),
+    ).toMatchObject({ certified: true, claim: 'exact' });
+    expect(
+      strict.explain({ index: i, epsilon: 0.1, guarantee: req.guarantee, claim }),
+    ).toMatchObject({ certified: false, claim: 'float32' });
   });
 
   it('certifies fewer points as ε grows and reports a ⊥ column', () => {
@@ -39,6 +57,7 @@ describe('Recertifier', () => {
     r.load(data);
     const req = {
       guarantee: { kind: 'standard' as const },
+      claim,
       curveEpsilons: curveEpsilons(0.5, 10),
       regionGrid: 8,
     };
@@ -55,7 +74,7 @@ describe('Recertifier', () => {
   it('affinity sets that group confused classes raise the affinity VRA', () => {
     const r = new Recertifier();
     r.load(data);
-    const base = { epsilon: 0.3, curveEpsilons: [0, 0.3], regionGrid: 0 };
+    const base = { epsilon: 0.3, claim, curveEpsilons: [0, 0.3], regionGrid: 0 };
     const apart = r.run({ ...base, guarantee: { kind: 'affinity', sets: [[0, 2], [1]] } });
     const together = r.run({
       ...base,
@@ -75,7 +94,7 @@ describe('Recertifier', () => {
   it('reports the standard guarantee VRA whatever guarantee is chosen', () => {
     const r = new Recertifier();
     r.load(data);
-    const req = { epsilon: 0.3, curveEpsilons: [0, 0.3, 0.6], regionGrid: 0 };
+    const req = { epsilon: 0.3, claim, curveEpsilons: [0, 0.3, 0.6], regionGrid: 0 };
     const standard = r.run({ ...req, guarantee: { kind: 'standard' } });
     // A fresh standard certification with the shared core, as `certify --rtk 1` does.
     const fresh = certify(
@@ -84,7 +103,7 @@ describe('Recertifier', () => {
         n: a.n,
         c: a.c,
         lipschitz: a.lipschitz,
-        errorBound: a.errorBound,
+        errorBound: a.errorBounds.float32,
         epsilon: 0.3,
       },
       { kind: 'standard' },
@@ -118,9 +137,9 @@ describe('Recertifier', () => {
     const r = new Recertifier();
     r.load(data);
     const guarantee = { kind: 'rtk' as const, k: 2 };
-    const res = r.run({ epsilon: 0.3, guarantee, curveEpsilons: [0], regionGrid: 0 });
+    const res = r.run({ epsilon: 0.3, guarantee, claim, curveEpsilons: [0], regionGrid: 0 });
     for (let i = 0; i < a.n; i++) {
-      const e = r.explain({ index: i, epsilon: 0.3, guarantee });
+      const e = r.explain({ index: i, epsilon: 0.3, guarantee, claim });
       expect(e.certified).toBe(res.certified[i] === 1);
       expect(e.kStar).toBe(res.kStar[i]);
       expect(e.margin).toBe(res.margin[i]);
@@ -138,10 +157,19 @@ describe('Recertifier', () => {
       yMin: 0,
       yMax: 1,
       logits: Float32Array.from([2, 0, 0, 0, 0.4, 0, 0, 0, 3, 0, 3, 0]),
-      errorBound: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+      errorBounds: {
+        float32: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+        // Under the exact claim grid point 0's bound is 2: not certified at any ε.
+        exact: { base: Float64Array.from([2, 0, 0, 0]), perEpsilon: new Float64Array(4) },
+      },
     };
     r.load({ ...data, regions: grid });
-    const req = { guarantee: { kind: 'standard' as const }, curveEpsilons: [0], regionGrid: 8 };
+    const req = {
+      guarantee: { kind: 'standard' as const },
+      claim,
+      curveEpsilons: [0],
+      regionGrid: 8,
+    };
     const g = r.run({ ...req, epsilon: 0.5 }).regions;
     expect(g?.source).toBe('model');
     expect(g?.size).toBe(2);
@@ -149,6 +177,9 @@ describe('Recertifier', () => {
     expect([...(g?.rejected ?? [])]).toEqual([0, 1, 0, 0]);
     // At ε = 0 every grid point with a strict winner is certified.
     expect([...(r.run({ ...req, epsilon: 0 }).regions?.rejected ?? [])]).toEqual([0, 0, 0, 0]);
+    // The grid follows the claim: its own bound per claim.
+    const exactGrid = r.run({ ...req, claim: 'exact', epsilon: 0 }).regions;
+    expect([...(exactGrid?.rejected ?? [])]).toEqual([1, 0, 0, 0]);
   });
 
   it('spans the curve from 0 to twice the trained ε', () => {

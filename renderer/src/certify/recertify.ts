@@ -5,25 +5,29 @@
  */
 import { pointRecords, pointsCsv, prepareCertification } from '../../../shared/certify/index.ts';
 import type {
-  CertificationData,
   CertificationMetrics,
   CertificationSession,
-  ErrorBound,
   PointExplanation,
   VraVsEpsilon,
 } from '../../../shared/certify/index.ts';
+import { underClaim } from '../../../shared/certify/claim.ts';
+import type { CertClaim, ClaimErrorBounds } from '../../../shared/certify/claim.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
 import { decisionRegions, modelRegions, type RegionGrid } from '../logic/decision-regions.ts';
 import type { DecisionGrid } from '../../../shared/api/workbench-api.ts';
 
-export interface CertData extends CertificationData {
+export interface CertData {
+  n: number;
+  c: number;
   logits: Float32Array;
+  labels: Int32Array;
   lipschitz: Float64Array;
   /**
-   * Per-point float32 error bound of the stored logits (EvalArtifacts.errorBound): a point is
-   * certified only when its margin exceeds it, as in the CLI and the host.
+   * Per-point rounding-error bounds of the stored logits, one per claim
+   * (EvalArtifacts.errorBounds): a point is certified only when its margin exceeds the bound of
+   * the request's claim, as in the CLI and the host.
    */
-  errorBound: ErrorBound;
+  errorBounds: ClaimErrorBounds;
   /** Present for small inputs; 2-D inputs enable the decision-region map. */
   inputs?: Float32Array;
   inputShape: number[];
@@ -34,6 +38,7 @@ export interface CertData extends CertificationData {
 export interface RecertifyRequest {
   epsilon: number;
   guarantee: Guarantee;
+  claim: CertClaim;
   /** ε values of the VRA-vs-ε curve (recomputed only when they or the guarantee change). */
   curveEpsilons: number[];
   /** Side of the decision-region grid (2-D data only); 0 for none. */
@@ -43,6 +48,7 @@ export interface RecertifyRequest {
 export interface RecertifyResult {
   epsilon: number;
   guarantee: Guarantee;
+  claim: CertClaim;
   maxK: number;
   predicted: Int32Array;
   /** n × maxK top classes. */
@@ -50,7 +56,7 @@ export interface RecertifyResult {
   kStar: Int32Array;
   certified: Uint8Array;
   margin: Float64Array;
-  /** The float32 error bound each margin had to exceed at this ε. */
+  /** The error bound of the claim each margin had to exceed at this ε. */
   error: Float64Array;
   /** Largest certified ε per point under this guarantee (independent of ε). */
   radius: Float64Array;
@@ -67,21 +73,26 @@ export interface ExplainRequest {
   index: number;
   epsilon: number;
   guarantee: Guarantee;
+  claim: CertClaim;
 }
 
 /** The shown points as CSV (the columns of `certify --out`), in the table's order. */
 export interface CsvRequest {
   epsilon: number;
   guarantee: Guarantee;
+  claim: CertClaim;
   indices: Int32Array;
   classNames: string[];
 }
 
-/** Holds the loaded data's sessions; caches curves for the last guarantee and ε grid. */
+/**
+ * Holds the loaded data's sessions, by claim and guarantee; caches curves for the last claim,
+ * guarantee and ε grid.
+ */
 export class Recertifier {
   private data: CertData | undefined;
   private sessions = new Map<string, CertificationSession>();
-  /** Sessions over the decision grid's points, by guarantee (same K, the grid's error bounds). */
+  /** Sessions over the decision grid's points (same K, the grid's error bounds). */
   private gridSessions = new Map<string, CertificationSession>();
   private curveKey = '';
   private curve: VraVsEpsilon | undefined;
@@ -94,9 +105,14 @@ export class Recertifier {
   }
 
   /** The decision grid certified like the test points: prediction and ⊥ per grid point. */
-  private gridRegions(grid: DecisionGrid, g: Guarantee, epsilon: number): RegionGrid {
+  private gridRegions(
+    grid: DecisionGrid,
+    g: Guarantee,
+    claim: CertClaim,
+    epsilon: number,
+  ): RegionGrid {
     const data = this.data as CertData;
-    const key = JSON.stringify(g);
+    const key = JSON.stringify([claim, g]);
     let s = this.gridSessions.get(key);
     if (!s) {
       const cells = grid.side * grid.side;
@@ -108,7 +124,8 @@ export class Recertifier {
           // Grid points have no label; the regions use predictions and certificates only.
           labels: new Int32Array(cells),
           lipschitz: data.lipschitz,
-          errorBound: grid.errorBound,
+          errorBound: grid.errorBounds[claim],
+          claim,
         },
         g,
       );
@@ -119,13 +136,16 @@ export class Recertifier {
     return modelRegions(grid, out.predicted, out.certified);
   }
 
-  private session(g: Guarantee): CertificationSession {
+  private session(g: Guarantee, claim: CertClaim): CertificationSession {
     if (!this.data) throw new Error('no certification data loaded');
-    const key = JSON.stringify(g);
+    const key = JSON.stringify([claim, g]);
     let s = this.sessions.get(key);
     if (!s) {
-      const first = this.sessions.values().next().value;
-      s = first ? first.withGuarantee(g) : prepareCertification(this.data, g);
+      const { n, c, logits, labels, lipschitz, errorBounds } = this.data;
+      s = prepareCertification(
+        underClaim({ n, c, logits, labels, lipschitz, errorBounds }, claim),
+        g,
+      );
       // A few guarantees at most (trained, edited, switched): keep the last handful.
       if (this.sessions.size >= 4) this.sessions.delete(this.sessions.keys().next().value ?? '');
       this.sessions.set(key, s);
@@ -135,10 +155,10 @@ export class Recertifier {
 
   run(req: RecertifyRequest, now: () => number = () => performance.now()): RecertifyResult {
     const t0 = now();
-    const session = this.session(req.guarantee);
+    const session = this.session(req.guarantee, req.claim);
     const data = this.data as CertData;
     const at = session.at(req.epsilon);
-    const key = JSON.stringify([req.guarantee, req.curveEpsilons]);
+    const key = JSON.stringify([req.claim, req.guarantee, req.curveEpsilons]);
     if (key !== this.curveKey || !this.curve) {
       this.curve = session.curves(req.curveEpsilons);
       this.curveKey = key;
@@ -147,6 +167,7 @@ export class Recertifier {
     const result: RecertifyResult = {
       epsilon: req.epsilon,
       guarantee: req.guarantee,
+      claim: req.claim,
       maxK: out.maxK,
       predicted: out.predicted,
       order: out.order,
@@ -162,7 +183,7 @@ export class Recertifier {
       millis: 0,
     };
     if (req.regionGrid > 0 && data.regions) {
-      result.regions = this.gridRegions(data.regions, req.guarantee, req.epsilon);
+      result.regions = this.gridRegions(data.regions, req.guarantee, req.claim, req.epsilon);
     } else if (
       req.regionGrid > 0 &&
       data.inputs &&
@@ -182,11 +203,11 @@ export class Recertifier {
   }
 
   explain(req: ExplainRequest): PointExplanation {
-    return this.session(req.guarantee).explain(req.index, req.epsilon);
+    return this.session(req.guarantee, req.claim).explain(req.index, req.epsilon);
   }
 
   pointsCsv(req: CsvRequest): string {
-    const session = this.session(req.guarantee);
+    const session = this.session(req.guarantee, req.claim);
     const rows = pointRecords(session, session.at(req.epsilon), req.indices);
     return pointsCsv(rows, req.classNames);
   }

@@ -48,6 +48,36 @@ describe('cert store', () => {
     expect(store.baseline?.metrics.guaranteeVra).toBe(trainedVra);
   });
 
+  it('certifies under the chosen claim; the shown result, the baseline and explanations follow', async () => {
+    const n = 4;
+    const zero = () => ({ base: new Float64Array(n), perEpsilon: new Float64Array(n) });
+    // Point 0 (logits 3, 0, 0; margin 2.7 at ε = 0.3) is within its float32 bound only.
+    const float32 = zero();
+    float32.base[0] = 3;
+    install({
+      getEvalArtifacts: () =>
+        makeArtifacts({
+          guarantee: affinity,
+          trainedEpsilon: 0.3,
+          errorBounds: { float32, exact: zero() },
+        }),
+    });
+    const store = useCertStore();
+    await store.open('r1');
+    expect(store.claim).toBe('float32');
+    expect(store.result?.certified[0]).toBe(0);
+    expect((await store.explain(0)).claim).toBe('float32');
+    await store.setClaim('exact');
+    await store.settled();
+    expect(store.result?.claim).toBe('exact');
+    expect(store.result?.certified[0]).toBe(1);
+    expect(store.baseline?.claim).toBe('exact');
+    expect(store.baseline?.certified[0]).toBe(1);
+    const e = await store.explain(0);
+    expect([e.claim, e.certified]).toEqual(['exact', true]);
+    expect(await store.pointsCsv(Int32Array.from([0]))).toMatch(/\n0,0,0,1,/);
+  });
+
   it('coalesces rapid ε changes and ends on the last one', async () => {
     install();
     const store = useCertStore();

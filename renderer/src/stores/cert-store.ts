@@ -10,6 +10,8 @@ import type { DatasetInfo, EvalArtifacts } from '../../../shared/api/workbench-a
 import type { RunSummary } from '../../../shared/api/run-types.ts';
 import type { Guarantee } from '../../../shared/config/experiment.ts';
 import type { PointExplanation } from '../../../shared/certify/index.ts';
+import { DEFAULT_CLAIM } from '../../../shared/certify/claim.ts';
+import type { CertClaim } from '../../../shared/certify/claim.ts';
 import { useWorkbenchApi } from '../api/api-holder.ts';
 import { errorMessage } from '../api/error-message.ts';
 import { inProcessRunner, type CertRunner } from '../certify/cert-runner.ts';
@@ -51,6 +53,8 @@ export const useCertStore = defineStore('cert', () => {
   const certError = ref<string | undefined>();
   const epsilon = ref(0);
   const guarantee = ref<Guarantee>({ kind: 'standard' });
+  /** What the certificates claim (shared/certify/claim.ts); the baseline follows it. */
+  const claim = ref<CertClaim>(DEFAULT_CLAIM);
   const draft = ref<AffinityDraft>({ sets: [], names: [] });
   /** This run's saved what-if sets (kept in the run folder by the host). */
   const whatIf = useWhatIfStore();
@@ -84,6 +88,7 @@ export const useCertStore = defineStore('cert', () => {
     return {
       epsilon: eps,
       guarantee: JSON.parse(JSON.stringify(g)) as Guarantee,
+      claim: claim.value,
       curveEpsilons: curveEpsilons(epsilonRange.value / 2),
       regionGrid: isTwoD.value ? REGION_GRID : 0,
     };
@@ -180,7 +185,7 @@ export const useCertStore = defineStore('cert', () => {
         logits: a.logits,
         labels: a.labels,
         lipschitz: a.lipschitz,
-        errorBound: a.errorBound,
+        errorBounds: a.errorBounds,
         inputs: a.inputs,
         inputShape: a.inputShape,
         regions: a.regions,
@@ -208,6 +213,22 @@ export const useCertStore = defineStore('cert', () => {
 
   function setGuarantee(g: Guarantee): Promise<void> {
     guarantee.value = g;
+    return schedule();
+  }
+
+  /** Certifies under another claim: the shown result and the baseline both follow. */
+  async function setClaim(next: CertClaim): Promise<void> {
+    claim.value = next;
+    const a = artifacts.value;
+    const gen = generation;
+    if (runner && a) {
+      try {
+        const base = await runner.run(request(a.trainedEpsilon, a.guarantee));
+        if (gen === generation && base.claim === claim.value) baseline.value = base;
+      } catch (e) {
+        if (gen === generation) certError.value = errorMessage(e);
+      }
+    }
     return schedule();
   }
 
@@ -261,6 +282,7 @@ export const useCertStore = defineStore('cert', () => {
       index,
       epsilon: r.epsilon,
       guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+      claim: r.claim,
     });
   }
 
@@ -271,6 +293,7 @@ export const useCertStore = defineStore('cert', () => {
     return runner.pointsCsv({
       epsilon: r.epsilon,
       guarantee: JSON.parse(JSON.stringify(r.guarantee)) as Guarantee,
+      claim: r.claim,
       indices: indices.slice(),
       classNames: [...classNames.value],
     });
@@ -291,6 +314,7 @@ export const useCertStore = defineStore('cert', () => {
     certError,
     epsilon,
     guarantee,
+    claim,
     draft,
     kLimit,
     result,
@@ -303,6 +327,7 @@ export const useCertStore = defineStore('cert', () => {
     open,
     setEpsilon,
     setGuarantee,
+    setClaim,
     setDraft,
     undoDraft,
     draftHistory,

@@ -74,7 +74,10 @@ export function makeArtifacts(over: Partial<EvalArtifacts> = {}): EvalArtifacts 
     guarantee: { kind: 'standard' },
     inputs: Float32Array.from([0, 0, 1, 0, 0, 1, 1, 1]),
     inputShape: [2],
-    errorBound: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+    errorBounds: {
+      float32: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+      exact: { base: new Float64Array(4), perEpsilon: new Float64Array(4) },
+    },
     ...over,
   };
 }
