@@ -10,7 +10,7 @@ import {
 } from '../../shared/certify/index.ts';
 import type { PointExplanation } from '../../shared/certify/index.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
-import { underClaim } from '../../shared/certify/claim.ts';
+import { standInNote, underClaim } from '../../shared/certify/claim.ts';
 import { CLAIM_HELP, claimOption, numberOption, parseCommand } from './args.ts';
 import { table } from './format.ts';
 import { withHost } from './open-host.ts';
@@ -84,6 +84,10 @@ export async function certifyCommand(argv: string[]): Promise<number> {
     }
     const eps = epsilon ?? artifacts.trainedEpsilon;
     const session = prepareCertification(underClaim(artifacts, claim), guarantee);
+    const note = standInNote(artifacts, claim);
+    // On stderr, so that --json stays one JSON document.
+    if (note !== undefined)
+      process.stderr.write(`relaxcert: note: ${note} (relaxcert evaluate ${runId})\n`);
     const name = (c: number) => artifacts.classNames[c] ?? String(c);
     if (explain !== undefined) {
       if (explain >= artifacts.n) {

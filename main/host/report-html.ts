@@ -15,7 +15,7 @@ import {
   prepareCertification,
 } from '../../shared/certify/index.ts';
 import type { MetricKey, PointExplanation } from '../../shared/certify/index.ts';
-import { CLAIM_TERMS, DEFAULT_CLAIM, underClaim } from '../../shared/certify/claim.ts';
+import { CLAIM_TERMS, DEFAULT_CLAIM, standInNote, underClaim } from '../../shared/certify/claim.ts';
 import type { CertClaim } from '../../shared/certify/claim.ts';
 import { VERSION } from '../../shared/version.ts';
 import { escapeHtml as esc, lineChartSvg } from './svg-chart.ts';
@@ -64,7 +64,7 @@ export function runReportHtml(input: ReportInput): string {
   const name = (c: number) => esc(artifacts.classNames[c] ?? String(c));
   const sections = [
     header(input),
-    figures(session.summary(epsilon), claim),
+    figures(session.summary(epsilon), claim, standInNote(artifacts, claim)),
     vraVsEpsilon(session, epsilon),
     trainingCurves(metrics),
     confusion(session.confusion(at), artifacts.classNames),
@@ -90,7 +90,11 @@ function header({ run, artifacts, generatedAt }: ReportInput): string {
   )}. Report by RelaxCert ${esc(VERSION)}${generatedAt ? `, ${esc(generatedAt)}` : ''}.</p>`;
 }
 
-function figures(summary: Record<MetricKey, number>, claim: CertClaim): string {
+function figures(
+  summary: Record<MetricKey, number>,
+  claim: CertClaim,
+  note: string | undefined,
+): string {
   const rows = (Object.keys(METRIC_TERMS) as MetricKey[]).map((key) => {
     const t = METRIC_TERMS[key];
     const value = key === 'certifiedCount' ? String(summary[key]) : pct(summary[key]);
@@ -99,7 +103,9 @@ function figures(summary: Record<MetricKey, number>, claim: CertClaim): string {
   return `<h2>Sound figures at the trained ε</h2>
 <p class="note" id="claim">Claim: <strong>${esc(CLAIM_TERMS[claim].label)}</strong>: ${esc(
     CLAIM_TERMS[claim].definition,
-  )}. Certified with proven Lipschitz bounds and each point's error bound for this claim.</p>
+  )}. Certified with proven Lipschitz bounds and each point's error bound for this claim.${
+    note === undefined ? '' : ` Note: ${esc(note)}.`
+  }</p>
 <table><tr><th class="l">figure</th><th>value</th><th class="l">meaning</th></tr>${rows.join('')}</table>`;
 }
 

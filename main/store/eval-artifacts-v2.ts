@@ -51,7 +51,16 @@ export function decodeEvalArtifactsV2(bytes: Uint8Array, file: string): EvalArti
   // Format 2 holds the float32 claim's bound only; it stands in for the exact claim's (sound,
   // looser: eval-artifacts.ts).
   const errorBounds = { float32: errorBound, exact: errorBound };
-  const result: EvalArtifacts = { ...rest, n, c, logits, labels, lipschitz, errorBounds };
+  const result: EvalArtifacts = {
+    ...rest,
+    n,
+    c,
+    logits,
+    labels,
+    lipschitz,
+    errorBounds,
+    exactBoundStandIn: true,
+  };
   if (inputsLength > 0) result.inputs = new Float32Array(take(inputsLength * 4));
   if (regions !== undefined) {
     const logits = new Float32Array(take(cells * c * 4));

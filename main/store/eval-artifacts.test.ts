@@ -39,6 +39,7 @@ const FORMAT_2_CONTENT: EvalArtifacts = {
   inputs: Float32Array.from([0.5, -1, 2, 0.25, -0.75, 1]),
   inputShape: [2],
   // Format 2 holds one bound (the float32 claim's); it stands in for the exact claim's.
+  exactBoundStandIn: true,
   errorBounds: {
     float32: {
       base: Float64Array.from([1e-6, 2e-6, 3e-6]),
@@ -222,6 +223,9 @@ describe('eval artefacts codec', () => {
     const b = decodeEvalArtifacts(old, 'old3.bin');
     expect(b.errorBounds.float32).toEqual(errorBounds.float32);
     expect(b.errorBounds.exact).toEqual(errorBounds.float32);
+    expect(b.exactBoundStandIn).toBe(true);
+    // Fresh artefacts carry their own exact bound, and no such mark.
+    expect(decodeEvalArtifacts(encodeEvalArtifacts(a))).not.toHaveProperty('exactBoundStandIn');
     // An exact section of the wrong length is refused by name.
     const bad = encodeContainer(format, header, [
       { name: 'lipschitz', data: lipschitz },

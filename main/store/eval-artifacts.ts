@@ -153,6 +153,7 @@ function fromContainer(d: DecodedContainer, file: string): EvalArtifacts {
     const exact = BOUND_SECTIONS.exact[place];
     return { float32, exact: d.sections.has(exact[0]) ? bound(exact, want) : float32 };
   };
+  const standIn = !d.sections.has(BOUND_SECTIONS.exact.points[0]);
   const { regions, ...rest } = header as Header;
   const result: EvalArtifacts = {
     ...rest,
@@ -161,6 +162,7 @@ function fromContainer(d: DecodedContainer, file: string): EvalArtifacts {
     logits: sized('logits', d.section('logits', 'float32'), n * c),
     labels: sized('labels', d.section('labels', 'int32'), n),
   };
+  if (standIn) result.exactBoundStandIn = true;
   if (d.sections.has('inputs')) result.inputs = d.section('inputs', 'float32');
   if (regions !== undefined) {
     const cells = regions.side * regions.side;

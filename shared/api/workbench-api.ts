@@ -96,6 +96,12 @@ export interface EvalArtifacts {
    * certificate is made with the bound of its claim (underClaim); a point's margin must exceed it.
    */
   errorBounds: ClaimErrorBounds;
+  /**
+   * Set when the artefacts predate the exact claim's own bound: errorBounds.exact is then the
+   * float32 claim's bound, which also covers the logits at x (sound, only looser). Evaluating
+   * the run again stores the tighter one.
+   */
+  exactBoundStandIn?: true;
   /** 2-D inputs only: logits and error bounds on a grid over the test inputs (evaluation time). */
   regions?: DecisionGrid;
 }

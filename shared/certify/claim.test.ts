@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CERT_CLAIMS, CLAIM_TERMS, DEFAULT_CLAIM, parseClaim, underClaim } from './claim.ts';
+import {
+  CERT_CLAIMS,
+  CLAIM_TERMS,
+  DEFAULT_CLAIM,
+  parseClaim,
+  standInNote,
+  underClaim,
+} from './claim.ts';
 import { prepareCertification } from './session.ts';
 import { GLOSSARY } from './vocabulary.ts';
 
@@ -34,6 +41,12 @@ describe('certificate claims', () => {
     const data = underClaim(stored, 'exact');
     expect(data).not.toHaveProperty('errorBounds');
     expect(data.errorBound).toBe(stored.errorBounds.exact);
+  });
+
+  it("says when the exact claim's figures come from a stand-in bound, and only then", () => {
+    expect(standInNote({ exactBoundStandIn: true }, 'exact')).toMatch(/evaluate the run again/);
+    expect(standInNote({ exactBoundStandIn: true }, 'float32')).toBeUndefined();
+    expect(standInNote({}, 'exact')).toBeUndefined();
   });
 
   it('refuses an unknown claim, naming the field', () => {

@@ -64,3 +64,18 @@ export function underClaim<T extends { errorBounds: ClaimErrorBounds }>(
   const { errorBounds, ...rest } = data;
   return { ...rest, errorBound: errorBounds[claim], claim };
 }
+
+/**
+ * Said wherever exact-claim figures of artefacts that predate the exact claim's own bound are
+ * shown (EvalArtifacts.exactBoundStandIn): they equal the float32 claim's, and why.
+ */
+export function standInNote(
+  artifacts: { exactBoundStandIn?: true },
+  claim: CertClaim,
+): string | undefined {
+  if (claim !== 'exact' || artifacts.exactBoundStandIn !== true) return undefined;
+  return (
+    "this run was evaluated before the exact claim's own bound was stored: the float32 " +
+    "claim's bound stands in (sound, looser); evaluate the run again for the tighter one"
+  );
+}

@@ -41,5 +41,6 @@ export {
   DEFAULT_CLAIM,
   isCertClaim,
   parseClaim,
+  standInNote,
   underClaim,
 } from './claim.ts';
