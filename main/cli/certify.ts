@@ -109,7 +109,7 @@ export async function certifyCommand(argv: string[]): Promise<number> {
     const summary = session.summary(eps);
     const points = pointRecords(session, at);
     if (values.out !== undefined) {
-      await writeFile(values.out, pointsCsv(points, artifacts.classNames));
+      await writeFile(values.out, pointsCsv(points, artifacts.classNames, claim));
     }
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ runId, summary, points }, infinityAsString)}\n`);

@@ -192,9 +192,10 @@ describe('relaxcert train / certify / export (blobs-2d, 2 epochs)', () => {
     }
     const csv = (await readFile(csvFile, 'utf8')).trim().split('\n');
     expect(csv[0]).toBe(
-      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames,claim',
     );
     expect(csv).toHaveLength(artifacts.n + 1);
+    expect(csv.slice(1).every((line) => line.endsWith(',float32'))).toBe(true);
     const certifiedRows = csv.slice(1).filter((line) => line.split(',')[3] === '1').length;
     expect(certifiedRows).toBe(metrics.certifiedCount);
   });

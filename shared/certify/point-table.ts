@@ -4,6 +4,7 @@
  */
 import type { CertificationAt, CertificationSession } from './session.ts';
 import { POINT_TERMS } from './vocabulary.ts';
+import type { CertClaim } from './claim.ts';
 
 export interface PointRecord {
   index: number;
@@ -51,11 +52,19 @@ export function infinityAsString(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
-/** CSV with a header of POINT_TERMS keys (plus certifiedSetNames); sets joined by ';'. */
-export function pointsCsv(rows: PointRecord[], classNames: string[]): string {
+/**
+ * CSV with a header of POINT_TERMS keys, then certifiedSetNames and the claim (the same on every
+ * row: a CSV file outlives the command that wrote it, and `error` means the claim's bound);
+ * sets joined by ';'.
+ */
+export function pointsCsv(
+  rows: PointRecord[],
+  classNames: string[],
+  claim: CertClaim | undefined,
+): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const keys = Object.keys(POINT_TERMS) as (keyof PointRecord)[];
-  const header = [...keys, 'certifiedSetNames'];
+  const header = [...keys, 'certifiedSetNames', 'claim'];
   const lines = rows.map((r) =>
     [
       ...keys.map((k) => {
@@ -65,6 +74,7 @@ export function pointsCsv(rows: PointRecord[], classNames: string[]): string {
         return String(v);
       }),
       quote(r.certifiedSet.map((c) => classNames[c] ?? String(c)).join(';')),
+      claim ?? '',
     ].join(','),
   );
   return [header.join(','), ...lines].join('\n') + '\n';

@@ -130,6 +130,8 @@ export interface CertificationSession {
   readonly n: number;
   readonly c: number;
   readonly guarantee: Guarantee;
+  /** The claim of its certificates (absent: exact arithmetic on the given logits, no bound). */
+  readonly claim: CertClaim | undefined;
   readonly maxK: number;
   at(epsilon: number): CertificationAt;
   /** The metrics at ε with the guarantee, as plain JSON. */
@@ -164,6 +166,7 @@ class Session implements CertificationSession {
   readonly n: number;
   readonly c: number;
   readonly maxK: number;
+  readonly claim: CertClaim | undefined;
   private readonly resolved: ResolvedGuarantee;
   private readonly standard: ResolvedGuarantee;
   private cache: { radii?: Float64Array; label?: Float64Array; standard?: Float64Array } = {};
@@ -174,6 +177,7 @@ class Session implements CertificationSession {
   ) {
     this.n = data.n;
     this.c = data.c;
+    this.claim = data.claim;
     this.resolved = resolveGuarantee(this.certGuarantee(), data.c);
     this.standard = resolveGuarantee(STANDARD, data.c);
     this.maxK = this.resolved.maxK;

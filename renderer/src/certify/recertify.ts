@@ -209,7 +209,7 @@ export class Recertifier {
   pointsCsv(req: CsvRequest): string {
     const session = this.session(req.guarantee, req.claim);
     const rows = pointRecords(session, session.at(req.epsilon), req.indices);
-    return pointsCsv(rows, req.classNames);
+    return pointsCsv(rows, req.classNames, session.claim);
   }
 }
 

@@ -75,7 +75,7 @@ describe('cert store', () => {
     expect(store.baseline?.certified[0]).toBe(1);
     const e = await store.explain(0);
     expect([e.claim, e.certified]).toEqual(['exact', true]);
-    expect(await store.pointsCsv(Int32Array.from([0]))).toMatch(/\n0,0,0,1,/);
+    expect(await store.pointsCsv(Int32Array.from([0]))).toMatch(/\n0,0,0,1,.*,exact\n$/);
   });
 
   it('coalesces rapid ε changes and ends on the last one', async () => {
@@ -143,7 +143,7 @@ describe('cert store', () => {
     const csv = await store.pointsCsv(Int32Array.from([3, 0]));
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames',
+      'index,label,predicted,certified,certifiedSet,labelInSet,margin,error,radius,certifiedSetNames,claim',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1].split(',')[0]).toBe('3');
