@@ -147,7 +147,8 @@ function fromContainer(d: DecodedContainer, file: string): EvalArtifacts {
     base: sized(base, d.section(base, 'float64'), want),
     perEpsilon: sized(perEpsilon, d.section(perEpsilon, 'float64'), want),
   });
-  // Files from before the exact claim lack its sections: the float32 bound stands in (header).
+  // Files from before the exact claim lack its sections: the float32 bound stands in (file
+  // comment), and the artefacts say so (exactBoundStandIn).
   const bounds = (place: 'points' | 'grid', want: number): ClaimErrorBounds => {
     const float32 = bound(BOUND_SECTIONS.float32[place], want);
     const exact = BOUND_SECTIONS.exact[place];

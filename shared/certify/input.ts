@@ -2,12 +2,12 @@
 import { RelaxCertError } from '../errors.ts';
 
 /**
- * Per-point bound on the rounding error of every logit difference, at x and anywhere in the
- * ε-ball around it (main/engine/bounds/float-error.ts derives it):
- *   |(f̂_j − f̂_i)(x') − (f_j − f_i)(x')| + |(f̂_j − f̂_i)(x) − (f_j − f_i)(x)| ≤ base[p] + ε·perEpsilon[p]
- * for every pair j ≠ i and every x' with ‖x' − x‖₂ ≤ ε, where f̂ is the float32 network and f the
- * exact one. A point is certified at ε only when its margin exceeds this bound. Entries are ≥ 0,
- * possibly +∞ (a network whose float32 evaluation overflowed certifies nothing).
+ * Per-point bound on the rounding error of every logit difference under one claim
+ * (claim.ts; main/engine/bounds/float-error.ts derives both). Claim `exact`: the stored logits f̃
+ * at x, |(f̃_j − f̃_i)(x) − (f_j − f_i)(x)| ≤ base[p] + ε·perEpsilon[p], f the exact network.
+ * Claim `float32`: that plus |(f̂_j − f̂_i)(x') − (f_j − f_i)(x')| for every x' with
+ * ‖x' − x‖₂ ≤ ε, f̂ the float32 network. A point is certified at ε only when its margin exceeds
+ * the bound. Entries are ≥ 0, possibly +∞ (an evaluation that overflowed certifies nothing).
  */
 export interface ErrorBound {
   base: Float64Array;
