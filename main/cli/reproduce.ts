@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getPreset } from '../../shared/config/presets.ts';
 import { RelaxCertError } from '../../shared/errors.ts';
+import { CLAIM_TERMS, DEFAULT_CLAIM } from '../../shared/certify/claim.ts';
 import { MAX_ACASXU_POINTS, MAX_SEED, numberOption, parseCommand } from './args.ts';
 import { pct, table as formatTable } from './format.ts';
 import { withHost } from './open-host.ts';
@@ -139,7 +140,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       `  ${name.padEnd(18)}${pct(ours).padStart(9)}${(typeof paper === 'number' ? pct(paper) : paper).padStart(14)}\n`;
     process.stdout.write(
       `\nACAS Xu, adjacent-advisory affinity, ε = ${result.epsilon}, ${result.epochs} epochs, ` +
-        `${n} points (seed ${seed})${quick ? ' — quick run, not a reproduction' : ''}\n` +
+        `${n} points (seed ${seed}), claim: ${CLAIM_TERMS[DEFAULT_CLAIM].label}` +
+        `${quick ? ' — quick run, not a reproduction' : ''}\n` +
         `  ${'metric'.padEnd(18)}${'RelaxCert'.padStart(9)}${'Table E1'.padStart(14)}\n` +
         row('clean accuracy', result.cleanAccuracy, PAPER_TABLE_E1.cleanAccuracy) +
         row('guarantee VRA', result.guaranteeVra, PAPER_TABLE_E1.guaranteeVra) +
@@ -209,7 +211,8 @@ async function reproduceOverSeeds(
   process.stdout.write(
     `\nTable E1: ACAS Xu, adjacent-advisory affinity, ε = ${summary.epsilon}, ` +
       `${summary.epochs} epochs, ${o.n} points (data seed ${o.seed}), ` +
-      `${o.seeds} training seeds${o.quick ? ' — quick runs, not a reproduction' : ''}\n` +
+      `${o.seeds} training seeds, claim: ${CLAIM_TERMS[DEFAULT_CLAIM].label}` +
+      `${o.quick ? ' — quick runs, not a reproduction' : ''}\n` +
       formatTable(
         ['metric', 'RelaxCert (mean ± std)', 'paper, Table E1'],
         [

@@ -2,6 +2,7 @@
  * `relaxcert sweep`: one experiment over several seeds (and radii, guarantees), trained run by
  * run through the job manager, reported as mean ± std of the sound metrics per group.
  */
+import { CLAIM_TERMS, DEFAULT_CLAIM } from '../../shared/certify/claim.ts';
 import type { ExperimentConfig, Guarantee } from '../../shared/config/experiment.ts';
 import { getPreset } from '../../shared/config/presets.ts';
 import { validateExperimentConfig } from '../../shared/config/validate-experiment.ts';
@@ -230,7 +231,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       );
     } else {
       process.stdout.write(
-        `\nmean ± std over seeds (sound certificates, test set):\n${sweepTable(result.groups)}` +
+        `\nmean ± std over seeds (sound certificates, test set, claim: ${CLAIM_TERMS[DEFAULT_CLAIM].label}):\n${sweepTable(result.groups)}` +
           `written: ${result.files.join(', ')}\n`,
       );
     }
