@@ -502,6 +502,8 @@ describe('workbench in Chromium', () => {
       const html = await readFile((await reportFile.path()) ?? '', 'utf8');
       expect(html).toMatch(/^<!doctype html>/i);
       expect(html).toContain('e2e vocabulary rtk');
+      // The report is written under the claim the view shows.
+      expect(html).toContain('id="claim">Claim: <strong>float32 deployment</strong>');
 
       // A typed ε beyond the slider's range re-certifies as the CLI does; hex is refused.
       await page.getByTestId('eps-typed').fill('0x10');
