@@ -104,9 +104,11 @@ describe('relaxcert sweep', () => {
       expect(csv.split('\n')[0]).toContain('standard_vra_mean,standard_vra_std');
       expect(csv.split('\n')[1]).toContain(`0.3,standard,3,`);
       const json = JSON.parse(await readFile(join(result.dir, 'results.json'), 'utf8')) as {
+        claim: string;
         groups: Array<{ runIds: string[] }>;
       };
       expect(json.groups[0].runIds).toEqual(onDisk.cells.map((c) => c.runId));
+      expect(json.claim).toBe('float32');
     } finally {
       await second.close();
     }

@@ -10,6 +10,7 @@
  * engine worker, so cells side by side would only slow each other. Spreading a grid over
  * machines is the job of an external queue (docs/ARCHITECTURE.md, "Sweeps").
  */
+import { DEFAULT_CLAIM } from '../../shared/certify/claim.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/api/run-types.ts';
@@ -182,7 +183,8 @@ export async function runSweep(
     await writeFileAtomic(csvFile, sweepCsv(groups));
     await writeFileAtomic(
       jsonFile,
-      `${JSON.stringify({ sweepId: state.id, std: 'sample (n - 1)', groups }, null, 2)}\n`,
+      // The figures are the runFigures of each run: certified under the default claim.
+      `${JSON.stringify({ sweepId: state.id, claim: DEFAULT_CLAIM, std: 'sample (n - 1)', groups }, null, 2)}\n`,
     );
     return { dir, groups, files: [csvFile, jsonFile] };
   });
