@@ -9,63 +9,17 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildLayerPlan } from '../../shared/config/layer-plan.ts';
 import type { LayerPlan } from '../../shared/config/layer-plan.ts';
-import type { ArchitectureSpec, ExperimentConfig } from '../../shared/config/experiment.ts';
+import type { ArchitectureSpec } from '../../shared/config/experiment.ts';
 import { certifiedRadius, certify } from '../../shared/certify/index.ts';
-import type { LoadedDataset } from '../data/types.ts';
 import { evaluationArtifacts, soundLipschitz } from './evaluate.ts';
 import { roundingErrorBounds } from './bounds/float-error.ts';
 import { exactLogitsWithMeasurements, float64Network } from './float64-pass.ts';
-import { Network } from './model/network.ts';
-import type { NamedArray } from './model/network.ts';
+import type { Network } from './model/network.ts';
 import { Rng } from './rng.ts';
+import { config, dataset, networkWith, randomWeights } from './testing/chosen-weights.ts';
+import type { Weights } from './testing/chosen-weights.ts';
 import { referenceLogits } from './testing/reference-forward.ts';
 import { useBackend } from './testing/use-backend.ts';
-
-type Weights = Map<number, { w: Float32Array; b: Float32Array }>;
-
-function networkWith(plan: LayerPlan, weights: Weights): Network {
-  const net = new Network(plan, 0);
-  const arrays: NamedArray[] = [];
-  for (const p of net.linear) {
-    const { w, b } = weights.get(p.index)!;
-    arrays.push({ name: p.keys[0], shape: [...p.w.shape], data: w });
-    arrays.push({ name: p.keys[1], shape: [...p.b.shape], data: b });
-    arrays.push({ name: p.keys[2], shape: [...p.u.shape], data: new Float32Array(p.u.size) });
-  }
-  net.importArrays(arrays);
-  return net;
-}
-
-function dataset(x: Float32Array, y: Int32Array, inputShape: number[], c: number): LoadedDataset {
-  const split = { n: y.length, x, y };
-  return {
-    name: 'crafted',
-    kind: 'blobs-2d',
-    classNames: Array.from({ length: c }, (_, i) => `c${i}`),
-    inputShape,
-    train: split,
-    test: split,
-    affinityPresets: [],
-  };
-}
-
-function config(arch: ArchitectureSpec, epsilon: number): ExperimentConfig {
-  return {
-    name: 'crafted',
-    dataset: { kind: 'blobs-2d' },
-    architecture: arch,
-    guarantee: { kind: 'standard' },
-    training: {
-      epochs: 1,
-      batchSize: 8,
-      learningRate: '1e-3',
-      loss: 'crossentropy',
-      epsilon,
-      powerIterations: 2,
-      seed: 0,
-    },
-  };
-}
 
 /**
  * Networks whose exact logit difference is f_0 − f_1 = s·x_0 − h/4, with h = ulp(B) in float32,
@@ -235,21 +189,6 @@ describe('rounding-error bounds on crafted networks', () => {
     }
   });
 });
-
-/** Random weights with scale and offsets drawn wide, to make float32 rounding visible. */
-function randomWeights(plan: LayerPlan, rng: Rng, offset: number): Weights {
-  const weights: Weights = new Map();
-  plan.layers.forEach((spec, index) => {
-    if (spec.kind !== 'dense' && spec.kind !== 'conv') return;
-    const fanIn = spec.kind === 'dense' ? spec.inFeatures : spec.kernel ** 2 * spec.inShape[2];
-    const units = spec.kind === 'dense' ? spec.units : spec.filters;
-    const scale = (0.5 + 2 * rng.next()) / Math.sqrt(fanIn);
-    const w = Float32Array.from({ length: fanIn * units }, () => rng.normal() * scale);
-    const b = Float32Array.from({ length: units }, () => rng.normal() * offset);
-    weights.set(index, { w, b });
-  });
-  return weights;
-}
 
 /** |Δ(f_j − f_i)| between the float32 and float64 logits of one point, largest over pairs. */
 function pairError(f32: ArrayLike<number>, f64: ArrayLike<number>, c: number): number {
