@@ -141,11 +141,15 @@ export class Recertifier {
     const key = JSON.stringify([claim, g]);
     let s = this.sessions.get(key);
     if (!s) {
+      // Data already checked under this claim is not checked again.
+      const checked = [...this.sessions.values()].find((x) => x.claim === claim);
       const { n, c, logits, labels, lipschitz, errorBounds } = this.data;
-      s = prepareCertification(
-        underClaim({ n, c, logits, labels, lipschitz, errorBounds }, claim),
-        g,
-      );
+      s = checked
+        ? checked.withGuarantee(g)
+        : prepareCertification(
+            underClaim({ n, c, logits, labels, lipschitz, errorBounds }, claim),
+            g,
+          );
       // A few guarantees at most (trained, edited, switched): keep the last handful.
       if (this.sessions.size >= 4) this.sessions.delete(this.sessions.keys().next().value ?? '');
       this.sessions.set(key, s);
