@@ -26,7 +26,7 @@ import type { NativeKernels } from '../main/engine/native/load.ts';
 import { byteImages, gatherRows } from '../main/data/inputs.ts';
 import type { Split } from '../main/data/types.ts';
 import { Rng } from '../main/engine/rng.ts';
-import { cnnCase, denseCase } from './train.bench.ts';
+import { cnn28Case, cnnCase, denseCase } from './train.bench.ts';
 import type { TrainBenchCase } from './train.bench.ts';
 import { trainStepFlops } from './step-flops.ts';
 import { measureSgemmPeak } from './sgemm-peak.ts';
@@ -34,7 +34,7 @@ import { measureSgemmPeak } from './sgemm-peak.ts';
 const cases: Record<string, TrainBenchCase> = {
   dense: denseCase,
   cnn: cnnCase,
-  cnn28: { ...cnnCase, name: 'cnn-c2f2-28x28x1', inputShape: [28, 28, 1], classes: 10 },
+  cnn28: cnn28Case,
 };
 
 const BATCH = 256;
