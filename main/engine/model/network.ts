@@ -11,6 +11,7 @@ import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
+import { reshapeActivations } from '../ops/reshape.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
@@ -136,7 +137,7 @@ export class Network {
       switch (spec.kind) {
         case 'dense': {
           const p = this.linear[next++];
-          if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
+          if (h.rank !== 2) h = reshapeActivations(h, [h.shape[0], -1]);
           h = dense(h as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
           break;
         }
@@ -152,7 +153,7 @@ export class Network {
           h = spaceToDepth2(h as tf.Tensor4D);
           break;
         case 'flatten':
-          h = tf.reshape(h, [h.shape[0], -1]);
+          h = reshapeActivations(h, [h.shape[0], -1]);
           break;
       }
     }

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
 import { tensorFilledBy, valuesOf } from './wasm-heap.ts';
+import { backwardViews, keepForBackward, releaseViews } from './saved-views.ts';
 import { activeNative, nativeColumnSums } from '../native/matmul.ts';
 import { convPads } from '../../../shared/config/conv-geometry.ts';
 import type { ConvGeometry, ConvPads } from '../../../shared/config/conv-geometry.ts';
@@ -133,10 +134,10 @@ export function conv2dLinear(
 }
 
 function makeConvOp(g: ConvGeometry) {
-  return customGrad(([x, f, b], save) => {
+  return customGrad(([x, f, b]) => {
     const x4 = x as tf.Tensor4D;
     const f4 = f as tf.Tensor4D;
-    save([x4, f4]);
+    const saved = keepForBackward([x4, f4]);
     const p = convPads(x4.shape[1], x4.shape[2], g);
     const value = tf.fused.conv2d({
       x: x4,
@@ -147,12 +148,13 @@ function makeConvOp(g: ConvGeometry) {
     });
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
+      gradFunc: (dy: tf.Tensor) => {
+        const [xs, fs] = backwardViews(saved) as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
         const dx = conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g, true);
         const df = conv2dBackpropFilter(xs, dy4, g);
         const db = tf.sum(dy4, [0, 1, 2]);
+        releaseViews([xs, fs]);
         return [dx, df, db];
       },
     };
@@ -160,10 +162,10 @@ function makeConvOp(g: ConvGeometry) {
 }
 
 function makeNativeConvOp(g: ConvGeometry) {
-  return customGrad(([x, f, b], save) => {
+  return customGrad(([x, f, b]) => {
     const kernels = activeNative();
     if (kernels === undefined) throw new Error('native kernels are not available');
-    save([x, f]);
+    const saved = keepForBackward([x, f]);
     const [n, h, w, cin] = x.shape as [number, number, number, number];
     const cout = f.shape[3] as number;
     const p = convPads(h, w, g);
@@ -175,14 +177,15 @@ function makeNativeConvOp(g: ConvGeometry) {
     );
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, fs] = saved;
+      gradFunc: (dy: tf.Tensor) => {
+        const [xs, fs] = backwardViews(saved);
         const dx = tensorFilledBy(xs.shape, (out) =>
           kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), out, shape),
         );
         const df = tensorFilledBy(fs.shape, (out) =>
           kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), out, shape),
         );
+        releaseViews([xs, fs]);
         return [dx, df, nativeColumnSums(dy)];
       },
     };
