@@ -129,8 +129,11 @@ export class Network {
     return this.linear.flatMap((l) => [l.keys[0], l.keys[1]]);
   }
 
-  /** Logits [n, C] for inputs [n, ...inputShape]. */
-  forward(x: tf.Tensor): tf.Tensor2D {
+  /**
+   * Logits [n, C] for inputs [n, ...inputShape]. `inputGradient: false` when nothing
+   * differentiates x (training): a first conv layer then skips its input gradient.
+   */
+  forward(x: tf.Tensor, { inputGradient = true }: { inputGradient?: boolean } = {}): tf.Tensor2D {
     let h: tf.Tensor = x;
     let next = 0;
     for (const spec of this.plan.layers) {
@@ -143,7 +146,9 @@ export class Network {
         }
         case 'conv': {
           const p = this.linear[next++];
-          h = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec));
+          h = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec), {
+            inputGradient: inputGradient || p !== this.linear[0],
+          });
           break;
         }
         case 'minmax':
@@ -168,8 +173,11 @@ export class Network {
       bias = tf.keep(tf.zeros([p.spec.filters])) as tf.Tensor1D;
       this.zeroBias.set(p.index, bias);
     }
-    // The custom-gradient conv: tfjs' own conv gradient needs a kernel WASM lacks.
-    return conv2d(u as tf.Tensor4D, p.w as tf.Tensor4D, bias, geometry(p.spec));
+    // The custom-gradient conv: tfjs' own conv gradient needs a kernel WASM lacks. The
+    // iterate is a constant: no gradient for it.
+    return conv2d(u as tf.Tensor4D, p.w as tf.Tensor4D, bias, geometry(p.spec), {
+      inputGradient: false,
+    });
   }
 
   private applyTranspose(p: LinearParams, v: tf.Tensor): tf.Tensor {
