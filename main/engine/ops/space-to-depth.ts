@@ -12,7 +12,10 @@ export function spaceToDepth2(x: tf.Tensor4D): tf.Tensor4D {
   if (h % 2 !== 0 || w % 2 !== 0) {
     throw new Error(`invertible downsampling needs even height and width (got ${h}×${w})`);
   }
-  const r = reshapeActivations(x, [n, h / 2, 2, w / 2, 2, c]);
-  const t = tf.transpose(r, [0, 1, 3, 2, 4, 5]);
-  return reshapeActivations<tf.Tensor4D>(t, [n, h / 2, w / 2, 4 * c]);
+  // tidy: the intermediate views would keep x's memory alive after the caller disposes x.
+  return tf.tidy(() => {
+    const r = reshapeActivations(x, [n, h / 2, 2, w / 2, 2, c]);
+    const t = tf.transpose(r, [0, 1, 3, 2, 4, 5]);
+    return reshapeActivations<tf.Tensor4D>(t, [n, h / 2, w / 2, 4 * c]);
+  });
 }
