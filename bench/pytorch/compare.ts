@@ -4,7 +4,8 @@
  * dense, cnn, cnn28, certify (default: all). Each round runs every case once on each side,
  * alternating which side goes first (A B, then B A, …) so that a drift in the machine's load
  * falls on both; PyTorch runs bench/pytorch/reference.py in a child process with the same
- * thread count as the native kernels (torch.set_num_threads), RelaxCert runs the training and
+ * thread count as the native kernels (torch.set_num_threads; RELAXCERT_TORCH_THREADS and
+ * OPENBLAS_NUM_THREADS change it: reference.py), RelaxCert runs the training and
  * certification benches' own measurements in this process with the engine's defaults.
  *
  * Measurement only: needs a Python with torch (`RELAXCERT_PYTHON`, default `python3`; on
@@ -42,8 +43,18 @@ function threads(): number {
   return nativeKernels()?.info().threads ?? 1;
 }
 
+/**
+ * torch.set_num_threads for the reference: the native kernels' thread count unless
+ * RELAXCERT_TORCH_THREADS says otherwise (OPENBLAS_NUM_THREADS, passed through, sets the
+ * threads of its matrix products: reference.py).
+ */
+function torchThreads(): number {
+  const fromEnv = Number(process.env.RELAXCERT_TORCH_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : threads();
+}
+
 function reference(args: string[]): Record<string, number | string> {
-  const r = spawnSync(PYTHON, [REFERENCE, ...args, '--threads', String(threads()), '--json'], {
+  const r = spawnSync(PYTHON, [REFERENCE, ...args, '--threads', String(torchThreads()), '--json'], {
     encoding: 'utf8',
   });
   if (r.status !== 0) {
@@ -83,6 +94,10 @@ for (const n of names) {
 }
 if (nativeKernels() === undefined)
   console.log('# native kernels not built: RelaxCert on WASM only');
+console.log(
+  `# RelaxCert: native kernels on ${threads()} thread(s); PyTorch: torch.set_num_threads(${torchThreads()}), ` +
+    `OPENBLAS_NUM_THREADS ${process.env.OPENBLAS_NUM_THREADS ?? 'unset (every core)'}`,
+);
 
 for (const n of names) {
   if (n === 'certify') continue;

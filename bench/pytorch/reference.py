@@ -31,12 +31,16 @@ bench/step-flops.ts, so that bench/pytorch/compare.ts can check both sides do th
 
 Usage: python3 bench/pytorch/reference.py dense|cnn|cnn28|certify [--steps N] [--warmup N]
        [--threads 2] [--points 100000] [--batch B] [--flops]
+--threads sets torch.set_num_threads; Debian's torch runs its matrix products in the system
+OpenBLAS, whose threads follow OPENBLAS_NUM_THREADS instead (default: every core), so the two
+together decide how many threads PyTorch runs.
 Prints lines `BENCH pytorch.<name> <value> <unit>`.
 """
 
 import argparse
 import json
 import math
+import os
 import time
 
 import torch
@@ -301,7 +305,10 @@ def main():
         steps = a.steps or (12 if a.case == "dense" else 4)
         warmup = a.warmup if a.warmup is not None else (2 if a.case == "dense" else 1)
         r = train(a.case, steps, warmup, a.batch or 256, a.flops)
-    r.update(torch=torch.__version__, threads=torch.get_num_threads())
+    # Debian's torch calls the system BLAS (OpenBLAS), whose own thread pool torch's thread
+    # count does not set: OPENBLAS_NUM_THREADS does (default: every core).
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    r.update(torch=torch.__version__, threads=torch.get_num_threads(), openblas_threads=blas)
     if a.json:
         print(json.dumps(r))
         return
@@ -313,7 +320,7 @@ def main():
         name = CASES[a.case]["arch"] + ("-28x28x1" if a.case == "cnn28" else "")
         print(f"BENCH pytorch.train.{name} {r['samples_per_second']:.0f} samples/s")
         print(f"BENCH pytorch.train.{name}.gflops {r['gflops']:.1f} GFLOP/s")
-    print(f"# torch {r['torch']}, {r['threads']} threads")
+    print(f"# torch {r['torch']}, {r['threads']} threads, OPENBLAS_NUM_THREADS {blas}")
 
 
 if __name__ == "__main__":
