@@ -174,7 +174,8 @@ async function profile(c: TrainBenchCase, steps: number, replicas: number): Prom
           const x = timings.time('upload batch', () => tf.tensor(xs, [BATCH, ...c.inputShape]));
           const y = tf.tensor1d(ys, 'int32');
           const { value, grads } = tf.variableGrads(() => {
-            const f = net.forward(x);
+            // As in training (lossGradients): no gradient for the data.
+            const f = net.forward(x, { inputGradient: false });
             const { k } = net.lipschitzMatrix();
             return gloroCrossEntropy(head.apply(f, k, 0.01), y);
           }, vars);
