@@ -67,6 +67,7 @@ const cases: Case[] = [
   gemm('square 1024', false, false, 1024, 1024, 1024),
   ...(['forward', 'input gradient', 'filter gradient'] as const).flatMap((what) => [
     conv(what, 256, [32, 32, 3], 32),
+    conv(what, 256, [28, 28, 1], 32),
     conv(what, 256, [16, 16, 128], 64),
     conv(what, 256, [14, 14, 128], 64),
   ]),

@@ -26,7 +26,7 @@ import type { NativeKernels } from '../main/engine/native/load.ts';
 import { byteImages, gatherRows } from '../main/data/inputs.ts';
 import type { Split } from '../main/data/types.ts';
 import { Rng } from '../main/engine/rng.ts';
-import { cnnCase, denseCase } from './train.bench.ts';
+import { cnn28Case, cnnCase, denseCase } from './train.bench.ts';
 import type { TrainBenchCase } from './train.bench.ts';
 import { trainStepFlops } from './step-flops.ts';
 import { measureSgemmPeak } from './sgemm-peak.ts';
@@ -34,7 +34,7 @@ import { measureSgemmPeak } from './sgemm-peak.ts';
 const cases: Record<string, TrainBenchCase> = {
   dense: denseCase,
   cnn: cnnCase,
-  cnn28: { ...cnnCase, name: 'cnn-c2f2-28x28x1', inputShape: [28, 28, 1], classes: 10 },
+  cnn28: cnn28Case,
 };
 
 const BATCH = 256;
@@ -174,7 +174,8 @@ async function profile(c: TrainBenchCase, steps: number, replicas: number): Prom
           const x = timings.time('upload batch', () => tf.tensor(xs, [BATCH, ...c.inputShape]));
           const y = tf.tensor1d(ys, 'int32');
           const { value, grads } = tf.variableGrads(() => {
-            const f = net.forward(x);
+            // As in training (lossGradients): no gradient for the data.
+            const f = net.forward(x, { inputGradient: false });
             const { k } = net.lipschitzMatrix();
             return gloroCrossEntropy(head.apply(f, k, 0.01), y);
           }, vars);

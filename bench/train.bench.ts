@@ -61,6 +61,14 @@ export const cnnCase: TrainBenchCase = {
   warmup: 1,
 };
 
+/** The cnn-c2f2 step on 28×28×1 images, 10 classes: the step of the 60,000-image epoch. */
+export const cnn28Case: TrainBenchCase = {
+  ...cnnCase,
+  name: 'cnn-c2f2-28x28x1',
+  inputShape: [28, 28, 1],
+  classes: 10,
+};
+
 export interface Throughput {
   /** Wall-clock samples per second. */
   wall: number;

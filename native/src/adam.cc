@@ -6,7 +6,11 @@
 // bound by memory.
 #include "adam.h"
 
+#include <algorithm>
 #include <cmath>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #if defined(__clang__)
 #define RELAXCERT_NO_CONTRACT
@@ -18,7 +22,9 @@
 
 namespace relaxcert {
 
-RELAXCERT_NO_CONTRACT void adamUpdate(const AdamArgs& a) {
+namespace {
+
+RELAXCERT_NO_CONTRACT void adamRange(const AdamArgs& a) {
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #endif
@@ -35,6 +41,38 @@ RELAXCERT_NO_CONTRACT void adamUpdate(const AdamArgs& a) {
     a.v[j] = static_cast<float>(v);
     a.params[j] = static_cast<float>(a.params[j] - (step * m) / (std::sqrt(v) + eps));
   }
+}
+
+// Below this many parameters a thread's start (~50 µs) costs more than it saves.
+constexpr std::size_t MIN_PER_THREAD = std::size_t{1} << 16;
+
+}  // namespace
+
+// Each parameter's update reads and writes only its own values: contiguous ranges on several
+// threads give the same weights as one loop. (One thread took ~3.4 ns a parameter, 10 % of a
+// dense-3x1000 step: the double-precision division and square root, not memory.)
+void adamUpdate(const AdamArgs& a, unsigned threads) {
+  const std::size_t n = a.hi - a.lo;
+  const std::size_t parts = std::max<std::size_t>(
+      1, std::min<std::size_t>(threads, n / MIN_PER_THREAD));
+  if (parts == 1) return adamRange(a);
+  std::vector<std::thread> pool;
+  const std::size_t per = (n + parts - 1) / parts;
+  std::size_t lo = a.lo;
+  try {
+    for (std::size_t p = 1; p < parts; p++, lo += per) {
+      AdamArgs part = a;
+      part.lo = lo;
+      part.hi = lo + per;
+      pool.emplace_back(adamRange, part);
+    }
+  } catch (const std::system_error&) {
+    // No more threads: this one does the rest.
+  }
+  AdamArgs rest = a;
+  rest.lo = lo;
+  adamRange(rest);
+  for (auto& th : pool) th.join();
 }
 
 }  // namespace relaxcert

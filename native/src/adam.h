@@ -14,7 +14,8 @@ struct AdamArgs {
   std::size_t lo, hi;  // the range of parameters to update
 };
 
-// The same arithmetic as Adam.updateCombined in main/engine/train/adam.ts, bit for bit.
-void adamUpdate(const AdamArgs& a);
+// The same arithmetic as Adam.updateCombined in main/engine/train/adam.ts, bit for bit, on up
+// to `threads` threads (disjoint ranges: the result does not depend on their number).
+void adamUpdate(const AdamArgs& a, unsigned threads);
 
 }  // namespace relaxcert

@@ -252,7 +252,8 @@ napi_value DualDots(napi_env env, napi_callback_info info) {
 napi_value Adam(napi_env env, napi_callback_info info) {
   std::size_t argc = 8;
   napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
   if (argc < 8) return fail(env, "adam expects 8 arguments");
   relaxcert::AdamArgs a{};
   float* g0 = nullptr;
@@ -281,7 +282,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
     return fail(env, "lo, hi: integers, lo ≤ hi");
   if (a.hi > lp || a.hi > lm || a.hi > lv || a.hi > lg0 || (a.g1 != nullptr && a.hi > lg1))
     return fail(env, "an array is shorter than hi");
-  relaxcert::adamUpdate(a);
+  relaxcert::adamUpdate(a, static_cast<State*>(data)->threads);
   return nullptr;
 }
 
@@ -319,7 +320,7 @@ NAPI_MODULE_INIT() {
   napi_set_instance_data(env, state, freeState, nullptr);
   const napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, state},
-      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -23,32 +23,58 @@ std::size_t chunkRows(const ConvShape& s) {
   return std::max<std::size_t>(1, CHUNK_FLOATS / std::max<std::size_t>(1, fieldSize(s)));
 }
 
-// Calls visit(row, ky, kx, xOffset) for every in-bounds input pixel of output rows [r0, r1);
-// out-of-bounds (padding) pixels are skipped.
+// Calls visit(row, fieldOffset, xOffset, length) for every run of in-bounds input values of
+// output rows [r0, r1): the kw pixels under one filter row are adjacent in x (and in the
+// im2col row), so one run covers up to kw·cin floats. Padding pixels are skipped.
 template <typename Visit>
-void forField(const ConvShape& s, std::size_t r0, std::size_t r1, Visit visit) {
+void forFieldRuns(const ConvShape& s, std::size_t r0, std::size_t r1, Visit visit) {
+  using Signed = std::ptrdiff_t;
   const std::size_t perImage = s.outH * s.outW;
   for (std::size_t r = r0; r < r1; r++) {
     const std::size_t img = r / perImage, pos = r % perImage;
     const std::size_t oy = pos / s.outW, ox = pos % s.outW;
+    // Filter columns [kx0, kx1) land inside the image: 0 ≤ ix0 + kx < w.
+    const Signed ix0 = static_cast<Signed>(ox * s.stride) - static_cast<Signed>(s.padLeft);
+    const Signed kw = static_cast<Signed>(s.kw), w = static_cast<Signed>(s.w);
+    const Signed kx0 = std::min(kw, std::max<Signed>(0, -ix0));
+    const Signed kx1 = std::max(kx0, std::min(kw, w - ix0));
+    if (kx0 == kx1) continue;
+    const std::size_t length = static_cast<std::size_t>(kx1 - kx0) * s.cin;
     for (std::size_t ky = 0; ky < s.kh; ky++) {
       // Unsigned arithmetic: a padding row wraps around to a huge value and fails the test.
       const std::size_t iy = oy * s.stride + ky - s.padTop;
       if (iy >= s.h) continue;
-      for (std::size_t kx = 0; kx < s.kw; kx++) {
-        const std::size_t ix = ox * s.stride + kx - s.padLeft;
-        if (ix >= s.w) continue;
-        visit(r - r0, ky, kx, ((img * s.h + iy) * s.w + ix) * s.cin);
-      }
+      const std::size_t ix = static_cast<std::size_t>(ix0 + kx0);
+      visit(r - r0, (ky * s.kw + static_cast<std::size_t>(kx0)) * s.cin,
+            ((img * s.h + iy) * s.w + ix) * s.cin, length);
     }
+  }
+}
+
+// Whether output position r's receptive field reaches into the padding.
+bool touchesPadding(const ConvShape& s, std::size_t r) {
+  const std::size_t pos = r % (s.outH * s.outW);
+  const std::size_t y = (pos / s.outW) * s.stride, x = (pos % s.outW) * s.stride;
+  return y < s.padTop || y + s.kh > s.h + s.padTop || x < s.padLeft || x + s.kw > s.w + s.padLeft;
+}
+
+// Short runs (cin = 1: 3 floats) are copied inline; a libc call per run cost more.
+inline void copyRun(float* dst, const float* src, std::size_t n) {
+  if (n >= 64) {
+    std::memcpy(dst, src, n * sizeof(float));
+  } else {
+    for (std::size_t i = 0; i < n; i++) dst[i] = src[i];
   }
 }
 
 void im2col(const ConvShape& s, const float* x, std::size_t r0, std::size_t r1, float* cols) {
   const std::size_t k = fieldSize(s);
-  std::fill(cols, cols + (r1 - r0) * k, 0.0f);
-  forField(s, r0, r1, [&](std::size_t row, std::size_t ky, std::size_t kx, std::size_t off) {
-    std::memcpy(cols + row * k + (ky * s.kw + kx) * s.cin, x + off, s.cin * sizeof(float));
+  // Only rows that touch the padding keep zeros; the runs overwrite every other value.
+  for (std::size_t r = r0; r < r1; r++) {
+    if (touchesPadding(s, r)) std::fill(cols + (r - r0) * k, cols + (r - r0 + 1) * k, 0.0f);
+  }
+  forFieldRuns(s, r0, r1, [&](std::size_t row, std::size_t field, std::size_t off, std::size_t n) {
+    copyRun(cols + row * k + field, x + off, n);
   });
 }
 
@@ -77,10 +103,11 @@ void conv2dGradInput(const ConvShape& s, const float* dy, const float* f, float*
     sgemm({false, true, r1 - r0, k, s.cout, dy + r0 * s.cout, f, cols.get(), nullptr, false},
           threads);
     const float* c = cols.get();
-    forField(s, r0, r1, [&](std::size_t row, std::size_t ky, std::size_t kx, std::size_t off) {
-      const float* src = c + row * k + (ky * s.kw + kx) * s.cin;
+    // Each dx value gets at most one term per output row: the order of the sums is the rows'.
+    forFieldRuns(s, r0, r1, [&](std::size_t row, std::size_t field, std::size_t off, std::size_t n) {
+      const float* src = c + row * k + field;
       float* dst = dx + off;
-      for (std::size_t i = 0; i < s.cin; i++) dst[i] += src[i];
+      for (std::size_t i = 0; i < n; i++) dst[i] += src[i];
     });
   }
 }

@@ -213,3 +213,35 @@ describe('network state', () => {
     net.dispose();
   });
 });
+
+describe.each(['cpu', 'wasm'] as const)('prediction memory on %s', (backend) => {
+  it('releases each activation once the next layer has it, with the logits of a taped pass', async () => {
+    await useBackend(backend);
+    const plan = buildLayerPlan({ name: 'cnn-c2f2', width: 8, depth: 1 }, [16, 16, 1], 4);
+    const net = new Network(plan, 5);
+    const { x } = batch([16, 16, 1], 32, 4, 6);
+    const before = tf.memory();
+    // Inside the caller's tidy, after the pass: only the logits are left, not the seven
+    // activations (about 3.5 × the first conv layer's [32, 16, 16, 8] output) the tidy would
+    // otherwise release only at its end.
+    const logits = tf.tidy(() => {
+      const f = net.forward(x);
+      expect(tf.memory().numTensors - before.numTensors).toBe(1);
+      expect(tf.memory().numBytes - before.numBytes).toBe(32 * 4 * 4);
+      return Array.from(f.dataSync());
+    });
+    let taped: number[] = [];
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const f = net.forward(x);
+        taped = Array.from(f.dataSync());
+        return tf.sum(f);
+      });
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    expect(taped).toEqual(logits);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    x.dispose();
+    net.dispose();
+  });
+});

@@ -11,6 +11,7 @@ import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
+import { reshapeActivations } from '../ops/reshape.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
@@ -128,33 +129,48 @@ export class Network {
     return this.linear.flatMap((l) => [l.keys[0], l.keys[1]]);
   }
 
-  /** Logits [n, C] for inputs [n, ...inputShape]. */
-  forward(x: tf.Tensor): tf.Tensor2D {
+  /**
+   * Logits [n, C] for inputs [n, ...inputShape]. `inputGradient: false` when nothing
+   * differentiates x (training): a first conv layer then skips its input gradient.
+   * Without a gradient tape (prediction) each layer's input is disposed as soon as its output
+   * exists, so at most two layers' activations are live: predicting 512 images of 28×28×1
+   * through cnn-c2f2 otherwise held all seven (about 230 MB) until the caller's tidy ended, and
+   * the WASM heap keeps its high-water mark (docs/PERFORMANCE.md).
+   */
+  forward(x: tf.Tensor, { inputGradient = true }: { inputGradient?: boolean } = {}): tf.Tensor2D {
+    const predicting = tf.engine().state.gradientDepth === 0;
     let h: tf.Tensor = x;
     let next = 0;
     for (const spec of this.plan.layers) {
+      let out: tf.Tensor;
       switch (spec.kind) {
         case 'dense': {
           const p = this.linear[next++];
-          if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
-          h = dense(h as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+          const flat = h.rank === 2 ? h : reshapeActivations(h, [h.shape[0], -1]);
+          out = dense(flat as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+          if (predicting && flat !== h) flat.dispose();
           break;
         }
         case 'conv': {
           const p = this.linear[next++];
-          h = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec));
+          out = conv2d(h as tf.Tensor4D, p.w as tf.Tensor4D, p.b as tf.Tensor1D, geometry(spec), {
+            inputGradient: inputGradient || p !== this.linear[0],
+          });
           break;
         }
         case 'minmax':
-          h = minMax(h);
+          out = minMax(h);
           break;
         case 'downsample':
-          h = spaceToDepth2(h as tf.Tensor4D);
+          out = spaceToDepth2(h as tf.Tensor4D);
           break;
         case 'flatten':
-          h = tf.reshape(h, [h.shape[0], -1]);
+          out = reshapeActivations(h, [h.shape[0], -1]);
           break;
       }
+      // Under a tape the activations are the backward pass's business (and the caller's tidy).
+      if (predicting && h !== x) h.dispose();
+      h = out;
     }
     return h as tf.Tensor2D;
   }
@@ -167,8 +183,11 @@ export class Network {
       bias = tf.keep(tf.zeros([p.spec.filters])) as tf.Tensor1D;
       this.zeroBias.set(p.index, bias);
     }
-    // The custom-gradient conv: tfjs' own conv gradient needs a kernel WASM lacks.
-    return conv2d(u as tf.Tensor4D, p.w as tf.Tensor4D, bias, geometry(p.spec));
+    // The custom-gradient conv: tfjs' own conv gradient needs a kernel WASM lacks. The
+    // iterate is a constant: no gradient for it.
+    return conv2d(u as tf.Tensor4D, p.w as tf.Tensor4D, bias, geometry(p.spec), {
+      inputGradient: false,
+    });
   }
 
   private applyTranspose(p: LinearParams, v: tf.Tensor): tf.Tensor {

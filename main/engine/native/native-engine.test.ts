@@ -89,11 +89,11 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
       const f = randomTensor([g.kh, g.kw, xs[3], cout], 8) as tf.Tensor4D;
       const b = randomTensor([cout], 9) as tf.Tensor1D;
       const run = (tfOnly: boolean) => {
-        const y = conv2d(x, f, b, g, tfOnly);
+        const y = conv2d(x, f, b, g, { tfOnly });
         const dy = randomTensor(y.shape, 10);
         const grads = tf.grads((a, c, d) =>
           tf.sum(
-            tf.mul(conv2d(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, g, tfOnly), dy),
+            tf.mul(conv2d(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, g, { tfOnly }), dy),
           ),
         )([x, f, b]);
         return [y, ...grads];

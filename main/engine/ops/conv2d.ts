@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './custom-grad.ts';
 import { tensorFilledBy, valuesOf } from './wasm-heap.ts';
+import { backwardViews, keepForBackward, releaseViews } from './saved-views.ts';
 import { activeNative, nativeColumnSums } from '../native/matmul.ts';
 import { convPads } from '../../../shared/config/conv-geometry.ts';
 import type { ConvGeometry, ConvPads } from '../../../shared/config/conv-geometry.ts';
@@ -132,11 +133,16 @@ export function conv2dLinear(
   return tf.conv2d(x, filter, g.stride, explicitPad(p));
 }
 
-function makeConvOp(g: ConvGeometry) {
-  return customGrad(([x, f, b], save) => {
+/** A zero gradient for an input nothing differentiates (see ConvOptions.inputGradient). */
+function noInputGradient(x: tf.Tensor): tf.Tensor {
+  return tf.zeros(x.shape);
+}
+
+function makeConvOp(g: ConvGeometry, inputGradient: boolean) {
+  return customGrad(([x, f, b]) => {
     const x4 = x as tf.Tensor4D;
     const f4 = f as tf.Tensor4D;
-    save([x4, f4]);
+    const saved = keepForBackward([x4, f4]);
     const p = convPads(x4.shape[1], x4.shape[2], g);
     const value = tf.fused.conv2d({
       x: x4,
@@ -147,23 +153,26 @@ function makeConvOp(g: ConvGeometry) {
     });
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
+      gradFunc: (dy: tf.Tensor) => {
+        const [xs, fs] = backwardViews(saved) as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const dx = conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g, true);
+        const dx = inputGradient
+          ? conv2dBackpropInput(dy4, fs, xs.shape[1], xs.shape[2], g, true)
+          : noInputGradient(xs);
         const df = conv2dBackpropFilter(xs, dy4, g);
         const db = tf.sum(dy4, [0, 1, 2]);
+        releaseViews([xs, fs]);
         return [dx, df, db];
       },
     };
   });
 }
 
-function makeNativeConvOp(g: ConvGeometry) {
-  return customGrad(([x, f, b], save) => {
+function makeNativeConvOp(g: ConvGeometry, inputGradient: boolean) {
+  return customGrad(([x, f, b]) => {
     const kernels = activeNative();
     if (kernels === undefined) throw new Error('native kernels are not available');
-    save([x, f]);
+    const saved = keepForBackward([x, f]);
     const [n, h, w, cin] = x.shape as [number, number, number, number];
     const cout = f.shape[3] as number;
     const p = convPads(h, w, g);
@@ -175,14 +184,17 @@ function makeNativeConvOp(g: ConvGeometry) {
     );
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, fs] = saved;
-        const dx = tensorFilledBy(xs.shape, (out) =>
-          kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), out, shape),
-        );
+      gradFunc: (dy: tf.Tensor) => {
+        const [xs, fs] = backwardViews(saved);
+        const dx = inputGradient
+          ? tensorFilledBy(xs.shape, (out) =>
+              kernels.conv2dGradInput(valuesOf(dy), valuesOf(fs), out, shape),
+            )
+          : noInputGradient(xs);
         const df = tensorFilledBy(fs.shape, (out) =>
           kernels.conv2dGradFilter(valuesOf(xs), valuesOf(dy), out, shape),
         );
+        releaseViews([xs, fs]);
         return [dx, df, nativeColumnSums(dy)];
       },
     };
@@ -191,22 +203,33 @@ function makeNativeConvOp(g: ConvGeometry) {
 
 const opCache = new Map<string, ReturnType<typeof makeConvOp>>();
 
+export interface ConvOptions {
+  /** Force the tfjs op even when native kernels are loaded (the reference in tests). */
+  tfOnly?: boolean;
+  /**
+   * false: the backward pass returns zeros for x instead of computing its gradient, for inputs
+   * nothing differentiates (the network's data, the power-iteration iterate). The first conv
+   * layer's input gradient was 1.7 % of a 28×28×1 cnn-c2f2 step (docs/PERFORMANCE.md).
+   */
+  inputGradient?: boolean;
+}
+
 /**
  * Convolution with bias and the custom gradient above, or its native version when the native
- * kernels are available (`tfOnly` forces the tfjs one: the reference in tests).
+ * kernels are available.
  */
 export function conv2d(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   bias: tf.Tensor1D,
   g: ConvGeometry,
-  tfOnly = false,
+  { tfOnly = false, inputGradient = true }: ConvOptions = {},
 ): tf.Tensor4D {
   const native = !tfOnly && activeNative() !== undefined;
-  const key = `${native ? 'native' : 'tf'},${g.kh},${g.kw},${g.stride},${g.padding}`;
+  const key = `${native ? 'native' : 'tf'},${inputGradient},${g.kh},${g.kw},${g.stride},${g.padding}`;
   let op = opCache.get(key);
   if (op === undefined) {
-    op = native ? makeNativeConvOp(g) : makeConvOp(g);
+    op = native ? makeNativeConvOp(g, inputGradient) : makeConvOp(g, inputGradient);
     opCache.set(key, op);
   }
   return op(x, filter, bias) as tf.Tensor4D;

@@ -80,6 +80,37 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
     );
   });
 
+  it.each([false, true])(
+    'conv2d without an input gradient (tfOnly %s): zeros for x, the same filter and bias gradients',
+    async (tfOnly) => {
+      await useBackend(backend);
+      const [xShape, g, cout] = geometries[0];
+      const x = randomTensor(xShape, 12);
+      const f = randomTensor([g.kh, g.kw, xShape[3], cout], 13);
+      const b = randomTensor([cout], 14);
+      const dy = randomTensor([...xShape.slice(0, 3), cout], 15);
+      const grads = (inputGradient: boolean) =>
+        tf
+          .grads((x, f, b) =>
+            tf.sum(
+              tf.mul(
+                conv2d(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, g, {
+                  tfOnly,
+                  inputGradient,
+                }),
+                dy,
+              ),
+            ),
+          )([x, f, b])
+          .map((t) => Array.from(t.dataSync()));
+      const all = grads(true);
+      const some = grads(false);
+      expect(all[0].some((v) => v !== 0)).toBe(true);
+      expect(some[0]).toEqual(all[0].map(() => 0));
+      expect(some.slice(1)).toEqual(all.slice(1));
+    },
+  );
+
   it.each([
     ['js', minMax],
     ['tfjs', minMaxTf],

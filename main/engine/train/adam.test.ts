@@ -13,13 +13,17 @@ import type { NamedArray } from '../model/network.ts';
 
 const native = nativeKernels();
 
-function makeAdam(seed: number, useNative: boolean): { adam: Adam; vars: tf.Variable[] } {
+function makeAdam(
+  seed: number,
+  useNative: boolean,
+  rows = 60,
+): { adam: Adam; vars: tf.Variable[] } {
   const rng = new Rng(seed);
   const vars = [
     tf.variable(
       tf.tensor(
-        Array.from({ length: 3000 }, () => rng.normal()),
-        [60, 50],
+        Array.from({ length: rows * 50 }, () => rng.normal()),
+        [rows, 50],
       ),
     ),
     tf.variable(
@@ -68,4 +72,28 @@ describe.skipIf(native === undefined)('native Adam', () => {
     expect(b).toEqual(a);
     tf.dispose([...js.vars, ...nat.vars]);
   });
+
+  it.each([1, 2, 3])(
+    'on %i thread(s) updates 400,000 parameters exactly as the JavaScript loop does',
+    async (threads) => {
+      const kernels = native as NonNullable<typeof native>;
+      const saved = kernels.info().threads;
+      kernels.setThreads(threads);
+      try {
+        const js = makeAdam(3, false, 8000);
+        const nat = makeAdam(3, true, 8000);
+        const rng = new Rng(4);
+        const n = js.adam.layout.total;
+        for (let t = 1; t <= 2; t++) {
+          const g = Float32Array.from({ length: n }, () => rng.normal());
+          for (const { adam } of [js, nat]) adam.update(g, 1e-3, t);
+        }
+        expect(Array.from(nat.adam.params)).toEqual(Array.from(js.adam.params));
+        expect(await state(nat.adam)).toEqual(await state(js.adam));
+        tf.dispose([...js.vars, ...nat.vars]);
+      } finally {
+        kernels.setThreads(saved);
+      }
+    },
+  );
 });

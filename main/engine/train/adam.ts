@@ -5,9 +5,9 @@
  * and the learning rate is an argument of each step. Bias correction is folded into the step
  * size, computed in double precision from the step count, so a resumed run takes the very
  * same steps. The weights live in `params`; `push()` uploads them into the tf.Variables.
- * With the native kernels the loop runs in C++ with the same double-precision arithmetic (the
- * same weights bit for bit, tested; ~20 ns a parameter in JavaScript was 17 % of a dense-3x1000
- * step, docs/PERFORMANCE.md).
+ * With the native kernels the loop runs in C++ on their threads with the same double-precision
+ * arithmetic (the same weights bit for bit, tested; ~20 ns a parameter in JavaScript was 17 % of
+ * a dense-3x1000 step, docs/PERFORMANCE.md).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NamedArray } from '../model/network.ts';

@@ -23,7 +23,7 @@ import { Network } from '../model/network.ts';
 import { makeGloroHead } from '../heads/gloro-head.ts';
 import { headSpec } from '../heads/head-spec.ts';
 import type { GloroHead } from '../heads/head-spec.ts';
-import { gloroCrossEntropy, tradesLoss } from './losses.ts';
+import { lossGradients } from '../parallel/half-step.ts';
 import { Adam } from './adam.ts';
 import { Rng } from '../rng.ts';
 import { makeSchedule } from './schedules.ts';
@@ -110,25 +110,15 @@ export function makeTrainStep(
   eps: number,
   lambda?: number,
 ) => tf.Scalar {
-  const vars = net.trainableVariables();
-  const inputShape = net.plan.inputShape;
   return (xs, ys, m, lr, eps, lambda) => {
     net.powerIterate(powerIterations);
-    return tf.tidy(() => {
-      const x = tf.tensor(xs, [m, ...inputShape]);
-      const y = tf.tensor1d(ys, 'int32');
-      const { value, grads } = tf.variableGrads(() => {
-        const f = net.forward(x);
-        const { k } = net.lipschitzMatrix();
-        const g = head.apply(f, k, eps);
-        return lambda === undefined ? gloroCrossEntropy(g, y) : tradesLoss(f, g, y, lambda);
-      }, vars);
-      adam.apply(
-        vars.map((v) => grads[v.name]),
-        lr,
-      );
-      return value;
-    });
+    const { loss, grads } = lossGradients(net, head, xs, ys, m, eps, lambda);
+    try {
+      adam.apply(grads, lr);
+    } finally {
+      tf.dispose(grads);
+    }
+    return loss;
   };
 }
 
