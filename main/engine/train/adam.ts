@@ -119,7 +119,7 @@ export class Adam {
     hi: number,
   ): void {
     const { beta1: b1, beta2: b2, epsilon: eps, params: p, m, v } = this;
-    const stepSize = (learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    const stepSize = this.stepSize(learningRate, t);
     const native = this.useNative ? nativeKernels() : undefined;
     if (native !== undefined) {
       const coefficients = Float64Array.of(w0, w1, b1, b2, stepSize, eps);
@@ -139,11 +139,44 @@ export class Adam {
     }
   }
 
-  /** One whole step: downloads `grads` (variable order; not disposed), updates, uploads. */
+  /** Adam's step size at step `t`: the learning rate with both bias corrections. */
+  private stepSize(learningRate: number, t: number): number {
+    return (learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
+  /** One whole step: reads `grads` (variable order; not disposed), updates, uploads. */
   apply(grads: tf.Tensor[], learningRate: number): void {
-    grads.forEach((g, i) => this.grad.set(valuesOf(g), this.layout.offsets[i]));
     this.step++;
-    this.update(this.grad, learningRate, this.step);
+    const native = this.useNative ? nativeKernels() : undefined;
+    const { offsets, sizes } = this.layout;
+    if (native === undefined) {
+      grads.forEach((g, i) => this.grad.set(valuesOf(g), offsets[i]));
+      this.update(this.grad, learningRate, this.step);
+    } else {
+      // Each variable's gradient read where it lies (a view of the WASM heap): no copy into
+      // the flat array first. The same element-wise arithmetic, so the same weights.
+      const coefficients = Float64Array.of(
+        1,
+        0,
+        this.beta1,
+        this.beta2,
+        this.stepSize(learningRate, this.step),
+        this.epsilon,
+      );
+      grads.forEach((g, i) => {
+        const range = (a: Float32Array) => a.subarray(offsets[i], offsets[i] + sizes[i]);
+        native.adam(
+          range(this.params),
+          range(this.m),
+          range(this.v),
+          valuesOf(g),
+          null,
+          coefficients,
+          0,
+          sizes[i],
+        );
+      });
+    }
     this.push();
   }
 
