@@ -22,34 +22,9 @@ inline v4d load4(const double* p) {
 
 }  // namespace
 
-// One output row j against one input row r, exactly as the blocked loop below computes it: four
-// lanes over k, the tail in lane 0, then (l0 + l1) + (l2 + l3). Every (r, j) is summed in this
-// order whatever the blocking, so results do not depend on the block shapes or thread count.
-inline void dualDot(const DualDotsArgs& a, std::size_t r, std::size_t j) {
-  const std::size_t n = a.fanIn;
-  const std::size_t n4 = n - n % 4;
-  const double* w = a.w + j * n;
-  const double* aw = a.absW + j * n;
-  const double* v = a.src + r * n;
-  const double* av = a.abs + r * n;
-  v4d s = {0, 0, 0, 0};
-  v4d t = {0, 0, 0, 0};
-  std::size_t k = 0;
-  for (; k < n4; k += 4) {
-    s += load4(w + k) * load4(v + k);
-    t += load4(aw + k) * load4(av + k);
-  }
-  for (; k < n; ++k) {
-    s[0] += w[k] * v[k];
-    t[0] += aw[k] * av[k];
-  }
-  const double b = a.bias[j];
-  a.y[r * a.outputs + j] = b + ((s[0] + s[1]) + (s[2] + s[3]));
-  a.c[r * a.outputs + j] = std::fabs(b) + ((t[0] + t[1]) + (t[2] + t[3]));
-}
-
-// The end of one (r, j) of a tile: the tail in lane 0, then dualDot's final additions. The
-// accumulators come by value so that the tile's loop keeps them in registers.
+// The end of one (r, j): the tail past the last multiple of four in lane 0, then
+// (l0 + l1) + (l2 + l3). The accumulators come by value so that a tile's loop keeps them in
+// registers.
 inline void finish(const DualDotsArgs& a, std::size_t r, std::size_t j, v4d s, v4d t) {
   const std::size_t n = a.fanIn;
   const double* w = a.w + j * n;
@@ -65,9 +40,28 @@ inline void finish(const DualDotsArgs& a, std::size_t r, std::size_t j, v4d s, v
   a.c[r * a.outputs + j] = std::fabs(b) + ((t[0] + t[1]) + (t[2] + t[3]));
 }
 
+// One output row j against one input row r: four lanes over k, then finish(). Every (r, j) is
+// summed in this order whatever the blocking, so results do not depend on the block shapes or
+// thread count.
+inline void dualDot(const DualDotsArgs& a, std::size_t r, std::size_t j) {
+  const std::size_t n = a.fanIn;
+  const std::size_t n4 = n - n % 4;
+  const double* w = a.w + j * n;
+  const double* aw = a.absW + j * n;
+  const double* v = a.src + r * n;
+  const double* av = a.abs + r * n;
+  v4d s = {0, 0, 0, 0};
+  v4d t = {0, 0, 0, 0};
+  for (std::size_t k = 0; k < n4; k += 4) {
+    s += load4(w + k) * load4(v + k);
+    t += load4(aw + k) * load4(av + k);
+  }
+  finish(a, r, j, s, t);
+}
+
 // The inner tile: outputs j, j + 1 against rows r, r + 1. Eight accumulators share each loaded
 // vector twice, so the loop does one load per multiply instead of two (the single dot is
-// load-bound). The lanes, the tail and the final additions are dualDot's, element by element.
+// load-bound). The lanes are dualDot's, and so, through finish(), is the rest.
 inline void dualDots2x2(const DualDotsArgs& a, std::size_t r, std::size_t j) {
   const std::size_t n = a.fanIn;
   const std::size_t n4 = n - n % 4;
