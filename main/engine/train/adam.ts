@@ -122,8 +122,7 @@ export class Adam {
     const stepSize = this.stepSize(learningRate, t);
     const native = this.useNative ? nativeKernels() : undefined;
     if (native !== undefined) {
-      const coefficients = Float64Array.of(w0, w1, b1, b2, stepSize, eps);
-      native.adam(p, m, v, g0, w1 === 0 ? null : g1, coefficients, lo, hi);
+      native.adam(p, m, v, g0, w1 === 0 ? null : g1, this.coefficients(w0, w1, stepSize), lo, hi);
       return;
     }
     const c1 = 1 - b1;
@@ -137,6 +136,11 @@ export class Adam {
       v[j] = vj;
       p[j] -= (stepSize * mj) / (Math.sqrt(vj) + eps);
     }
+  }
+
+  /** The native update's coefficients: [w0, w1, beta1, beta2, stepSize, epsilon]. */
+  private coefficients(w0: number, w1: number, stepSize: number): Float64Array {
+    return Float64Array.of(w0, w1, this.beta1, this.beta2, stepSize, this.epsilon);
   }
 
   /** Adam's step size at step `t`: the learning rate with both bias corrections. */
@@ -155,14 +159,7 @@ export class Adam {
     } else {
       // Each variable's gradient read where it lies (a view of the WASM heap): no copy into
       // the flat array first. The same element-wise arithmetic, so the same weights.
-      const coefficients = Float64Array.of(
-        1,
-        0,
-        this.beta1,
-        this.beta2,
-        this.stepSize(learningRate, this.step),
-        this.epsilon,
-      );
+      const coefficients = this.coefficients(1, 0, this.stepSize(learningRate, this.step));
       grads.forEach((g, i) => {
         const range = (a: Float32Array) => a.subarray(offsets[i], offsets[i] + sizes[i]);
         native.adam(
