@@ -7,10 +7,10 @@
 #include "adam.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
-#include <system_error>
-#include <thread>
-#include <vector>
+
+#include "thread-pool.h"
 
 #if defined(__clang__)
 #define RELAXCERT_NO_CONTRACT
@@ -43,7 +43,7 @@ RELAXCERT_NO_CONTRACT void adamRange(const AdamArgs& a) {
   }
 }
 
-// Below this many parameters a thread's start (~50 µs) costs more than it saves.
+// Below this many parameters waking a second thread costs more than it saves.
 constexpr std::size_t MIN_PER_THREAD = std::size_t{1} << 16;
 
 }  // namespace
@@ -56,23 +56,16 @@ void adamUpdate(const AdamArgs& a, unsigned threads) {
   const std::size_t parts = std::max<std::size_t>(
       1, std::min<std::size_t>(threads, n / MIN_PER_THREAD));
   if (parts == 1) return adamRange(a);
-  std::vector<std::thread> pool;
   const std::size_t per = (n + parts - 1) / parts;
-  std::size_t lo = a.lo;
-  try {
-    for (std::size_t p = 1; p < parts; p++, lo += per) {
+  std::atomic<std::size_t> next{0};
+  runOnThreads(static_cast<unsigned>(parts), [&](unsigned) {
+    for (std::size_t p; (p = next.fetch_add(1)) < parts;) {
       AdamArgs part = a;
-      part.lo = lo;
-      part.hi = lo + per;
-      pool.emplace_back(adamRange, part);
+      part.lo = a.lo + p * per;
+      part.hi = std::min(a.hi, part.lo + per);
+      adamRange(part);
     }
-  } catch (const std::system_error&) {
-    // No more threads: this one does the rest.
-  }
-  AdamArgs rest = a;
-  rest.lo = lo;
-  adamRange(rest);
-  for (auto& th : pool) th.join();
+  });
 }
 
 }  // namespace relaxcert

@@ -8,10 +8,11 @@
 // C is split, so results do not depend on the thread count and are identical run to run.
 #include "sgemm.h"
 
+#include "thread-pool.h"
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -204,9 +205,18 @@ struct Buffers {
         tile(kr.mr * kr.nr) {}
 };
 
-// C[i0..i1) × [j0..j1) on this thread. `load`: C already holds values to add to.
+// op(A) packed whole, for threads that split C by columns and would each pack all of it:
+// the k block starting at p0 begins at rows * p0 (rows = m rounded up to mr), and inside it
+// row i's panel at i * kb, exactly where packA() of rows [0, m) would put it.
+struct PackedA {
+  const float* data;
+  std::size_t rows;
+};
+
+// C[i0..i1) × [j0..j1) on this thread. `load`: C already holds values to add to. `whole`:
+// op(A) already packed (then i0 = 0, i1 = m), or nullptr.
 void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std::size_t j0,
-               std::size_t j1, Buffers& buf) {
+               std::size_t j1, Buffers& buf, const PackedA* whole = nullptr) {
   const Kernel& kr = kernel();
   const std::size_t mr = kr.mr, nr = kr.nr;
   float* ap = buf.ap.get();
@@ -224,7 +234,10 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
         const std::size_t mb = std::min(MC, i1 - ic);
         const std::size_t fullRows = mb / mr * mr;
         // Direct: only a partial last panel is packed (at the start of ap).
-        if (!direct)
+        const float* panels = ap;
+        if (whole != nullptr && !direct)
+          panels = whole->data + whole->rows * pc + ic * kb;
+        else if (!direct)
           packA(g, mr, ic, mb, pc, kb, ap);
         else if (fullRows < mb)
           packA(g, mr, ic + fullRows, mb - fullRows, pc, kb, ap);
@@ -234,7 +247,7 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
             const std::size_t rows = std::min(mr, mb - ir);
             float* c = g.c + (ic + ir) * ldc + jc + jr;
             const bool inPlace = direct && rows == mr;
-            const float* a = inPlace ? g.a + (ic + ir) * g.k + pc : direct ? ap : ap + ir * kb;
+            const float* a = inPlace ? g.a + (ic + ir) * g.k + pc : direct ? ap : panels + ir * kb;
             const std::size_t rsa = inPlace ? g.k : 1, csa = inPlace ? 1 : mr;
             const float* b = bp + jr * kb;
             if (rows == mr && cols == nr) {
@@ -313,6 +326,8 @@ void outer(const GemmArgs& g) {
 constexpr double MIN_PARALLEL_WORK = 4e6;
 // Narrower chunks would spend too much on packing the other operand again.
 constexpr std::size_t MIN_CHUNK = 128;
+// Largest op(A), in floats, packed once for all column chunks (64 MB).
+constexpr std::size_t MAX_SHARED_A = std::size_t{1} << 24;
 
 }  // namespace
 
@@ -348,28 +363,35 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   const bool byCols = n >= m;
   const std::size_t unit = byCols ? kr.nr : kr.mr;
   const std::size_t len = byCols ? n : m;
-  const std::size_t want = std::max<std::size_t>(MIN_CHUNK, len / (threads * 4));
+  // Narrow sides (the first conv layer's filter gradient: 27 × 32) still give each thread a
+  // share, at the cost of packing the other operand once more.
+  const std::size_t want = std::max(std::min(MIN_CHUNK, (len + threads - 1) / threads),
+                                    len / (threads * 4));
   const std::size_t chunk = (want + unit - 1) / unit * unit;
   const std::size_t chunks = (len + chunk - 1) / chunk;
-  std::atomic<std::size_t> next{0};
-  auto runChunks = [&g, &next, &kr, load, byCols, chunk, chunks, len, m, n] {
+  // Column chunks would each pack all of op(A): pack it once, the k blocks shared out among
+  // the threads, before any chunk starts (same panels, same arithmetic).
+  const bool shareA = byCols && !directA(g, chunk, kr.nr) && m * g.k <= MAX_SHARED_A;
+  const std::size_t rowsPadded = (m + kr.mr - 1) / kr.mr * kr.mr;
+  std::unique_ptr<float[]> packedA(shareA ? new float[rowsPadded * g.k] : nullptr);
+  const PackedA whole{packedA.get(), rowsPadded};
+  const std::size_t kBlocks = shareA ? (g.k + KC - 1) / KC : 0;
+  std::atomic<std::size_t> nextBlock{0}, blocksDone{0}, next{0};
+  runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, chunks)), [&](unsigned) {
+    for (std::size_t b; (b = nextBlock.fetch_add(1)) < kBlocks; blocksDone.fetch_add(1)) {
+      const std::size_t p0 = b * KC;
+      packA(g, kr.mr, 0, m, p0, std::min(KC, g.k - p0), packedA.get() + rowsPadded * p0);
+    }
+    while (blocksDone.load() < kBlocks) std::this_thread::yield();
     Buffers buf(kr, byCols ? chunk : n);
     for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
       const std::size_t lo = c * chunk, hi = std::min(len, lo + chunk);
       if (byCols)
-        gemmBlock(g, load, 0, m, lo, hi, buf);
+        gemmBlock(g, load, 0, m, lo, hi, buf, shareA ? &whole : nullptr);
       else
         gemmBlock(g, load, lo, hi, 0, n, buf);
     }
-  };
-  std::vector<std::thread> pool;
-  try {
-    while (pool.size() + 1 < std::min<std::size_t>(threads, chunks)) pool.emplace_back(runChunks);
-  } catch (const std::system_error&) {
-    // Fewer threads than asked for: the chunks get done all the same.
-  }
-  runChunks();
-  for (auto& th : pool) th.join();
+  });
 }
 
 }  // namespace relaxcert

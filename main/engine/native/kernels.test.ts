@@ -176,28 +176,32 @@ describe.skipIf(kernels === undefined)('native SGEMM', () => {
     expect([...c]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
-  it('is bit-identical run to run and whatever the thread count', () => {
-    const c: Case = {
-      m: 300,
-      n: 257,
-      k: 513,
-      transA: false,
-      transB: true,
-      bias: true,
-      accumulate: false,
-    };
-    const before = k.info().threads;
-    try {
-      const first = run(k, c, 5).out;
-      expect([...run(k, c, 5).out]).toEqual([...first]);
-      k.setThreads(1);
-      expect([...run(k, c, 5).out]).toEqual([...first]);
-      k.setThreads(3);
-      expect([...run(k, c, 5).out]).toEqual([...first]);
-    } finally {
-      k.setThreads(before);
-    }
-  });
+  // Each way the threads split C: by rows (m > n), by columns with op(A) packed once for all
+  // column chunks (m < n, transposed or not, with and without accumulation), and a narrow side
+  // cut below the usual chunk width (the first conv layer's filter gradient, 27 × 32 × k).
+  const splits: Case[] = [
+    { m: 300, n: 257, k: 513, transA: false, transB: true, bias: true, accumulate: false },
+    { m: 257, n: 300, k: 600, transA: false, transB: false, bias: false, accumulate: false },
+    { m: 250, n: 700, k: 300, transA: true, transB: true, bias: true, accumulate: true },
+    { m: 27, n: 32, k: 9000, transA: true, transB: false, bias: false, accumulate: true },
+  ];
+  it.each(splits)(
+    'is bit-identical run to run and whatever the thread count ($m×$n×$k, transA $transA)',
+    (c) => {
+      const before = k.info().threads;
+      try {
+        const first = run(k, c, 5);
+        expect(first.worst).toBeLessThanOrEqual(1);
+        expect([...run(k, c, 5).out]).toEqual([...first.out]);
+        for (const threads of [1, 2, 3, 7]) {
+          k.setThreads(threads);
+          expect([...run(k, c, 5).out], `${threads} threads`).toEqual([...first.out]);
+        }
+      } finally {
+        k.setThreads(before);
+      }
+    },
+  );
 
   it('refuses arrays shorter than the shapes say, and wrong types', () => {
     const f = (n: number): Float32Array => new Float32Array(n);
@@ -277,6 +281,46 @@ describe.skipIf(kernels === undefined)('native convolution', () => {
             expect(y[((img * 2 + oy) * 2 + ox) * 5 + o]).toBeCloseTo(s, 5);
           }
   });
+
+  // The threads share each chunk's im2col copies and, for the input gradient, its col2im sums
+  // by image. 9×9×64 with a 3×3 filter: 576 values a row, so a chunk of 1,820 rows ends inside
+  // an image (81 rows each); 'same' padding and stride 2 give rows with and without padding.
+  it.each([1, 2])(
+    'forward, input and filter gradients are bit-identical whatever the thread count (stride %i)',
+    (stride) => {
+      const rng = new Rng(30 + stride);
+      const [n, h, w, cin, cout] = [40, 9, 9, 64, 24];
+      const out = Math.ceil(h / stride);
+      const pad = Math.max(0, (out - 1) * stride + 3 - h) >> 1;
+      const shape = [n, h, w, cin, 3, 3, cout, stride, pad, pad, out, out];
+      const x = randoms(n * h * w * cin, rng);
+      const f = randoms(9 * cin * cout, rng);
+      const bias = randoms(cout, rng);
+      const dy = randoms(n * out * out * cout, rng);
+      const all = (): Float32Array[] => {
+        const y = new Float32Array(dy.length);
+        const dx = new Float32Array(x.length);
+        const df = new Float32Array(f.length);
+        k.conv2d(x, f, bias, y, shape);
+        k.conv2dGradInput(dy, f, dx, shape);
+        k.conv2dGradFilter(x, dy, df, shape);
+        return [y, dx, df];
+      };
+      const before = k.info().threads;
+      try {
+        k.setThreads(1);
+        const one = all().map((a) => new Uint32Array(a.buffer));
+        for (const threads of [2, 3, 5]) {
+          k.setThreads(threads);
+          const many = all().map((a) => new Uint32Array(a.buffer));
+          for (let i = 0; i < 3; i++)
+            expect(many[i], `${threads} threads, output ${i}`).toEqual(one[i]);
+        }
+      } finally {
+        k.setThreads(before);
+      }
+    },
+  );
 
   it('refuses arrays shorter than the shape and a zero stride', () => {
     const f = (n: number): Float32Array => new Float32Array(n);
