@@ -205,18 +205,23 @@ struct Buffers {
         tile(kr.mr * kr.nr) {}
 };
 
-// op(A) packed whole, for threads that split C by columns and would each pack all of it:
-// the k block starting at p0 begins at rows * p0 (rows = m rounded up to mr), and inside it
-// row i's panel at i * kb, exactly where packA() of rows [0, m) would put it.
-struct PackedA {
+// One operand packed whole, once, for threads that split C and would each pack all of it
+// (op(A) when they split the columns, op(B) when they split the rows): the k block starting
+// at p0 begins at `span` · p0 (span = m, or n, rounded up to whole panels), and inside it the
+// panel of row (column) i at i · kb, exactly where packA() (packB()) of the whole side puts it.
+struct Packed {
   const float* data;
-  std::size_t rows;
+  std::size_t span;
+  const float* at(std::size_t p0, std::size_t i, std::size_t kb) const {
+    return data + span * p0 + i * kb;
+  }
 };
 
-// C[i0..i1) × [j0..j1) on this thread. `load`: C already holds values to add to. `whole`:
-// op(A) already packed (then i0 = 0, i1 = m), or nullptr.
+// C[i0..i1) × [j0..j1) on this thread. `load`: C already holds values to add to. `wholeA`:
+// op(A) already packed (then i0 = 0, i1 = m), or nullptr; `wholeB` likewise (j0 = 0, j1 = n).
 void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std::size_t j0,
-               std::size_t j1, Buffers& buf, const PackedA* whole = nullptr) {
+               std::size_t j1, Buffers& buf, const Packed* wholeA = nullptr,
+               const Packed* wholeB = nullptr) {
   const Kernel& kr = kernel();
   const std::size_t mr = kr.mr, nr = kr.nr;
   float* ap = buf.ap.get();
@@ -228,15 +233,19 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
     for (std::size_t pc = 0; pc < g.k; pc += KC) {
       const std::size_t kb = std::min(KC, g.k - pc);
       const bool loadC = load || pc > 0;
-      packB(g, nr, pc, kb, jc, nb, bp);
+      const float* bPanels = bp;
+      if (wholeB != nullptr)
+        bPanels = wholeB->at(pc, jc, kb);
+      else
+        packB(g, nr, pc, kb, jc, nb, bp);
       const bool direct = directA(g, nb, nr);
       for (std::size_t ic = i0; ic < i1; ic += MC) {
         const std::size_t mb = std::min(MC, i1 - ic);
         const std::size_t fullRows = mb / mr * mr;
         // Direct: only a partial last panel is packed (at the start of ap).
         const float* panels = ap;
-        if (whole != nullptr && !direct)
-          panels = whole->data + whole->rows * pc + ic * kb;
+        if (wholeA != nullptr && !direct)
+          panels = wholeA->at(pc, ic, kb);
         else if (!direct)
           packA(g, mr, ic, mb, pc, kb, ap);
         else if (fullRows < mb)
@@ -249,7 +258,7 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
             const bool inPlace = direct && rows == mr;
             const float* a = inPlace ? g.a + (ic + ir) * g.k + pc : direct ? ap : panels + ir * kb;
             const std::size_t rsa = inPlace ? g.k : 1, csa = inPlace ? 1 : mr;
-            const float* b = bp + jr * kb;
+            const float* b = bPanels + jr * kb;
             if (rows == mr && cols == nr) {
               (inPlace ? kr.direct : kr.packed)(kb, a, rsa, csa, b, c, ldc, loadC);
               continue;
@@ -326,8 +335,8 @@ void outer(const GemmArgs& g) {
 constexpr double MIN_PARALLEL_WORK = 4e6;
 // Narrower chunks would spend too much on packing the other operand again.
 constexpr std::size_t MIN_CHUNK = 128;
-// Largest op(A), in floats, packed once for all column chunks (64 MB).
-constexpr std::size_t MAX_SHARED_A = std::size_t{1} << 24;
+// Largest operand, in floats, packed once for all chunks (64 MB).
+constexpr std::size_t MAX_SHARED = std::size_t{1} << 24;
 
 }  // namespace
 
@@ -369,27 +378,33 @@ void sgemm(const GemmArgs& g, unsigned threads) {
                                     len / (threads * 4));
   const std::size_t chunk = (want + unit - 1) / unit * unit;
   const std::size_t chunks = (len + chunk - 1) / chunk;
-  // Column chunks would each pack all of op(A): pack it once, the k blocks shared out among
-  // the threads, before any chunk starts (same panels, same arithmetic).
-  const bool shareA = byCols && !directA(g, chunk, kr.nr) && m * g.k <= MAX_SHARED_A;
-  const std::size_t rowsPadded = (m + kr.mr - 1) / kr.mr * kr.mr;
-  std::unique_ptr<float[]> packedA(shareA ? new float[rowsPadded * g.k] : nullptr);
-  const PackedA whole{packedA.get(), rowsPadded};
-  const std::size_t kBlocks = shareA ? (g.k + KC - 1) / KC : 0;
+  // Each chunk would pack all of the other side's operand (op(A) for column chunks, op(B)
+  // for row chunks): pack it once instead, its k blocks shared out among the threads before
+  // any chunk starts (the same panels, so the same arithmetic).
+  const std::size_t otherSide = byCols ? m : n, otherUnit = byCols ? kr.mr : kr.nr;
+  const bool share = !(byCols && directA(g, chunk, kr.nr)) && otherSide * g.k <= MAX_SHARED;
+  const std::size_t span = (otherSide + otherUnit - 1) / otherUnit * otherUnit;
+  std::unique_ptr<float[]> packed(share ? new float[span * g.k] : nullptr);
+  const Packed whole{packed.get(), span};
+  const std::size_t kBlocks = share ? (g.k + KC - 1) / KC : 0;
   std::atomic<std::size_t> nextBlock{0}, blocksDone{0}, next{0};
   runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, chunks)), [&](unsigned) {
     for (std::size_t b; (b = nextBlock.fetch_add(1)) < kBlocks; blocksDone.fetch_add(1)) {
-      const std::size_t p0 = b * KC;
-      packA(g, kr.mr, 0, m, p0, std::min(KC, g.k - p0), packedA.get() + rowsPadded * p0);
+      const std::size_t p0 = b * KC, kb = std::min(KC, g.k - p0);
+      float* dst = packed.get() + span * p0;
+      if (byCols)
+        packA(g, kr.mr, 0, m, p0, kb, dst);
+      else
+        packB(g, kr.nr, p0, kb, 0, n, dst);
     }
     while (blocksDone.load() < kBlocks) std::this_thread::yield();
     Buffers buf(kr, byCols ? chunk : n);
     for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
       const std::size_t lo = c * chunk, hi = std::min(len, lo + chunk);
       if (byCols)
-        gemmBlock(g, load, 0, m, lo, hi, buf, shareA ? &whole : nullptr);
+        gemmBlock(g, load, 0, m, lo, hi, buf, share ? &whole : nullptr);
       else
-        gemmBlock(g, load, lo, hi, 0, n, buf);
+        gemmBlock(g, load, lo, hi, 0, n, buf, nullptr, share ? &whole : nullptr);
     }
   });
 }
