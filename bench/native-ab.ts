@@ -5,7 +5,7 @@
  * convolution of a cnn-c2f2 and a dense-3x1000 training step (batch 256) it prints the median
  * wall time and the median process CPU time (all threads; less disturbed than the wall clock
  * when other processes hold the cores) of each build, their ratios, and whether the two results
- * are bit-identical.
+ * are bit-identical. RELAXCERT_AB_THREADS=N runs both builds on N threads (default: all cores).
  */
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -21,6 +21,9 @@ if (beforePath === undefined) {
 const load = (path: string): NativeKernels => createRequire(import.meta.url)(path) as NativeKernels;
 const builds = [load(beforePath), load(afterArg || (findAddon() ?? ''))];
 const reps = Number(repsArg);
+// RELAXCERT_AB_THREADS=1: as each of two data-parallel replicas runs them.
+const abThreads = Number(process.env.RELAXCERT_AB_THREADS);
+if (Number.isInteger(abThreads) && abThreads >= 1) for (const b of builds) b.setThreads(abThreads);
 
 function filled(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);
