@@ -118,7 +118,8 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
 napi_value MinMaxImpl(napi_env env, napi_callback_info info, bool grad) {
   std::size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
   if (argc < 5) return fail(env, "minMax expects 5 arguments");
   float *x = nullptr, *out = nullptr;
   std::size_t lx = 0, lout = 0, rows = 0, channels = 0, lmask = 0;
@@ -135,10 +136,11 @@ napi_value MinMaxImpl(napi_env env, napi_callback_info info, bool grad) {
     return fail(env, "firstIsMin: Uint8Array of rows·channels/2 values");
   if (lx < rows * channels || lout < rows * channels)
     return fail(env, "an array is shorter than rows·channels");
+  const unsigned threads = static_cast<State*>(data)->threads;
   if (grad)
-    relaxcert::minMaxGrad(x, rows, channels, mask, out);
+    relaxcert::minMaxGrad(x, rows, channels, mask, out, threads);
   else
-    relaxcert::minMax(x, rows, channels, out, mask);
+    relaxcert::minMax(x, rows, channels, out, mask, threads);
   return nullptr;
 }
 
@@ -323,8 +325,8 @@ NAPI_MODULE_INIT() {
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, state},
-      {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"minMaxGrad", nullptr, MinMaxGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"minMax", nullptr, MinMax, nullptr, nullptr, nullptr, napi_enumerable, state},
+      {"minMaxGrad", nullptr, MinMaxGrad, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, state},
       {"dualDots", nullptr, DualDots, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dGradInput", nullptr, Conv2dGradInput, nullptr, nullptr, nullptr, napi_enumerable,

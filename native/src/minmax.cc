@@ -2,12 +2,35 @@
 // as main/engine/ops/minmax.ts: first half of the channels against the second half.
 #include "minmax.h"
 
-namespace relaxcert {
+#include <algorithm>
+#include <atomic>
 
-void minMax(const float* x, std::size_t rows, std::size_t channels, float* out,
-            std::uint8_t* firstIsMin) {
+#include "thread-pool.h"
+
+namespace relaxcert {
+namespace {
+
+// Rows handed out at a time; below two blocks' worth of values one thread does it all.
+constexpr std::size_t BLOCK_VALUES = std::size_t{1} << 16;
+
+// Calls rowsDo(r0, r1) on blocks of rows, shared out among the threads.
+template <typename RowsDo>
+void byRowBlocks(std::size_t rows, std::size_t channels, unsigned threads, RowsDo rowsDo) {
+  const std::size_t perRow = std::max<std::size_t>(1, channels);
+  const std::size_t block = std::max<std::size_t>(1, BLOCK_VALUES / perRow);
+  const std::size_t blocks = (rows + block - 1) / block;
+  if (threads < 2 || blocks < 2) return rowsDo(0, rows);
+  std::atomic<std::size_t> next{0};
+  runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, blocks)), [&](unsigned) {
+    for (std::size_t b; (b = next.fetch_add(1)) < blocks;)
+      rowsDo(b * block, std::min(rows, (b + 1) * block));
+  });
+}
+
+void minMaxRows(const float* x, std::size_t r0, std::size_t r1, std::size_t channels, float* out,
+                std::uint8_t* firstIsMin) {
   const std::size_t h = channels / 2;
-  for (std::size_t r = 0; r < rows; r++) {
+  for (std::size_t r = r0; r < r1; r++) {
     const float* a = x + r * channels;
     const float* b = a + h;
     float* lo = out + r * channels;
@@ -24,10 +47,10 @@ void minMax(const float* x, std::size_t rows, std::size_t channels, float* out,
   }
 }
 
-void minMaxGrad(const float* dy, std::size_t rows, std::size_t channels,
-                const std::uint8_t* firstIsMin, float* dx) {
+void minMaxGradRows(const float* dy, std::size_t r0, std::size_t r1, std::size_t channels,
+                    const std::uint8_t* firstIsMin, float* dx) {
   const std::size_t h = channels / 2;
-  for (std::size_t r = 0; r < rows; r++) {
+  for (std::size_t r = r0; r < r1; r++) {
     const float* dMin = dy + r * channels;
     const float* dMax = dMin + h;
     const std::uint8_t* m = firstIsMin + r * h;
@@ -38,6 +61,22 @@ void minMaxGrad(const float* dy, std::size_t rows, std::size_t channels,
       db[i] = m[i] ? dMax[i] : dMin[i];
     }
   }
+}
+
+}  // namespace
+
+void minMax(const float* x, std::size_t rows, std::size_t channels, float* out,
+            std::uint8_t* firstIsMin, unsigned threads) {
+  byRowBlocks(rows, channels, threads, [&](std::size_t r0, std::size_t r1) {
+    minMaxRows(x, r0, r1, channels, out, firstIsMin);
+  });
+}
+
+void minMaxGrad(const float* dy, std::size_t rows, std::size_t channels,
+                const std::uint8_t* firstIsMin, float* dx, unsigned threads) {
+  byRowBlocks(rows, channels, threads, [&](std::size_t r0, std::size_t r1) {
+    minMaxGradRows(dy, r0, r1, channels, firstIsMin, dx);
+  });
 }
 
 }  // namespace relaxcert

@@ -24,6 +24,15 @@ if (kernels === undefined) {
 
 const U = 2 ** -24;
 
+/** Index of the first element whose bits differ (−1: none); fast on large arrays. */
+function firstDifference(a: Float32Array | Uint8Array, b: Float32Array | Uint8Array): number {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (x.length !== y.length) return 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+  return -1;
+}
+
 function randoms(n: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
 }
@@ -218,38 +227,53 @@ describe.skipIf(kernels === undefined)('native SGEMM', () => {
 describe.skipIf(kernels === undefined)('native MinMax', () => {
   const k = kernels as NativeKernels;
 
-  it('sorts each (first half, second half) pair and routes the gradient back', () => {
-    const rng = new Rng(9);
-    const rows = 37;
-    const channels = 12;
-    const h = channels / 2;
-    const x = randoms(rows * channels, rng);
-    // Ties: the first element counts as the minimum (as in ops/minmax.ts).
-    x[3 + h] = x[3];
-    const out = new Float32Array(x.length);
-    const mask = new Uint8Array(x.length / 2);
-    k.minMax(x, rows, channels, out, mask);
-    const dy = randoms(x.length, rng);
-    const dx = new Float32Array(x.length);
-    k.minMaxGrad(dy, rows, channels, mask, dx);
-    for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < h; i++) {
-        const a = x[r * channels + i];
-        const b = x[r * channels + h + i];
-        expect(out[r * channels + i]).toBe(Math.min(a, b));
-        expect(out[r * channels + h + i]).toBe(Math.max(a, b));
-        const aIsMin = a <= b;
-        expect(mask[r * h + i]).toBe(aIsMin ? 1 : 0);
-        const dMin = dy[r * channels + i];
-        const dMax = dy[r * channels + h + i];
-        expect(dx[r * channels + i]).toBe(aIsMin ? dMin : dMax);
-        expect(dx[r * channels + h + i]).toBe(aIsMin ? dMax : dMin);
+  // 3,001 rows of 64 channels: several blocks of rows when the threads share them out.
+  it.each([1, 2, 3])(
+    'sorts each (first half, second half) pair and routes the gradient back (%i threads)',
+    (threads) => {
+      const rng = new Rng(9);
+      const rows = 3001;
+      const channels = 64;
+      const h = channels / 2;
+      const x = randoms(rows * channels, rng);
+      // Ties: the first element counts as the minimum (as in ops/minmax.ts).
+      x[3 + h] = x[3];
+      const dy = randoms(x.length, rng);
+      const want = { out: new Float32Array(x.length), mask: new Uint8Array(x.length / 2) };
+      const wantDx = new Float32Array(x.length);
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < h; i++) {
+          const a = x[r * channels + i];
+          const b = x[r * channels + h + i];
+          const aIsMin = a <= b;
+          want.out[r * channels + i] = Math.min(a, b);
+          want.out[r * channels + h + i] = Math.max(a, b);
+          want.mask[r * h + i] = aIsMin ? 1 : 0;
+          const dMin = dy[r * channels + i];
+          const dMax = dy[r * channels + h + i];
+          wantDx[r * channels + i] = aIsMin ? dMin : dMax;
+          wantDx[r * channels + h + i] = aIsMin ? dMax : dMin;
+        }
       }
-    }
-    const noMask = new Float32Array(x.length);
-    k.minMax(x, rows, channels, noMask, null);
-    expect([...noMask]).toEqual([...out]);
-  });
+      const before = k.info().threads;
+      try {
+        k.setThreads(threads);
+        const out = new Float32Array(x.length);
+        const mask = new Uint8Array(x.length / 2);
+        k.minMax(x, rows, channels, out, mask);
+        const dx = new Float32Array(x.length);
+        k.minMaxGrad(dy, rows, channels, mask, dx);
+        expect(firstDifference(out, want.out)).toBe(-1);
+        expect(firstDifference(mask, want.mask)).toBe(-1);
+        expect(firstDifference(dx, wantDx)).toBe(-1);
+        const noMask = new Float32Array(x.length);
+        k.minMax(x, rows, channels, noMask, null);
+        expect(firstDifference(noMask, out)).toBe(-1);
+      } finally {
+        k.setThreads(before);
+      }
+    },
+  );
 
   it('refuses odd channel counts and short arrays', () => {
     const f = (n: number): Float32Array => new Float32Array(n);
