@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
+#include <new>
 #include <string>
 #include <thread>
 
@@ -34,6 +36,21 @@ struct State {
 
 napi_value fail(napi_env env, const std::string& message) {
   napi_throw_type_error(env, "RELAXCERT_NATIVE", message.c_str());
+  return nullptr;
+}
+
+// Runs a kernel. One that cannot get its working memory throws std::bad_alloc, which becomes a
+// JavaScript error here: an exception through N-API would end the whole process.
+template <typename Kernel>
+napi_value guarded(napi_env env, Kernel kernel) {
+  try {
+    kernel();
+  } catch (const std::bad_alloc&) {
+    napi_throw_error(env, "RELAXCERT_NATIVE_MEMORY",
+                     "native kernels: out of memory for their working buffers");
+  } catch (const std::exception& e) {
+    napi_throw_error(env, "RELAXCERT_NATIVE", e.what());
+  }
   return nullptr;
 }
 
@@ -109,8 +126,8 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   }
   if (napi_get_value_bool(env, argv[9], &flag) != napi_ok) return fail(env, "accumulate: boolean");
   g.accumulate = flag;
-  relaxcert::sgemm(g, static_cast<State*>(data)->threads);
-  return nullptr;
+  const unsigned threads = static_cast<State*>(data)->threads;
+  return guarded(env, [&] { relaxcert::sgemm(g, threads); });
 }
 
 // minMax(x, rows, channels, out, firstIsMin | null) and minMaxGrad(dy, rows, channels,
@@ -137,11 +154,12 @@ napi_value MinMaxImpl(napi_env env, napi_callback_info info, bool grad) {
   if (lx < rows * channels || lout < rows * channels)
     return fail(env, "an array is shorter than rows·channels");
   const unsigned threads = static_cast<State*>(data)->threads;
-  if (grad)
-    relaxcert::minMaxGrad(x, rows, channels, mask, out, threads);
-  else
-    relaxcert::minMax(x, rows, channels, out, mask, threads);
-  return nullptr;
+  return guarded(env, [&] {
+    if (grad)
+      relaxcert::minMaxGrad(x, rows, channels, mask, out, threads);
+    else
+      relaxcert::minMax(x, rows, channels, out, mask, threads);
+  });
 }
 
 napi_value MinMax(napi_env env, napi_callback_info info) { return MinMaxImpl(env, info, false); }
@@ -196,15 +214,14 @@ napi_value ConvImpl(napi_env env, napi_callback_info info, ConvOp op) {
       bias = b;
     }
     if (l0 < nx || l1 < nf || lout < ny) return fail(env, "an array is shorter than the shape");
-    relaxcert::conv2dForward(s, p0, p1, bias, out, threads);
+    return guarded(env, [&] { relaxcert::conv2dForward(s, p0, p1, bias, out, threads); });
   } else if (op == ConvOp::GradInput) {
     if (l0 < ny || l1 < nf || lout < nx) return fail(env, "an array is shorter than the shape");
-    relaxcert::conv2dGradInput(s, p0, p1, out, threads);
+    return guarded(env, [&] { relaxcert::conv2dGradInput(s, p0, p1, out, threads); });
   } else {
     if (l0 < nx || l1 < ny || lout < nf) return fail(env, "an array is shorter than the shape");
-    relaxcert::conv2dGradFilter(s, p0, p1, out, threads);
+    return guarded(env, [&] { relaxcert::conv2dGradFilter(s, p0, p1, out, threads); });
   }
-  return nullptr;
 }
 
 napi_value Conv2d(napi_env env, napi_callback_info info) {
@@ -245,8 +262,7 @@ napi_value DualDots(napi_env env, napi_callback_info info) {
   a.bias = bias;
   a.src = src;
   a.abs = abs;
-  relaxcert::dualDots(a);
-  return nullptr;
+  return guarded(env, [&] { relaxcert::dualDots(a); });
 }
 
 // adam(params, m, v, g0, g1 | null, coefficients, lo, hi); coefficients is a Float64Array
@@ -284,8 +300,8 @@ napi_value Adam(napi_env env, napi_callback_info info) {
     return fail(env, "lo, hi: integers, lo ≤ hi");
   if (a.hi > lp || a.hi > lm || a.hi > lv || a.hi > lg0 || (a.g1 != nullptr && a.hi > lg1))
     return fail(env, "an array is shorter than hi");
-  relaxcert::adamUpdate(a, static_cast<State*>(data)->threads);
-  return nullptr;
+  const unsigned threads = static_cast<State*>(data)->threads;
+  return guarded(env, [&] { relaxcert::adamUpdate(a, threads); });
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <system_error>
@@ -45,11 +46,19 @@ class Pool {
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
-    task(0);
-    // The workers read `task`, which lives on this thread's stack: wait for all of them. By
-    // polling, not sleeping: a thread woken by another is often moved to the waker's core,
-    // and the next call would then run both on one core.
+    std::exception_ptr failure;
+    try {
+      task(0);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    // The workers read `task`, which lives on this thread's stack: wait for all of them, even
+    // when task(0) threw. By polling, not sleeping: a thread woken by another is often moved
+    // to the waker's core, and the next call would then run both on one core.
     while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    if (!failure) std::swap(failure, workerFailure_);
+    workerFailure_ = nullptr;
+    if (failure) std::rethrow_exception(failure);
   }
 
  private:
@@ -82,7 +91,13 @@ class Pool {
         if (index > helpers_) continue;  // this call asked for fewer threads
         task = task_;
       }
-      (*task)(index);
+      try {
+        (*task)(index);
+      } catch (...) {
+        // Out of memory for a packing buffer, say: the calling thread rethrows it.
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!workerFailure_) workerFailure_ = std::current_exception();
+      }
       pending_.fetch_sub(1, std::memory_order_release);
     }
   }
@@ -96,6 +111,7 @@ class Pool {
   const std::function<void(unsigned)>* task_ = nullptr;
   unsigned helpers_ = 0;
   std::atomic<unsigned> pending_{0};
+  std::exception_ptr workerFailure_;  // the first exception a worker's task threw this call
   bool stop_ = false;
 };
 
