@@ -3,7 +3,8 @@
 // and a register-blocked microkernel computes one mr×nr tile of C per call. The microkernel is
 // picked at run time: AVX-512 (8×32), AVX2+FMA (6×16), or portable C++ (4×8).
 //
-// Threads split C into disjoint column (or row) ranges, each packing its own operands. Every
+// Threads (thread-pool.cc) split C into disjoint column (or row) ranges; the operand every range
+// needs whole is packed once for all of them, the other by each thread for its range. Every
 // element of C is summed in the same order (k blocks in turn, one FMA chain per block) however
 // C is split, so results do not depend on the thread count and are identical run to run.
 #include "sgemm.h"
@@ -365,7 +366,7 @@ void outer(const GemmArgs& g) {
   }
 }
 
-// Below this many multiply-adds a second thread costs more to start than it saves.
+// Below this many multiply-adds waking a second thread costs more than it saves.
 constexpr double MIN_PARALLEL_WORK = 4e6;
 // Narrower chunks would spend too much on packing the other operand again.
 constexpr std::size_t MIN_CHUNK = 128;
