@@ -103,6 +103,9 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(std::size_t kc, const float*
     acc[i][0] = load ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
     acc[i][1] = load ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
   }
+  // Unrolled 4 deep (the same FMAs in the same order): dense products 0.92–0.98 of the time
+  // on one thread, conv products 0.94–1.02 (AVX2 machine; AVX-512 not measured, left as is).
+#pragma GCC unroll 4
   for (std::size_t p = 0; p < kc; p++, a += csa, b += 16) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
