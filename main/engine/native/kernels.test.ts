@@ -24,9 +24,9 @@ if (kernels === undefined) {
 
 const U = 2 ** -24;
 
-/** Index of the first element whose bits differ (−1: none); fast on large arrays. */
 type Bits = Float32Array | Uint32Array | Uint8Array;
 
+/** Index of the first element whose bits differ (−1: none); fast on large arrays. */
 function firstDifference(a: Bits, b: Bits): number {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
