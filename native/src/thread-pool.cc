@@ -68,7 +68,7 @@ class Pool {
         workers_.emplace_back(&Pool::work, this, static_cast<unsigned>(workers_.size() + 1),
                               generation_.load());
       } catch (const std::system_error&) {
-        return;  // no more threads: the calling thread and the workers there are do the work
+        return;  // no more threads: the calling thread and the workers it has do the work
       }
     }
   }
