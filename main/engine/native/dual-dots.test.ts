@@ -6,14 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.ts';
-import { nativeKernels, nativeUnavailableReason } from './load.ts';
 import type { NativeKernels } from './load.ts';
-import { requireNativeUnderCi } from '../testing/native-required.ts';
+import { kernelsUnderTest, requireNativeUnderCi } from '../testing/native-required.ts';
 
-const saved = process.env.RELAXCERT_NATIVE;
-delete process.env.RELAXCERT_NATIVE;
-const kernels = nativeKernels();
-if (saved !== undefined) process.env.RELAXCERT_NATIVE = saved;
+const { kernels, why } = kernelsUnderTest('native dualDots tests');
 const available = kernels?.dualDots !== undefined;
 
 interface Case {
@@ -51,7 +47,7 @@ function reference(w: Float64Array, b: number, v: Float64Array, abs: boolean): n
 }
 
 describe('native float64 dual products', () => {
-  requireNativeUnderCi(available, nativeUnavailableReason() ?? 'the addon has no dualDots');
+  requireNativeUnderCi(available, why ?? 'the addon has no dualDots');
   const cases: Case[] = [
     { rows: 7, fanIn: 4099, outputs: 5 }, // several row blocks of 2, odd rows and outputs
     { rows: 33, fanIn: 1000, outputs: 4 }, // row blocks of 16 and an odd last row

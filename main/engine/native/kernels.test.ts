@@ -8,19 +8,13 @@ import config, { NATIVE_ADDON } from '../../../electron.config.ts';
 import { Rng } from '../rng.ts';
 import { findAddon, nativeKernels, nativeUnavailableReason } from './load.ts';
 import type { NativeKernels } from './load.ts';
-import { nativeRequired, requireNativeUnderCi } from '../testing/native-required.ts';
+import {
+  kernelsUnderTest,
+  nativeRequired,
+  requireNativeUnderCi,
+} from '../testing/native-required.ts';
 
-const savedEnv = process.env.RELAXCERT_NATIVE;
-delete process.env.RELAXCERT_NATIVE;
-const kernels = nativeKernels();
-const missingWhy = nativeUnavailableReason();
-if (savedEnv !== undefined) process.env.RELAXCERT_NATIVE = savedEnv;
-if (kernels === undefined) {
-  console.warn(
-    `SKIPPED native kernel tests: the addon is not built (${nativeUnavailableReason()}); ` +
-      'run `npm install` or `node scripts/build-native.mjs`',
-  );
-}
+const { kernels, why: missingWhy } = kernelsUnderTest('native kernel tests');
 
 const U = 2 ** -24;
 

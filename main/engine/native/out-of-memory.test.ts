@@ -6,17 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { findAddon, nativeKernels } from './load.ts';
+import { findAddon } from './load.ts';
+import { kernelsUnderTest } from '../testing/native-required.ts';
 
-const savedEnv = process.env.RELAXCERT_NATIVE;
-delete process.env.RELAXCERT_NATIVE;
-const built = nativeKernels() !== undefined;
-if (savedEnv !== undefined) process.env.RELAXCERT_NATIVE = savedEnv;
+const built = kernelsUnderTest('native out-of-memory test').kernels !== undefined;
 const hasPrlimit = process.platform === 'linux' && spawnSync('prlimit', ['--version']).status === 0;
-if (!built || !hasPrlimit) {
-  console.warn(
-    `SKIPPED native out-of-memory test: ${built ? 'no prlimit (util-linux, Linux only)' : 'the addon is not built'}`,
-  );
+if (built && !hasPrlimit) {
+  console.warn('SKIPPED native out-of-memory test: no prlimit (util-linux, Linux only)');
 }
 
 // 256 × 256 × 65,536 on two threads: the columns are split, so op(A) (256 × 65,536 floats,

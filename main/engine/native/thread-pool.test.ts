@@ -6,13 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { findAddon, nativeKernels } from './load.ts';
+import { findAddon } from './load.ts';
+import { kernelsUnderTest } from '../testing/native-required.ts';
 
-const savedEnv = process.env.RELAXCERT_NATIVE;
-delete process.env.RELAXCERT_NATIVE;
-const kernels = nativeKernels();
-if (savedEnv !== undefined) process.env.RELAXCERT_NATIVE = savedEnv;
-if (kernels === undefined) console.warn('SKIPPED native thread-pool tests: the addon is not built');
+const { kernels } = kernelsUnderTest('native thread-pool tests');
 
 // Runs in each worker: `rounds` products of 300 × 700 × 400 (columns split, op(A) shared) on
 // `threads` threads, and posts the bits of the last result.

@@ -4,6 +4,8 @@
  * without a toolchain cannot pass them by not running them (.ci/run installs the compiler).
  */
 import { expect, it } from 'vitest';
+import { nativeKernels, nativeUnavailableReason } from '../native/load.ts';
+import type { NativeKernels } from '../native/load.ts';
 
 /** CI services set CI=true (some CI=1); anything else is a local run. */
 export function nativeRequired(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -15,4 +17,29 @@ export function requireNativeUnderCi(built: boolean, why: string | undefined): v
   it.runIf(nativeRequired())('the native addon is built (required under CI=true)', () => {
     expect(built, `the native addon is missing under CI: ${why ?? 'unknown reason'}`).toBe(true);
   });
+}
+
+/**
+ * The addon's kernels whatever RELAXCERT_NATIVE says (these suites test the addon itself), and
+ * why they are missing when they are; a missing addon is announced in one line naming `suite`.
+ */
+export function kernelsUnderTest(suite: string): {
+  kernels: NativeKernels | undefined;
+  why: string | undefined;
+} {
+  const saved = process.env.RELAXCERT_NATIVE;
+  delete process.env.RELAXCERT_NATIVE;
+  try {
+    const kernels = nativeKernels();
+    const why = nativeUnavailableReason();
+    if (kernels === undefined) {
+      console.warn(
+        `SKIPPED ${suite}: the addon is not built (${why}); ` +
+          'run `npm install` or `node scripts/build-native.mjs`',
+      );
+    }
+    return { kernels, why };
+  } finally {
+    if (saved !== undefined) process.env.RELAXCERT_NATIVE = saved;
+  }
 }
