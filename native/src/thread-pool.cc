@@ -1,7 +1,7 @@
 // Why a pool: a thread started for each product was often put on the core of the thread that
 // started it, and the two then shared one core for milliseconds until the scheduler moved one.
 // A 256×1000×1000 product on two threads ran at one thread's speed in about half the calls
-// (docs/PERFORMANCE.md, "The kernels' threads"). Threads that live on are spread over the
+// (docs/PERFORMANCE.md, "The kernels' own threads"). Threads that live on are spread over the
 // cores once and stay there; a call only wakes them.
 //
 // Each thread that calls kernels has its own workers (thread_local): the replicas' threads
