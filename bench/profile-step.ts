@@ -89,7 +89,7 @@ function instrumented(original: NativeKernels, timings: Timings): NativeKernels 
     return `native sgemm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${m}×${n}×${kk}`;
   });
   const convLabel = (what: string) => (_a: unknown, _b: unknown, _c: unknown, s: number[]) =>
-    `native ${what} ${s[1]}×${s[2]}×${s[3]}→${s[6]}`;
+    `native ${what} ${s[1]}×${s[2]}×${s[3]}→${s[6]} (${original.convAlgorithm?.(s) ?? 'im2col'})`;
   wrap('conv2d', (a: unknown, b: unknown, c: unknown, d: unknown, s: number[]) =>
     convLabel('conv forward')(a, b, c, s),
   );

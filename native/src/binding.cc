@@ -234,6 +234,19 @@ napi_value Conv2dGradFilter(napi_env env, napi_callback_info info) {
   return ConvImpl(env, info, ConvOp::GradFilter);
 }
 
+// convAlgorithm(shape): "winograd" or "im2col", the algorithm the three passes use for it.
+napi_value ConvAlgorithm(napi_env env, napi_callback_info info) {
+  std::size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  relaxcert::ConvShape s{};
+  if (argc < 1 || !getConvShape(env, argv[0], &s))
+    return fail(env, "convolution shape: 12 non-negative integers, stride and kernel ≥ 1");
+  napi_value name;
+  napi_create_string_utf8(env, relaxcert::convAlgorithm(s), NAPI_AUTO_LENGTH, &name);
+  return name;
+}
+
 // dualDots(w, absW, bias, src, abs, rows, fanIn, outputs, y, c): see dual-dots.h.
 napi_value DualDots(napi_env env, napi_callback_info info) {
   std::size_t argc = 10;
@@ -349,6 +362,8 @@ NAPI_MODULE_INIT() {
        state},
       {"conv2dGradFilter", nullptr, Conv2dGradFilter, nullptr, nullptr, nullptr, napi_enumerable,
        state},
+      {"convAlgorithm", nullptr, ConvAlgorithm, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

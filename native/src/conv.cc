@@ -1,4 +1,5 @@
-// Convolution as matrix products: each output position's receptive field, laid out in the
+// Convolution as matrix products (3×3 stride-1 layers with enough channels go to winograd.cc
+// instead): each output position's receptive field, laid out in the
 // filter's (ky, kx, ci) order, is one row of an im2col matrix, so the forward pass is
 // cols·F, the input gradient scatters dy·Fᵀ back (col2im), and the filter gradient is colsᵀ·dy.
 // Positions are taken in chunks (about 4 MB of im2col rows) so memory stays bounded; the
@@ -14,6 +15,7 @@
 
 #include "sgemm.h"
 #include "thread-pool.h"
+#include "winograd.h"
 
 namespace relaxcert {
 namespace {
@@ -125,8 +127,11 @@ void col2im(const ConvShape& s, const float* cols, std::size_t r0, std::size_t r
 
 }  // namespace
 
+const char* convAlgorithm(const ConvShape& s) { return winogradApplies(s) ? "winograd" : "im2col"; }
+
 void conv2dForward(const ConvShape& s, const float* x, const float* f, const float* bias,
                    float* y, unsigned threads) {
+  if (winogradApplies(s)) return winogradForward(s, x, f, bias, y, threads);
   const std::size_t rows = s.n * s.outH * s.outW, k = fieldSize(s), step = chunkRows(s);
   std::unique_ptr<float[]> cols(new float[std::min(step, rows) * k]);
   for (std::size_t r0 = 0; r0 < rows; r0 += step) {
@@ -139,6 +144,7 @@ void conv2dForward(const ConvShape& s, const float* x, const float* f, const flo
 
 void conv2dGradInput(const ConvShape& s, const float* dy, const float* f, float* dx,
                      unsigned threads) {
+  if (winogradApplies(s)) return winogradGradInput(s, dy, f, dx, threads);
   const std::size_t rows = s.n * s.outH * s.outW, k = fieldSize(s), step = chunkRows(s);
   std::unique_ptr<float[]> cols(new float[std::min(step, rows) * k]);
   std::fill(dx, dx + s.n * s.h * s.w * s.cin, 0.0f);
@@ -154,6 +160,7 @@ void conv2dGradInput(const ConvShape& s, const float* dy, const float* f, float*
 
 void conv2dGradFilter(const ConvShape& s, const float* x, const float* dy, float* df,
                       unsigned threads) {
+  if (winogradApplies(s)) return winogradGradFilter(s, x, dy, df, threads);
   const std::size_t rows = s.n * s.outH * s.outW, k = fieldSize(s), step = chunkRows(s);
   std::unique_ptr<float[]> cols(new float[std::min(step, rows) * k]);
   std::fill(df, df + k * s.cout, 0.0f);

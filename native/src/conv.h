@@ -1,4 +1,5 @@
-// 2-D convolution (NHWC, filter [kh, kw, cin, cout]) as im2col + SGEMM; see conv.cc.
+// 2-D convolution (NHWC, filter [kh, kw, cin, cout]): im2col + SGEMM (conv.cc), or Winograd's
+// F(2×2, 3×3) for 3×3 stride-1 'same' layers with enough channels (winograd.cc).
 #pragma once
 #include <cstddef>
 
@@ -7,6 +8,9 @@ namespace relaxcert {
 struct ConvShape {
   std::size_t n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW;
 };
+
+// Which of the two computes this shape: "winograd" or "im2col" (the same for all three passes).
+const char* convAlgorithm(const ConvShape& s);
 
 // y[n, outH, outW, cout] = conv(x, f) (+ bias).
 void conv2dForward(const ConvShape& s, const float* x, const float* f, const float* bias,

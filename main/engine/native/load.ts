@@ -51,8 +51,10 @@ export interface NativeKernels {
     dx: Float32Array,
   ): void;
   /**
-   * NHWC convolution by im2col + SGEMM. `shape` = [n, h, w, cin, kh, kw, cout, stride, padTop,
-   * padLeft, outH, outW]; filters are [kh, kw, cin, cout].
+   * NHWC convolution by im2col + SGEMM, or by Winograd's F(2×2, 3×3) for 3×3 stride-1 'same'
+   * layers with ≥ 16 channels in and out and ≥ 128 tiles (convAlgorithm says which). `shape` =
+   * [n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW]; filters are
+   * [kh, kw, cin, cout].
    */
   conv2d(
     x: Float32Array,
@@ -63,6 +65,8 @@ export interface NativeKernels {
   ): void;
   conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
   conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
+  /** The algorithm of the three conv passes for `shape`. Absent from addons built before it. */
+  convAlgorithm?(shape: number[]): 'winograd' | 'im2col';
   /**
    * Adam.updateCombined's loop over params[lo, hi) (train/adam.ts), bit for bit; g1 null: the
    * gradient is w0·g0. coefficients: [w0, w1, beta1, beta2, stepSize, epsilon].

@@ -79,6 +79,8 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     [[3, 7, 7, 2], { kh: 3, kw: 3, stride: 2, padding: 'same' }, 2],
     // 9,216 positions × 144 > 2^20 im2col values: two chunks (conv.cc).
     [[16, 24, 24, 16], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 8],
+    // 16 channels in and out, 8·5·5 = 200 tiles: Winograd (winograd.cc), partial tiles.
+    [[8, 10, 9, 16], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 16],
   ];
 
   it.each(geometries)(
