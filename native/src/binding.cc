@@ -12,6 +12,7 @@
 
 #include "adam.h"
 #include "conv.h"
+#include "space-to-depth.h"
 #include "dual-dots.h"
 #include "minmax.h"
 #include "sgemm.h"
@@ -234,6 +235,30 @@ napi_value Conv2dGradFilter(napi_env env, napi_callback_info info) {
   return ConvImpl(env, info, ConvOp::GradFilter);
 }
 
+// spaceToDepth2(from, n, h, w, c, to, inverse): see space-to-depth.h; both arrays hold
+// n·h·w·c values at least.
+napi_value SpaceToDepth2(napi_env env, napi_callback_info info) {
+  std::size_t argc = 7;
+  napi_value argv[7];
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
+  if (argc < 7) return fail(env, "spaceToDepth2 expects 7 arguments");
+  float *from = nullptr, *to = nullptr;
+  std::size_t lfrom = 0, lto = 0, n = 0, h = 0, w = 0, c = 0;
+  if (!getFloats(env, argv[0], &from, &lfrom) || !getFloats(env, argv[5], &to, &lto))
+    return fail(env, "spaceToDepth2: Float32Array arguments");
+  if (!getSize(env, argv[1], &n) || !getSize(env, argv[2], &h) || !getSize(env, argv[3], &w) ||
+      !getSize(env, argv[4], &c) || h % 2 != 0 || w % 2 != 0)
+    return fail(env, "spaceToDepth2: n, h, w, c non-negative integers, h and w even");
+  bool inverse = false;
+  if (napi_get_value_bool(env, argv[6], &inverse) != napi_ok)
+    return fail(env, "spaceToDepth2: inverse must be a boolean");
+  if (lfrom < n * h * w * c || lto < n * h * w * c)
+    return fail(env, "an array is shorter than n·h·w·c");
+  const unsigned threads = static_cast<State*>(data)->threads;
+  return guarded(env, [&] { relaxcert::spaceToDepth2(from, n, h, w, c, to, inverse, threads); });
+}
+
 // convAlgorithm(shape): "winograd" or "im2col", the algorithm the three passes use for it.
 napi_value ConvAlgorithm(napi_env env, napi_callback_info info) {
   std::size_t argc = 1;
@@ -361,6 +386,8 @@ NAPI_MODULE_INIT() {
       {"conv2dGradInput", nullptr, Conv2dGradInput, nullptr, nullptr, nullptr, napi_enumerable,
        state},
       {"conv2dGradFilter", nullptr, Conv2dGradFilter, nullptr, nullptr, nullptr, napi_enumerable,
+       state},
+      {"spaceToDepth2", nullptr, SpaceToDepth2, nullptr, nullptr, nullptr, napi_enumerable,
        state},
       {"convAlgorithm", nullptr, ConvAlgorithm, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},

@@ -354,6 +354,42 @@ describe.skipIf(kernels === undefined)('native convolution', () => {
   });
 });
 
+describe.skipIf(kernels === undefined)('native space-to-depth', () => {
+  const k = kernels as NativeKernels;
+
+  it('puts each 2×2 block of pixels side by side in one pixel, and back, on any thread count', () => {
+    const [n, h, w, c] = [3, 4, 6, 5];
+    const x = Float32Array.from({ length: n * h * w * c }, (_, i) => i);
+    const before = k.info().threads;
+    try {
+      for (const threads of [1, 2, 3]) {
+        k.setThreads(threads);
+        const y = new Float32Array(x.length);
+        k.spaceToDepth2?.(x, n, h, w, c, y, false);
+        for (let b = 0; b < n; b++)
+          for (let i = 0; i < h / 2; i++)
+            for (let j = 0; j < w / 2; j++)
+              for (let d = 0; d < 4; d++)
+                for (let ch = 0; ch < c; ch++) {
+                  const from = ((b * h + 2 * i + (d >> 1)) * w + 2 * j + (d & 1)) * c + ch;
+                  expect(y[((b * (h / 2) + i) * (w / 2) + j) * 4 * c + d * c + ch]).toBe(x[from]);
+                }
+        const back = new Float32Array(x.length);
+        k.spaceToDepth2?.(y, n, h, w, c, back, true);
+        expect(firstDifference(back, x)).toBe(-1);
+      }
+    } finally {
+      k.setThreads(before);
+    }
+  });
+
+  it('refuses odd sizes and short arrays', () => {
+    const f = (len: number): Float32Array => new Float32Array(len);
+    expect(() => k.spaceToDepth2?.(f(12), 1, 3, 2, 2, f(12), false)).toThrow(/even/);
+    expect(() => k.spaceToDepth2?.(f(16), 1, 2, 2, 4, f(15), false)).toThrow(/shorter/);
+  });
+});
+
 describe('native kernels: loading and packaging', () => {
   requireNativeUnderCi(kernels !== undefined, missingWhy);
 

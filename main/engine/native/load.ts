@@ -65,6 +65,20 @@ export interface NativeKernels {
   ): void;
   conv2dGradInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: number[]): void;
   conv2dGradFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, shape: number[]): void;
+  /**
+   * 2×2 space-to-depth of `from` (n × h × w × c, h and w even) into `to` (n × h/2 × w/2 × 4c),
+   * as ops/space-to-depth.ts orders it; `inverse`: from the second layout to the first.
+   * Absent from addons built before it.
+   */
+  spaceToDepth2?(
+    from: Float32Array,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    to: Float32Array,
+    inverse: boolean,
+  ): void;
   /** The algorithm of the three conv passes for `shape`. Absent from addons built before it. */
   convAlgorithm?(shape: number[]): 'winograd' | 'im2col';
   /**

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { dense, denseTf } from '../ops/dense.ts';
 import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
+import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax, minMaxJs } from '../ops/minmax.ts';
 import { useBackend } from '../testing/use-backend.ts';
@@ -114,6 +115,23 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
       tf.dispose([x, f, b, dy, ...ours, ...ref, ...pairs.flat()]);
     },
   );
+
+  it('space-to-depth: the native copy equals the tfjs transpose exactly, gradient included', async () => {
+    await useBackend(backend);
+    expect(activeNative()?.spaceToDepth2).toBeDefined();
+    const x = randomTensor([3, 6, 4, 5], 12) as tf.Tensor4D;
+    const dy = randomTensor([3, 3, 2, 20], 13);
+    const f = (tfOnly: boolean) => (t: tf.Tensor) =>
+      tf.sum(tf.mul(spaceToDepth2(t as tf.Tensor4D, tfOnly), dy));
+    for (const [ours, ref] of [
+      [spaceToDepth2(x), spaceToDepth2(x, true)],
+      [tf.grad(f(false))(x), tf.grad(f(true))(x)],
+    ]) {
+      expect(ours.shape).toEqual(ref.shape);
+      expect([...ours.dataSync()]).toEqual([...ref.dataSync()]);
+    }
+    expect(() => spaceToDepth2(randomTensor([1, 3, 4, 2], 14) as tf.Tensor4D)).toThrow(/even/);
+  });
 
   it('MinMax: the native pass equals the JavaScript pass exactly, gradient included', async () => {
     await useBackend(backend);
