@@ -5,6 +5,12 @@
  * gradient of the data); plus, per hidden layer, the power iterations (two products each) and
  * the Lipschitz estimate ‖W u‖ with its weight gradient (two more). MinMax, the head, Adam and
  * the bias gradients are O(size) and not counted.
+ *
+ * Convolutions are counted as direct products (im2col's), whichever algorithm runs them: the
+ * native kernels compute 3×3 stride-1 layers by Winograd's F(2×2, 3×3), with 16/36 of those
+ * multiplications. For a net with such layers the rate is therefore a direct-equivalent one
+ * (what a direct convolution would have to reach for the same time), not what the cores did,
+ * and can exceed the SGEMM peak; `flopsUnit` says so in every line that prints it.
  */
 import type { LayerPlan } from '../shared/config/layer-plan.ts';
 
@@ -28,4 +34,11 @@ export function trainStepFlops(plan: LayerPlan, batch: number, powerIterations: 
     if (i < linear.length - 1) macs += perPoint * (2 * powerIterations + 2);
   });
   return 2 * macs;
+}
+
+/** The unit of a rate computed from trainStepFlops for `plan` (see above). */
+export function flopsUnit(plan: LayerPlan): string {
+  return plan.layers.some((l) => l.kind === 'conv')
+    ? 'GFLOP/s (convolutions counted as direct products)'
+    : 'GFLOP/s';
 }
