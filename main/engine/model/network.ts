@@ -11,6 +11,7 @@ import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
+import { gram } from '../ops/gram.ts';
 import { reshapeActivations } from '../ops/reshape.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
@@ -243,9 +244,9 @@ export class Network {
     const last = this.linear[this.linear.length - 1];
     const w = last.w as tf.Tensor2D; // [in, C]
     const c = w.shape[1];
-    const gram = tf.matMul(tf.transpose(w), w); // [C, C]
+    const g = gram(w); // [C, C]
     const sq = tf.sum(tf.square(w), 0); // [C]
-    const d2 = tf.sub(tf.add(tf.reshape(sq, [c, 1]), tf.reshape(sq, [1, c])), tf.mul(gram, 2));
+    const d2 = tf.sub(tf.add(tf.reshape(sq, [c, 1]), tf.reshape(sq, [1, c])), tf.mul(g, 2));
     // The diagonal is unused (i ≠ j); adding 1 there keeps sqrt's gradient finite.
     const eye = tf.eye(c);
     const dist = tf.mul(tf.sqrt(tf.add(tf.relu(d2), eye)), tf.sub(1, eye));
