@@ -383,6 +383,24 @@ constexpr std::size_t MAX_SHARED = std::size_t{1} << 24;
 
 const char* sgemmIsa() { return kernel().isa; }
 
+std::vector<float> packRight(bool transB, std::size_t k, std::size_t n, const float* b) {
+  const std::size_t nr = kernel().nr, span = (n + nr - 1) / nr * nr;
+  std::vector<float> packed(span * k);
+  const GemmArgs g{false, transB, 0, n, k, nullptr, b, nullptr, nullptr, false};
+  for (std::size_t p0 = 0; p0 < k; p0 += KC)
+    packB(g, nr, p0, std::min(KC, k - p0), 0, n, packed.data() + span * p0);
+  return packed;
+}
+
+void sgemmPackedRight(const GemmArgs& g, const float* packedB) {
+  // The cases sgemm() does without packing, and bias, go through it (g.b is the plain B).
+  if (g.m <= 1 || g.n <= 1 || g.k <= 1 || g.bias != nullptr) return sgemm(g, 1);
+  const Kernel& kr = kernel();
+  Buffers buf(kr, g.n);
+  const Packed whole{packedB, (g.n + kr.nr - 1) / kr.nr * kr.nr};
+  gemmBlock(g, g.accumulate, 0, g.m, 0, g.n, buf, nullptr, &whole);
+}
+
 void sgemm(const GemmArgs& g, unsigned threads) {
   const std::size_t m = g.m, n = g.n;
   if (m == 0 || n == 0) return;

@@ -1,6 +1,7 @@
 // Float32 matrix product for the engine's dense layers; see sgemm.cc.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 namespace relaxcert {
 
@@ -17,6 +18,13 @@ struct GemmArgs {
 // C = op(A)·op(B) (+ bias) (+ C). Deterministic: every element's sum runs in the same order
 // whatever the thread count, so results are bit-identical run to run.
 void sgemm(const GemmArgs& g, unsigned threads);
+
+// op(B) packed once, for many single-threaded products with the same right operand
+// (winograd.cc: one filter, many blocks of tiles); b is k×n, or n×k with transB.
+std::vector<float> packRight(bool transB, std::size_t k, std::size_t n, const float* b);
+// sgemm(g, 1) with op(B) from packRight(g.transB, g.k, g.n, g.b): the same arithmetic, so the
+// same bits, without packing B again. g.b must still be the plain B (small cases use it).
+void sgemmPackedRight(const GemmArgs& g, const float* packedB);
 
 // The instruction set the microkernel uses: "AVX-512", "AVX2" or "generic".
 const char* sgemmIsa();

@@ -40,31 +40,71 @@
 namespace relaxcert {
 namespace {
 
-constexpr std::size_t POSITIONS = 16;
+// The transform matrices of F(4×4, 3×3), points 0, ±1, ±2 (Lavin & Gray): a 4×4 tile of
+// outputs from the 6×6 patch of inputs around it, with 36 products per channel pair instead of
+// im2col's 144. F(2×2, 3×3) (16 products for 4 outputs) was measured too: F(4×4) took
+// 0.68–0.82 of its time on 16×16 images and 0.87–0.99 on 14×14 (docs/PERFORMANCE.md), with
+// rounding errors about ten times larger (still about 1e-5 of the values' scale).
+struct F4 {
+  static constexpr int M = 4, N = 6;
+  static constexpr float BT[N][N] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0},
+                                     {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0},
+                                     {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+  static constexpr float G[N][3] = {{1.0f / 4, 0, 0},
+                                    {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                    {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                    {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                    {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                    {0, 0, 1}};
+  static constexpr float AT[M][N] = {
+      {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+};
+
+using Winograd = F4;
+constexpr int M = Winograd::M, N = Winograd::N;
+constexpr std::size_t POSITIONS = N * N;
 // Tiles a thread transforms at a time: the forward pass and input gradient keep
-// 16 × TILES × channels floats of transformed inputs and products per thread.
-constexpr std::size_t TILES = 96;
+// POSITIONS × TILES × channels floats of transformed inputs and products per thread.
+constexpr std::size_t TILES = 64;
 // The filter gradient's products run over tiles (their k): longer blocks, fewer C updates.
-constexpr std::size_t FILTER_TILES = 256;
+constexpr std::size_t FILTER_TILES = 128;
 // The filter gradient's partial sums: at most this many slices, this many floats in all.
 constexpr std::size_t MAX_SLICES = 16;
 constexpr std::size_t SLICE_FLOATS = std::size_t{1} << 22;
 
-// The 2×2 tiles of an n × h × w image batch, numbered image by image, row by row.
+// Σ_k coef(k)·x(k) for k < K, in k order, for coefficients known at compile time once the
+// caller's loops are unrolled: zero terms are left out and ±1 cost no multiplication (x·0
+// cannot be folded away by the compiler, an infinite x making it NaN).
+template <int K, typename Coef, typename X>
+inline __attribute__((always_inline)) float combine(Coef coef, X x) {
+  float sum = 0.0f;
+  bool any = false;
+#pragma GCC unroll 8
+  for (int k = 0; k < K; k++) {
+    const float a = coef(k);
+    if (a == 0.0f) continue;
+    const float term = a == 1.0f ? x(k) : a == -1.0f ? -x(k) : a * x(k);
+    sum = any ? sum + term : term;
+    any = true;
+  }
+  return sum;
+}
+
+// The M×M tiles of an n × h × w image batch, numbered image by image, row by row.
 struct Tiles {
   std::size_t n, h, w, rows, cols;
   Tiles(std::size_t n_, std::size_t h_, std::size_t w_)
-      : n(n_), h(h_), w(w_), rows((h_ + 1) / 2), cols((w_ + 1) / 2) {}
+      : n(n_), h(h_), w(w_), rows((h_ + M - 1) / M), cols((w_ + M - 1) / M) {}
   std::size_t count() const { return n * rows * cols; }
 
   // Pixels (y0 + i − shift, x0 + j − shift), 0 ≤ i, j < span, of tile t, whose top-left
   // output is (y0, x0): each a pointer to its `channels` values, or `outside` for a pixel past
-  // the image's edge (padding to read, or an output of an odd-sized image to drop).
+  // the image's edge (padding to read, or an output past the image to drop).
   template <typename T>
   void pixels(std::size_t t, std::size_t span, std::size_t shift, T* data, std::size_t channels,
               T* outside, T** px) const {
     const std::size_t img = t / (rows * cols), r = t % (rows * cols);
-    const std::size_t y0 = 2 * (r / cols), x0 = 2 * (r % cols);
+    const std::size_t y0 = M * (r / cols), x0 = M * (r % cols);
     for (std::size_t i = 0; i < span; i++)
       for (std::size_t j = 0; j < span; j++) {
         // Unsigned: row or column −1 wraps around and fails the bound test.
@@ -72,104 +112,169 @@ struct Tiles {
         px[i * span + j] = y < h && x < w ? data + ((img * h + y) * w + x) * channels : outside;
       }
   }
-  // The 4×4 input patch around tile t.
+  // The N×N input patch around tile t.
   void patch(std::size_t t, const float* data, std::size_t channels, const float* zeros,
-             const float* px[16]) const {
-    pixels(t, 4, 1, data, channels, zeros, px);
+             const float* px[POSITIONS]) const {
+    pixels(t, N, 1, data, channels, zeros, px);
   }
 };
 
 // v[p · stride + c] = (Bᵀ d B)[p] for every channel c of the patch d.
-RELAXCERT_VECTOR_CLONES void transformPatch(const float* const d[16], std::size_t channels, float* v,
-                    std::size_t stride) {
+RELAXCERT_VECTOR_CLONES void transformPatch(const float* const d[POSITIONS], std::size_t channels,
+                                            float* v, std::size_t stride) {
+  constexpr auto& BT = Winograd::BT;
 #pragma GCC ivdep
   for (std::size_t c = 0; c < channels; c++) {
-    float t[4][4];
-    for (int j = 0; j < 4; j++) {
-      t[0][j] = d[j][c] - d[8 + j][c];
-      t[1][j] = d[4 + j][c] + d[8 + j][c];
-      t[2][j] = d[8 + j][c] - d[4 + j][c];
-      t[3][j] = d[4 + j][c] - d[12 + j][c];
-    }
-    for (int i = 0; i < 4; i++) {
-      v[(i * 4 + 0) * stride + c] = t[i][0] - t[i][2];
-      v[(i * 4 + 1) * stride + c] = t[i][1] + t[i][2];
-      v[(i * 4 + 2) * stride + c] = t[i][2] - t[i][1];
-      v[(i * 4 + 3) * stride + c] = t[i][1] - t[i][3];
-    }
+    float t[N][N];
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        t[i][j] = combine<N>([&](int k) { return BT[i][k]; }, [&](int k) { return d[k * N + j][c]; });
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        v[(i * N + j) * stride + c] =
+            combine<N>([&](int k) { return BT[j][k]; }, [&](int k) { return t[i][k]; });
   }
 }
 
-// y[q][c] = (Aᵀ M A)[q] + bias[c] for the products m[p · stride + c].
-RELAXCERT_VECTOR_CLONES void transformProducts(const float* m, std::size_t stride, std::size_t channels,
-                       const float* bias, float* const y[4]) {
+// y[q][c] = (Aᵀ P A)[q] + bias[c] for the products P: p[q · stride + c].
+RELAXCERT_VECTOR_CLONES void transformProducts(const float* p, std::size_t stride,
+                                               std::size_t channels, const float* bias,
+                                               float* const y[M * M]) {
+  constexpr auto& AT = Winograd::AT;
 #pragma GCC ivdep
   for (std::size_t c = 0; c < channels; c++) {
-    float t[2][4];
-    for (int j = 0; j < 4; j++) {
-      const float m0 = m[j * stride + c], m1 = m[(4 + j) * stride + c];
-      const float m2 = m[(8 + j) * stride + c], m3 = m[(12 + j) * stride + c];
-      t[0][j] = m0 + m1 + m2;
-      t[1][j] = m1 - m2 - m3;
-    }
+    float t[M][N];
+#pragma GCC unroll 8
+    for (int i = 0; i < M; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        t[i][j] = combine<N>([&](int k) { return AT[i][k]; },
+                             [&](int k) { return p[(k * N + j) * stride + c]; });
     const float b = bias[c];
-    for (int i = 0; i < 2; i++) {
-      y[i * 2 + 0][c] = t[i][0] + t[i][1] + t[i][2] + b;
-      y[i * 2 + 1][c] = t[i][1] - t[i][2] - t[i][3] + b;
-    }
+#pragma GCC unroll 8
+    for (int i = 0; i < M; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < M; j++)
+        y[i * M + j][c] =
+            combine<N>([&](int k) { return AT[j][k]; }, [&](int k) { return t[i][k]; }) + b;
   }
 }
 
-// m[p · stride + c] = (A dY Aᵀ)[p] for the 2×2 output gradients dY of one tile.
-RELAXCERT_VECTOR_CLONES void transformOutputGradient(const float* const dy[4], std::size_t channels, float* m,
-                             std::size_t stride) {
+// m[q · stride + c] = (A dY Aᵀ)[q] for the M×M output gradients dY of one tile.
+RELAXCERT_VECTOR_CLONES void transformOutputGradient(const float* const dy[M * M],
+                                                     std::size_t channels, float* m,
+                                                     std::size_t stride) {
+  constexpr auto& AT = Winograd::AT;
 #pragma GCC ivdep
   for (std::size_t c = 0; c < channels; c++) {
-    const float y00 = dy[0][c], y01 = dy[1][c], y10 = dy[2][c], y11 = dy[3][c];
-    // Rows: A's rows are (1, 0), (1, 1), (1, −1), (0, −1).
-    const float t[4][2] = {{y00, y01}, {y00 + y10, y01 + y11}, {y00 - y10, y01 - y11},
-                           {-y10, -y11}};
-    for (int i = 0; i < 4; i++) {
-      m[(i * 4 + 0) * stride + c] = t[i][0];
-      m[(i * 4 + 1) * stride + c] = t[i][0] + t[i][1];
-      m[(i * 4 + 2) * stride + c] = t[i][0] - t[i][1];
-      m[(i * 4 + 3) * stride + c] = -t[i][1];
-    }
+    float t[N][M];
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < M; j++)
+        t[i][j] = combine<M>([&](int k) { return AT[k][i]; }, [&](int k) { return dy[k * M + j][c]; });
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        m[(i * N + j) * stride + c] =
+            combine<M>([&](int k) { return AT[k][j]; }, [&](int k) { return t[i][k]; });
   }
 }
 
-// G: the filter transform's 4×3 matrix.
-constexpr float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+// u[p · pairs + c] = (G g Gᵀ)[p] for the 3×3 filters g[k] = f[k · pairs + c] of every channel
+// pair c (`rotated`: g[k] = f[(8 − k) · pairs + c], the filter turned by 180°).
+RELAXCERT_VECTOR_CLONES void transformFilters(const float* f, std::size_t pairs, bool rotated,
+                                              float* u) {
+  constexpr auto& G = Winograd::G;
+  const float* taps[9];
+  for (int k = 0; k < 9; k++) taps[k] = f + (rotated ? 8 - k : k) * pairs;
+#pragma GCC ivdep
+  for (std::size_t c = 0; c < pairs; c++) {
+    float g[3][3], t[N][3];
+#pragma GCC unroll 9
+    for (int k = 0; k < 9; k++) g[k / 3][k % 3] = taps[k][c];
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 3
+      for (int v = 0; v < 3; v++)
+        t[i][v] = combine<3>([&](int k) { return G[i][k]; }, [&](int k) { return g[k][v]; });
+#pragma GCC unroll 8
+    for (int i = 0; i < N; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        u[(i * N + j) * pairs + c] =
+            combine<3>([&](int k) { return G[j][k]; }, [&](int k) { return t[i][k]; });
+  }
+}
 
-// u[p][a][b] = (G g Gᵀ)[p] for the 3×3 filter g between input channel a and output channel b
-// of the convolution that u serves. `adjoint`: that convolution is the input gradient's, so
-// a is the layer's output channel, b its input channel, and g is f turned by 180°.
-std::vector<float> transformFilter(const float* f, std::size_t cin, std::size_t cout,
-                                   bool adjoint) {
+// df[k · pairs + c] = (Gᵀ dU G)[k] for the transformed gradients dU[p] = du[p · pairs + c].
+RELAXCERT_VECTOR_CLONES void untransformFilters(const float* du, std::size_t pairs, float* df) {
+  constexpr auto& G = Winograd::G;
+#pragma GCC ivdep
+  for (std::size_t c = 0; c < pairs; c++) {
+    float t[3][N];
+#pragma GCC unroll 3
+    for (int ky = 0; ky < 3; ky++)
+#pragma GCC unroll 8
+      for (int j = 0; j < N; j++)
+        t[ky][j] = combine<N>([&](int i) { return G[i][ky]; },
+                              [&](int i) { return du[(i * N + j) * pairs + c]; });
+#pragma GCC unroll 3
+    for (int ky = 0; ky < 3; ky++)
+#pragma GCC unroll 3
+      for (int kx = 0; kx < 3; kx++)
+        df[(ky * 3 + kx) * pairs + c] =
+            combine<N>([&](int j) { return G[j][kx]; }, [&](int j) { return t[ky][j]; });
+  }
+}
+
+// The filter of the convolution tiledConvolution() computes, transformed and packed for the
+// SGEMM once per call: position p's ca × cb matrix U[p] (a: the convolution's input channel,
+// b: its output channel). `adjoint`: the input gradient's convolution, whose input channels are
+// the layer's outputs and whose filter is f turned by 180°.
+struct TransformedFilter {
+  std::vector<float> u;       // POSITIONS × ca × cb
+  std::vector<float> packed;  // POSITIONS blocks of packRight(U[p])
+  std::size_t perPosition = 0;
+};
+
+TransformedFilter transformFilter(const float* f, std::size_t cin, std::size_t cout,
+                                  bool adjoint) {
+  const std::size_t pairs = cin * cout;
+  TransformedFilter out;
+  out.u.resize(POSITIONS * pairs);
+  transformFilters(f, pairs, adjoint, out.u.data());
+  if (adjoint) {
+    // [p][cin][cout] → [p][cout][cin].
+    std::vector<float> swapped(out.u.size());
+    for (std::size_t p = 0; p < POSITIONS; p++)
+      for (std::size_t a = 0; a < cin; a++)
+        for (std::size_t b = 0; b < cout; b++)
+          swapped[(p * cout + b) * cin + a] = out.u[(p * cin + a) * cout + b];
+    out.u.swap(swapped);
+  }
   const std::size_t ca = adjoint ? cout : cin, cb = adjoint ? cin : cout;
-  std::vector<float> u(POSITIONS * ca * cb);
-  for (std::size_t a = 0; a < ca; a++)
-    for (std::size_t b = 0; b < cb; b++) {
-      const std::size_t ci = adjoint ? b : a, co = adjoint ? a : b;
-      float g[3][3], t[4][3];
-      for (int ky = 0; ky < 3; ky++)
-        for (int kx = 0; kx < 3; kx++) {
-          const int fy = adjoint ? 2 - ky : ky, fx = adjoint ? 2 - kx : kx;
-          g[ky][kx] = f[((fy * 3 + fx) * cin + ci) * cout + co];
-        }
-      for (int i = 0; i < 4; i++)
-        for (int v = 0; v < 3; v++) t[i][v] = G[i][0] * g[0][v] + G[i][1] * g[1][v] + G[i][2] * g[2][v];
-      for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
-          u[((i * 4 + j) * ca + a) * cb + b] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+  for (std::size_t p = 0; p < POSITIONS; p++) {
+    const std::vector<float> one = packRight(false, ca, cb, out.u.data() + p * pairs);
+    if (p == 0) {
+      out.perPosition = one.size();
+      out.packed.resize(POSITIONS * one.size());
     }
-  return u;
+    std::copy(one.begin(), one.end(), out.packed.begin() + p * out.perPosition);
+  }
+  return out;
 }
 
 // out = the 'same' 3×3 correlation of `in` (n × h × w × ci) with the filter whose transform is
-// u (16 × ci × co), plus bias. The threads take blocks of TILES tiles in turn.
+// u, plus bias. The threads take blocks of TILES tiles in turn.
 void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const float* in,
-                      const float* u, const float* bias, float* out, unsigned threads) {
+                      const TransformedFilter& u, const float* bias, float* out,
+                      unsigned threads) {
   const std::size_t count = tiles.count();
   const std::size_t blocks = (count + TILES - 1) / TILES;
   std::atomic<std::size_t> next{0};
@@ -177,8 +282,8 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
     std::vector<float> v(POSITIONS * TILES * ci), m(POSITIONS * TILES * co);
     std::vector<float> zeros(std::max(ci, co), 0.0f), discard(co);
     const float* addend = bias != nullptr ? bias : zeros.data();
-    const float* px[16];
-    float* py[4];
+    const float* px[POSITIONS];
+    float* py[M * M];
     for (std::size_t b; (b = next.fetch_add(1)) < blocks;) {
       const std::size_t t0 = b * TILES, rows = std::min(TILES, count - t0);
       for (std::size_t t = 0; t < rows; t++) {
@@ -186,11 +291,11 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
         transformPatch(px, ci, v.data() + t * ci, TILES * ci);
       }
       for (std::size_t p = 0; p < POSITIONS; p++)
-        sgemm({false, false, rows, co, ci, v.data() + p * TILES * ci, u + p * ci * co,
-               m.data() + p * TILES * co, nullptr, false},
-              1);
+        sgemmPackedRight({false, false, rows, co, ci, v.data() + p * TILES * ci,
+                          u.u.data() + p * ci * co, m.data() + p * TILES * co, nullptr, false},
+                         u.packed.data() + p * u.perPosition);
       for (std::size_t t = 0; t < rows; t++) {
-        tiles.pixels(t0 + t, 2, 0, out, co, discard.data(), py);
+        tiles.pixels(t0 + t, M, 0, out, co, discard.data(), py);
         transformProducts(m.data() + t * co, TILES * co, co, addend, py);
       }
     }
@@ -200,30 +305,31 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
 }  // namespace
 
 bool winogradApplies(const ConvShape& s) {
-  // Few channels make the 16 products too thin (the first layer: cin = 1 or 3); im2col's one
+  // Few channels make the products too thin (the first layer: cin = 1 or 3); im2col's one
   // product over 9·cin is faster there.
   constexpr std::size_t MIN_CHANNELS = 16;
   // A single image (power iteration) is faster by im2col: the filter's transform, paid once a
-  // call, then costs more than the products save (16×16×128→64: 0.7 against 0.5 ms).
-  constexpr std::size_t MIN_TILES = 128;
-  return Tiles(s.n, s.h, s.w).count() >= MIN_TILES && s.kh == 3 && s.kw == 3 && s.stride == 1 && s.padTop == 1 && s.padLeft == 1 &&
-         s.outH == s.h && s.outW == s.w && s.cin >= MIN_CHANNELS && s.cout >= MIN_CHANNELS;
+  // call, then costs more than the products save.
+  constexpr std::size_t MIN_OUTPUTS = 512;
+  return s.kh == 3 && s.kw == 3 && s.stride == 1 && s.padTop == 1 && s.padLeft == 1 &&
+         s.outH == s.h && s.outW == s.w && s.cin >= MIN_CHANNELS && s.cout >= MIN_CHANNELS &&
+         s.n * s.h * s.w >= MIN_OUTPUTS;
 }
 
 void winogradForward(const ConvShape& s, const float* x, const float* f, const float* bias,
                      float* y, unsigned threads) {
   const Tiles tiles(s.n, s.h, s.w);
   if (tiles.count() == 0) return;
-  const std::vector<float> u = transformFilter(f, s.cin, s.cout, false);
-  tiledConvolution(tiles, s.cin, s.cout, x, u.data(), bias, y, threads);
+  tiledConvolution(tiles, s.cin, s.cout, x, transformFilter(f, s.cin, s.cout, false), bias, y,
+                   threads);
 }
 
 void winogradGradInput(const ConvShape& s, const float* dy, const float* f, float* dx,
                        unsigned threads) {
   const Tiles tiles(s.n, s.h, s.w);
   if (tiles.count() == 0) return;
-  const std::vector<float> u = transformFilter(f, s.cin, s.cout, true);
-  tiledConvolution(tiles, s.cout, s.cin, dy, u.data(), nullptr, dx, threads);
+  tiledConvolution(tiles, s.cout, s.cin, dy, transformFilter(f, s.cin, s.cout, true), nullptr,
+                   dx, threads);
 }
 
 void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, float* df,
@@ -241,8 +347,8 @@ void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, flo
   runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, slices)), [&](unsigned) {
     std::vector<float> v(POSITIONS * FILTER_TILES * ci), m(POSITIONS * FILTER_TILES * co);
     const std::vector<float> zeros(std::max(ci, co), 0.0f);
-    const float* px[16];
-    const float* pdy[4];
+    const float* px[POSITIONS];
+    const float* pdy[M * M];
     for (std::size_t sl; (sl = next.fetch_add(1)) < slices;) {
       float* du = partial.get() + sl * perSlice;
       for (std::size_t b = sl * blocks / slices; b < (sl + 1) * blocks / slices; b++) {
@@ -250,8 +356,8 @@ void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, flo
         for (std::size_t t = 0; t < rows; t++) {
           tiles.patch(t0 + t, x, ci, zeros.data(), px);
           transformPatch(px, ci, v.data() + t * ci, FILTER_TILES * ci);
-          // Output gradients outside the image (odd h or w) are zero: they read `zeros`.
-          tiles.pixels(t0 + t, 2, 0, dy, co, zeros.data(), pdy);
+          // Output gradients past the image's edge are zero: they read `zeros`.
+          tiles.pixels(t0 + t, M, 0, dy, co, zeros.data(), pdy);
           transformOutputGradient(pdy, co, m.data() + t * co, FILTER_TILES * co);
         }
         // dU[p] += V[p]ᵀ · M_dy[p] over this block's tiles.
@@ -265,21 +371,7 @@ void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, flo
   float* du = partial.get();
   for (std::size_t sl = 1; sl < slices; sl++)
     for (std::size_t i = 0; i < perSlice; i++) du[i] += du[sl * perSlice + i];
-  // df[ky][kx] = (Gᵀ dU G)[ky][kx] for every channel pair.
-  for (std::size_t c = 0; c < ci * co; c++) {
-    float t[3][4];
-    for (int ky = 0; ky < 3; ky++)
-      for (int j = 0; j < 4; j++) {
-        t[ky][j] = 0.0f;
-        for (int i = 0; i < 4; i++) t[ky][j] += G[i][ky] * du[(i * 4 + j) * ci * co + c];
-      }
-    for (int ky = 0; ky < 3; ky++)
-      for (int kx = 0; kx < 3; kx++) {
-        float sum = 0.0f;
-        for (int j = 0; j < 4; j++) sum += t[ky][j] * G[j][kx];
-        df[(ky * 3 + kx) * ci * co + c] = sum;
-      }
-  }
+  untransformFilters(du, ci * co, df);
 }
 
 }  // namespace relaxcert

@@ -85,10 +85,10 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(2×2, 3×
   const k = kernels as NativeKernels;
   const algorithm = (shape: number[]): string | undefined => k.convAlgorithm?.(shape);
 
-  it('is taken by 3×3 stride-1 same layers with ≥ 16 channels and ≥ 128 tiles, only', () => {
-    expect(algorithm(same3x3(2, 16, 16, 128, 64))).toBe('winograd'); // 2·8·8 = 128 tiles
+  it('is taken by 3×3 stride-1 same layers with ≥ 16 channels and ≥ 512 outputs, only', () => {
+    expect(algorithm(same3x3(2, 16, 16, 128, 64))).toBe('winograd'); // 2·16·16 = 512 outputs
     expect(algorithm(same3x3(256, 14, 14, 128, 64))).toBe('winograd');
-    // A single image (power iteration): 64 tiles.
+    // A single image (power iteration): 256 outputs.
     expect(algorithm(same3x3(1, 16, 16, 128, 64))).toBe('im2col');
     // The first layer: 1 or 3 channels in; or too few out.
     expect(algorithm(same3x3(256, 32, 32, 3, 32))).toBe('im2col');
@@ -99,12 +99,12 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(2×2, 3×
     expect(algorithm([256, 16, 16, 64, 4, 4, 64, 1, 1, 1, 16, 16])).toBe('im2col');
   });
 
-  // n·⌈h/2⌉·⌈w/2⌉ ≥ 128 tiles each.
+  // n·h·w ≥ 512 outputs each.
   it.each([
-    [12, 7, 5, 16, 17], // odd height and width: tiles half outside the image
+    [16, 7, 5, 16, 17], // sizes that are no multiple of 4: tiles partly outside the image
     [5, 9, 12, 24, 16],
-    [130, 1, 1, 16, 16], // 1×1 images: only the filter's centre meets the image
-    [70, 3, 2, 19, 33],
+    [520, 1, 1, 16, 16], // 1×1 images: only the filter's centre meets the image
+    [90, 3, 2, 19, 33],
     [2, 16, 16, 40, 24],
   ])(
     'n=%i, %i×%i, %i→%i channels: values and both gradients within float32 rounding of float64',
@@ -119,25 +119,28 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(2×2, 3×
       const ours = passes(k, shape, x, f, bias, dy);
       const { exact, scale } = direct64(shape, x, f, bias, dy);
       for (let p = 0; p < 3; p++) {
-        // Each error against the sum of the absolute terms of its own value: the transforms
-        // add and subtract a few terms before each product, so a few dozen units of rounding
-        // (2^-24) of that sum; a wrong index or a missed tile is off by whole terms. A value
-        // with no terms (a filter tap that never meets a 1×1 image) is zero only in exact
-        // arithmetic (its transforms' terms cancel): it is measured against 1/1,000 of the
-        // largest sum instead.
+        // Each error against the sum of the absolute terms of its own value, at most
+        // terms·2^-24 of it: the worst case of a direct sum of that many terms (the rounding
+        // bound of im2col's dot products: 9·cin + 1 terms for y, 9·cout for dx, n·h·w for
+        // df). Winograd's transforms add and subtract a few terms
+        // before each product and stay well inside it (measured: up to about 47·2^-24); a
+        // wrong index or a missed tile is off by whole terms. A value with no terms (a filter
+        // tap that never meets a 1×1 image) is zero only in exact arithmetic (its transforms'
+        // terms cancel): it is measured against 1/1,000 of the largest sum instead.
         const floor = 1e-3 * scale[p].reduce((a, b) => Math.max(a, b), 0);
         let worst = 0;
         for (let i = 0; i < exact[p].length; i++) {
           const err = Math.abs(ours[p][i] - exact[p][i]);
           worst = Math.max(worst, err / Math.max(scale[p][i], floor));
         }
-        expect(worst, `pass ${p}`).toBeLessThan(64 * 2 ** -24);
+        const terms = [9 * ci + 1, 9 * co, n * h * w][p];
+        expect(worst, `pass ${p}`).toBeLessThan(terms * 2 ** -24);
       }
     },
   );
 
   it('gives the same bits on 1, 2, 3 and 7 threads (the filter gradient in fixed slices)', () => {
-    // 64·4·4 = 1,024 tiles: 4 blocks of the filter gradient, 11 of the other two passes.
+    // 64·2·2 = 256 tiles of 4×4: 2 blocks of the filter gradient, 4 of the other two passes.
     const shape = same3x3(64, 7, 8, 32, 16);
     expect(algorithm(shape)).toBe('winograd');
     const rng = new Rng(5);
