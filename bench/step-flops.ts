@@ -7,7 +7,7 @@
  * the bias gradients are O(size) and not counted.
  *
  * Convolutions are counted as direct products (im2col's), whichever algorithm runs them: the
- * native kernels compute 3×3 stride-1 layers by Winograd's F(2×2, 3×3), with 16/36 of those
+ * native kernels compute 3×3 stride-1 layers by Winograd's F(4×4, 3×3), with 1/4 of those
  * multiplications. For a net with such layers the rate is therefore a direct-equivalent one
  * (what a direct convolution would have to reach for the same time), not what the cores did,
  * and can exceed the SGEMM peak; `flopsUnit` says so in every line that prints it.

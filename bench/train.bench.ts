@@ -57,7 +57,7 @@ export const cnnCase: TrainBenchCase = {
   inputShape: [32, 32, 3],
   classes: 100,
   guarantee: { kind: 'standard' },
-  steps: 2,
+  steps: 4,
   warmup: 1,
 };
 

@@ -1,5 +1,5 @@
 // 2-D convolution (NHWC, filter [kh, kw, cin, cout]): im2col + SGEMM (conv.cc), or Winograd's
-// F(2×2, 3×3) for 3×3 stride-1 'same' layers with enough channels (winograd.cc).
+// F(4×4, 3×3) for 3×3 stride-1 'same' layers with enough channels (winograd.cc).
 #pragma once
 #include <cstddef>
 

@@ -1,4 +1,4 @@
-// 3×3 stride-1 'same' convolutions by Winograd's F(2×2, 3×3); see winograd.cc.
+// 3×3 stride-1 'same' convolutions by Winograd's F(4×4, 3×3); see winograd.cc.
 #pragma once
 #include "conv.h"
 

@@ -51,8 +51,8 @@ export interface NativeKernels {
     dx: Float32Array,
   ): void;
   /**
-   * NHWC convolution by im2col + SGEMM, or by Winograd's F(2×2, 3×3) for 3×3 stride-1 'same'
-   * layers with ≥ 16 channels in and out and ≥ 128 tiles (convAlgorithm says which). `shape` =
+   * NHWC convolution by im2col + SGEMM, or by Winograd's F(4×4, 3×3) for 3×3 stride-1 'same'
+   * layers with ≥ 16 channels in and out and ≥ 512 outputs (convAlgorithm says which). `shape` =
    * [n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW]; filters are
    * [kh, kw, cin, cout].
    */

@@ -81,7 +81,7 @@ function passes(
   return [y, dx, df];
 }
 
-describe.skipIf(kernels === undefined)('native convolution: Winograd F(2×2, 3×3)', () => {
+describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×3)', () => {
   const k = kernels as NativeKernels;
   const algorithm = (shape: number[]): string | undefined => k.convAlgorithm?.(shape);
 
