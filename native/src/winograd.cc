@@ -37,6 +37,12 @@
 #else
 #define RELAXCERT_VECTOR_CLONES
 #endif
+// combine() must be inlined for its coefficients to become constants.
+#if defined(_MSC_VER)
+#define RELAXCERT_ALWAYS_INLINE __forceinline
+#else
+#define RELAXCERT_ALWAYS_INLINE inline __attribute__((always_inline))
+#endif
 
 namespace relaxcert {
 namespace {
@@ -44,7 +50,7 @@ namespace {
 // The transform matrices of F(4×4, 3×3), points 0, ±1, ±2 (Lavin & Gray): a 4×4 tile of
 // outputs from the 6×6 patch of inputs around it, with 36 products per channel pair instead of
 // im2col's 144. F(2×2, 3×3) (16 products for 4 outputs) was measured too: F(4×4) took
-// 0.68–0.82 of its time on 16×16 images and 0.87–0.99 on 14×14 (docs/PERFORMANCE.md), with
+// 0.66–0.77 of its time on 16×16 images and 0.84–1.02 on 14×14 (docs/PERFORMANCE.md), with
 // rounding errors about ten times larger (still about 1e-5 of the values' scale).
 struct F4 {
   static constexpr int M = 4, N = 6;
@@ -74,8 +80,9 @@ constexpr std::size_t MAX_SLICES = 16;
 constexpr std::size_t SLICE_FLOATS = std::size_t{1} << 21;
 
 // A thread's working buffers, kept until it exits and grown when a call needs more: allocated
-// afresh on each call they were page-faulted in and zeroed by the kernel every time (a tenth of
-// the filter gradient's time). One slot per buffer a thread uses at once.
+// afresh on each call, they could be faulted in and zeroed by the kernel every time (one
+// profile of the filter gradient: a tenth of its time). One slot per buffer a thread uses at
+// once.
 enum Slot { PATCHES, PRODUCTS, PARTIAL_SUMS, SLOTS };
 
 float* scratch(Slot slot, std::size_t floats) {
@@ -93,7 +100,7 @@ float* scratch(Slot slot, std::size_t floats) {
 // caller's loops are unrolled: zero terms are left out and ±1 cost no multiplication (x·0
 // cannot be folded away by the compiler, an infinite x making it NaN).
 template <int K, typename Coef, typename X>
-inline __attribute__((always_inline)) float combine(Coef coef, X x) {
+RELAXCERT_ALWAYS_INLINE float combine(Coef coef, X x) {
   float sum = 0.0f;
   bool any = false;
 #pragma GCC unroll 8
