@@ -95,7 +95,8 @@ void im2colRows(const ConvShape& s, const float* x, std::size_t r0, std::size_t 
       }
       const float* src =
           x + ((img * s.h + oy * s.stride - s.padTop) * s.w + ox * s.stride - s.padLeft) * s.cin;
-      for (std::size_t ky = 0; ky < s.kh; ky++) copyRun(row + ky * run, src + ky * s.w * s.cin, run);
+      for (std::size_t ky = 0; ky < s.kh; ky++)
+        copyRun(row + ky * run, src + ky * s.w * s.cin, run);
     }
   }
 }

@@ -154,7 +154,8 @@ RELAXCERT_VECTOR_CLONES void transformPatch(const float* const d[POSITIONS], std
     for (int i = 0; i < N; i++)
 #pragma GCC unroll 8
       for (int j = 0; j < N; j++)
-        t[i][j] = combine<N>([&](int k) { return BT[i][k]; }, [&](int k) { return d[k * N + j][c]; });
+        t[i][j] = combine<N>([&](int k) { return BT[i][k]; },
+                             [&](int k) { return d[k * N + j][c]; });
 #pragma GCC unroll 8
     for (int i = 0; i < N; i++)
 #pragma GCC unroll 8
@@ -200,7 +201,8 @@ RELAXCERT_VECTOR_CLONES void transformOutputGradient(const float* const dy[M * M
     for (int i = 0; i < N; i++)
 #pragma GCC unroll 8
       for (int j = 0; j < M; j++)
-        t[i][j] = combine<M>([&](int k) { return AT[k][i]; }, [&](int k) { return dy[k * M + j][c]; });
+        t[i][j] = combine<M>([&](int k) { return AT[k][i]; },
+                             [&](int k) { return dy[k * M + j][c]; });
 #pragma GCC unroll 8
     for (int i = 0; i < N; i++)
 #pragma GCC unroll 8
