@@ -52,7 +52,8 @@ export interface NativeKernels {
   ): void;
   /**
    * NHWC convolution by im2col + SGEMM, or by Winograd's F(4×4, 3×3) for 3×3 stride-1 'same'
-   * layers with ≥ 16 channels in and out and ≥ 512 outputs (convAlgorithm says which). `shape` =
+   * layers with ≥ 16 channels in and out, ≥ 512 outputs and at most about 480 × 480 channels
+   * (convAlgorithm says which). `shape` =
    * [n, h, w, cin, kh, kw, cout, stride, padTop, padLeft, outH, outW]; filters are
    * [kh, kw, cin, cout].
    */

@@ -85,7 +85,7 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×
   const k = kernels as NativeKernels;
   const algorithm = (shape: number[]): string | undefined => k.convAlgorithm?.(shape);
 
-  it('is taken by 3×3 stride-1 same layers with ≥ 16 channels and ≥ 512 outputs, only', () => {
+  it('is taken by 3×3 stride-1 same layers with ≥ 16 channels, ≥ 512 outputs and a bounded filter, only', () => {
     expect(algorithm(same3x3(2, 16, 16, 128, 64))).toBe('winograd'); // 2·16·16 = 512 outputs
     expect(algorithm(same3x3(256, 14, 14, 128, 64))).toBe('winograd');
     // A single image (power iteration): 256 outputs.
@@ -93,6 +93,9 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×
     // The first layer: 1 or 3 channels in; or too few out.
     expect(algorithm(same3x3(256, 32, 32, 3, 32))).toBe('im2col');
     expect(algorithm(same3x3(256, 16, 16, 64, 15))).toBe('im2col');
+    // Wide layers: 36 · 512 · 512 transformed filter values, over the bound on its memory.
+    expect(algorithm(same3x3(256, 16, 16, 480, 480))).toBe('winograd');
+    expect(algorithm(same3x3(256, 16, 16, 512, 512))).toBe('im2col');
     // Stride 2, 'valid' padding, a 4×4 filter.
     expect(algorithm([256, 16, 16, 64, 3, 3, 64, 2, 0, 0, 8, 8])).toBe('im2col');
     expect(algorithm([256, 16, 16, 64, 3, 3, 64, 1, 0, 0, 14, 14])).toBe('im2col');
