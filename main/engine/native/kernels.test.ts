@@ -9,6 +9,7 @@ import { Rng } from '../rng.ts';
 import { findAddon, nativeKernels, nativeUnavailableReason } from './load.ts';
 import type { NativeKernels } from './load.ts';
 import {
+  convPasses,
   kernelsUnderTest,
   nativeRequired,
   requireNativeUnderCi,
@@ -317,15 +318,7 @@ describe.skipIf(kernels === undefined)('native convolution', () => {
       const f = randoms(9 * cin * cout, rng);
       const bias = randoms(cout, rng);
       const dy = randoms(n * out * out * cout, rng);
-      const all = (): Float32Array[] => {
-        const y = new Float32Array(dy.length);
-        const dx = new Float32Array(x.length);
-        const df = new Float32Array(f.length);
-        k.conv2d(x, f, bias, y, shape);
-        k.conv2dGradInput(dy, f, dx, shape);
-        k.conv2dGradFilter(x, dy, df, shape);
-        return [y, dx, df];
-      };
+      const all = (): Float32Array[] => convPasses(k, shape, x, f, bias, dy);
       const before = k.info().threads;
       try {
         k.setThreads(1);

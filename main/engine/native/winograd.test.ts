@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.ts';
 import type { NativeKernels } from './load.ts';
-import { kernelsUnderTest } from '../testing/native-required.ts';
+import { convPasses, kernelsUnderTest } from '../testing/native-required.ts';
 
 const { kernels } = kernelsUnderTest('native Winograd convolution tests');
 
@@ -64,23 +64,6 @@ function direct64(
   return { exact: [y, dx, df], scale: [ya, dxa, dfa] };
 }
 
-function passes(
-  k: NativeKernels,
-  shape: number[],
-  x: Float32Array,
-  f: Float32Array,
-  bias: Float32Array,
-  dy: Float32Array,
-) {
-  const y = new Float32Array(dy.length);
-  const dx = new Float32Array(x.length);
-  const df = new Float32Array(f.length);
-  k.conv2d(x, f, bias, y, shape);
-  k.conv2dGradInput(dy, f, dx, shape);
-  k.conv2dGradFilter(x, dy, df, shape);
-  return [y, dx, df];
-}
-
 describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×3)', () => {
   const k = kernels as NativeKernels;
   const algorithm = (shape: number[]): string | undefined => k.convAlgorithm?.(shape);
@@ -119,7 +102,7 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×
       const f = randoms(9 * ci * co, rng);
       const bias = randoms(co, rng);
       const dy = randoms(n * h * w * co, rng);
-      const ours = passes(k, shape, x, f, bias, dy);
+      const ours = convPasses(k, shape, x, f, bias, dy);
       const { exact, scale } = direct64(shape, x, f, bias, dy);
       for (let p = 0; p < 3; p++) {
         // Each error against the sum of the absolute terms of its own value, at most
@@ -154,10 +137,10 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×
     const before = k.info().threads;
     try {
       k.setThreads(1);
-      const one = passes(k, shape, x, f, bias, dy);
+      const one = convPasses(k, shape, x, f, bias, dy);
       for (const threads of [2, 3, 7]) {
         k.setThreads(threads);
-        const many = passes(k, shape, x, f, bias, dy);
+        const many = convPasses(k, shape, x, f, bias, dy);
         for (let p = 0; p < 3; p++)
           expect(Buffer.compare(Buffer.from(many[p].buffer), Buffer.from(one[p].buffer))).toBe(0);
       }

@@ -43,3 +43,21 @@ export function kernelsUnderTest(suite: string): {
     if (saved !== undefined) process.env.RELAXCERT_NATIVE = saved;
   }
 }
+
+/** The three passes of one native convolution: [y, dx, dFilter] for the given x, f, bias, dy. */
+export function convPasses(
+  k: NativeKernels,
+  shape: number[],
+  x: Float32Array,
+  f: Float32Array,
+  bias: Float32Array,
+  dy: Float32Array,
+): Float32Array[] {
+  const y = new Float32Array(dy.length);
+  const dx = new Float32Array(x.length);
+  const df = new Float32Array(f.length);
+  k.conv2d(x, f, bias, y, shape);
+  k.conv2dGradInput(dy, f, dx, shape);
+  k.conv2dGradFilter(x, dy, df, shape);
+  return [y, dx, df];
+}
