@@ -342,9 +342,9 @@ bool winogradApplies(const ConvShape& s) {
   // and the filter gradient's partial sums): wide layers (more than about 480 × 480 channels)
   // stay on im2col, whose working memory is bounded.
   constexpr std::size_t MAX_TRANSFORMED = std::size_t{1} << 23;
-  return s.kh == 3 && POSITIONS * s.cin * s.cout <= MAX_TRANSFORMED && s.kw == 3 && s.stride == 1 && s.padTop == 1 && s.padLeft == 1 &&
+  return s.kh == 3 && s.kw == 3 && s.stride == 1 && s.padTop == 1 && s.padLeft == 1 &&
          s.outH == s.h && s.outW == s.w && s.cin >= MIN_CHANNELS && s.cout >= MIN_CHANNELS &&
-         s.n * s.h * s.w >= MIN_OUTPUTS;
+         s.n * s.h * s.w >= MIN_OUTPUTS && POSITIONS * s.cin * s.cout <= MAX_TRANSFORMED;
 }
 
 void winogradForward(const ConvShape& s, const float* x, const float* f, const float* bias,
