@@ -28,7 +28,7 @@ import type { Split } from '../main/data/types.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { cnn28Case, cnnCase, denseCase } from './train.bench.ts';
 import type { TrainBenchCase } from './train.bench.ts';
-import { flopsUnit, trainStepFlops } from './step-flops.ts';
+import { flopsQualifier, trainStepFlops } from './step-flops.ts';
 import { measureSgemmPeak } from './sgemm-peak.ts';
 
 const cases: Record<string, TrainBenchCase> = {
@@ -213,7 +213,7 @@ async function profile(c: TrainBenchCase, steps: number, replicas: number): Prom
   }
   console.log(
     `step ${total.toFixed(1)} ms = ${((BATCH / total) * 1000).toFixed(0)} samples/s; ${(flops / 1e9).toFixed(2)} GFLOP a step → ` +
-      `${(flops / total / 1e6).toFixed(1)} ${flopsUnit(plan)}` +
+      `${(flops / total / 1e6).toFixed(1)} GFLOP/s${flopsQualifier(plan)}` +
       (peak === undefined
         ? ''
         : ` (${((100 * flops) / total / 1e6 / peak.gflops).toFixed(0)} % of the measured SGEMM peak ${peak.gflops.toFixed(1)} GFLOP/s on ${peak.threads} threads)`),

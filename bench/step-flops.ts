@@ -10,7 +10,7 @@
  * native kernels compute 3×3 stride-1 layers by Winograd's F(4×4, 3×3), with 1/4 of those
  * multiplications. For a net with such layers the rate is therefore a direct-equivalent one
  * (what a direct convolution would have to reach for the same time), not what the cores did,
- * and can exceed the SGEMM peak; `flopsUnit` says so in every line that prints it.
+ * and can exceed the SGEMM peak; `flopsQualifier` says so in every line that prints it.
  */
 import type { LayerPlan } from '../shared/config/layer-plan.ts';
 
@@ -36,9 +36,12 @@ export function trainStepFlops(plan: LayerPlan, batch: number, powerIterations: 
   return 2 * macs;
 }
 
-/** The unit of a rate computed from trainStepFlops for `plan` (see above). */
-export function flopsUnit(plan: LayerPlan): string {
+/**
+ * What every figure derived from trainStepFlops for `plan` must say after its unit (see above):
+ * ' (convolutions counted as direct products)' for a net with convolutions, else nothing.
+ */
+export function flopsQualifier(plan: LayerPlan): string {
   return plan.layers.some((l) => l.kind === 'conv')
-    ? 'GFLOP/s (convolutions counted as direct products)'
-    : 'GFLOP/s';
+    ? ' (convolutions counted as direct products)'
+    : '';
 }

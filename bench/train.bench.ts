@@ -20,7 +20,7 @@ import { DataParallel } from '../main/engine/parallel/data-parallel.ts';
 import { Rng } from '../main/engine/rng.ts';
 import { nativeKernels } from '../main/engine/native/load.ts';
 import { withNative } from './with-native.ts';
-import { flopsUnit, trainStepFlops } from './step-flops.ts';
+import { flopsQualifier, trainStepFlops } from './step-flops.ts';
 import { measureSgemmPeak } from './sgemm-peak.ts';
 
 export interface TrainBenchCase {
@@ -166,16 +166,16 @@ export default async function trainBench(): Promise<void> {
     ];
     if (native) runs.push(['native', 1, true], ['native-2replicas', 2, true]);
     const wall = new Map<string, number>();
-    const plan = buildLayerPlan(c.arch, c.inputShape, c.classes);
-    const unit = flopsUnit(plan);
-    // Against the peak: direct-equivalent for conv nets (step-flops.ts).
-    const shareUnit = unit === 'GFLOP/s' ? '%' : '% (convolutions counted as direct products)';
+    // Direct-equivalent rates for conv nets (step-flops.ts), against the peak too.
+    const qualifier = flopsQualifier(buildLayerPlan(c.arch, c.inputShape, c.classes));
     for (const [label, replicas, useNative] of runs) {
       const rate = await trainThroughput(c, 'wasm', replicas, 256, useNative);
       const name = `train.${c.name}.${label}`;
       wall.set(label, rate.wall);
       console.log(`BENCH ${name} ${Math.round(rate.wall)} samples/s`);
-      console.log(`BENCH ${name}.gflops ${stepGflops(c, rate.wall).toFixed(1)} ${unit}`);
+      console.log(
+        `BENCH ${name}.gflops ${stepGflops(c, rate.wall).toFixed(1)} GFLOP/s${qualifier}`,
+      );
       console.log(`BENCH ${name}.cpu-estimate ${Math.round(rate.cpuEstimate)} samples/s`);
     }
     const best = Math.max(wall.get('wasm') ?? 0, wall.get('wasm-1replica') ?? 0);
@@ -189,7 +189,7 @@ export default async function trainBench(): Promise<void> {
       const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
       console.log(`BENCH sgemm.peak-1024 ${peak.toFixed(1)} GFLOP/s`);
       const share = (100 * stepGflops(c, ours)) / peak;
-      console.log(`BENCH train.${c.name}.fraction-of-sgemm-peak ${share.toFixed(0)} ${shareUnit}`);
+      console.log(`BENCH train.${c.name}.fraction-of-sgemm-peak ${share.toFixed(0)} %${qualifier}`);
     }
   }
 }

@@ -12,10 +12,10 @@
 
 #include "adam.h"
 #include "conv.h"
-#include "space-to-depth.h"
 #include "dual-dots.h"
 #include "minmax.h"
 #include "sgemm.h"
+#include "space-to-depth.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Convolution as matrix products (3×3 stride-1 layers with enough channels go to winograd.cc
-// instead): each output position's receptive field, laid out in the
-// filter's (ky, kx, ci) order, is one row of an im2col matrix, so the forward pass is
-// cols·F, the input gradient scatters dy·Fᵀ back (col2im), and the filter gradient is colsᵀ·dy.
+// instead): each output position's receptive field, laid out in the filter's (ky, kx, ci)
+// order, is one row of an im2col matrix, so the forward pass is cols·F, the input gradient
+// scatters dy·Fᵀ back (col2im), and the filter gradient is colsᵀ·dy.
 // Positions are taken in chunks (about 4 MB of im2col rows) so memory stays bounded; the
 // products are multi-threaded inside sgemm, and the copies in and out of the im2col rows are
 // shared out among the same threads. Chunk sizes depend only on the shapes, and no split

@@ -426,13 +426,16 @@ constexpr std::size_t MAX_SHARED = std::size_t{1} << 24;
 
 const char* sgemmIsa() { return kernel().isa; }
 
-std::vector<float> packRight(bool transB, std::size_t k, std::size_t n, const float* b) {
+std::size_t packedRightSize(std::size_t k, std::size_t n) {
+  const std::size_t nr = kernel().nr;
+  return (n + nr - 1) / nr * nr * k;
+}
+
+void packRight(bool transB, std::size_t k, std::size_t n, const float* b, float* dst) {
   const std::size_t nr = kernel().nr, span = (n + nr - 1) / nr * nr;
-  std::vector<float> packed(span * k);
   const GemmArgs g{false, transB, 0, n, k, nullptr, b, nullptr, nullptr, false};
   for (std::size_t p0 = 0; p0 < k; p0 += KC)
-    packB(g, nr, p0, std::min(KC, k - p0), 0, n, packed.data() + span * p0);
-  return packed;
+    packB(g, nr, p0, std::min(KC, k - p0), 0, n, dst + span * p0);
 }
 
 void sgemmPackedRight(const GemmArgs& g, const float* packedB) {

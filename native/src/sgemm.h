@@ -1,7 +1,6 @@
 // Float32 matrix product for the engine's dense layers; see sgemm.cc.
 #pragma once
 #include <cstddef>
-#include <vector>
 
 namespace relaxcert {
 
@@ -19,10 +18,12 @@ struct GemmArgs {
 // whatever the thread count, so results are bit-identical run to run.
 void sgemm(const GemmArgs& g, unsigned threads);
 
-// op(B) packed once, for many single-threaded products with the same right operand
-// (winograd.cc: one filter, many blocks of tiles); b is k×n, or n×k with transB.
-std::vector<float> packRight(bool transB, std::size_t k, std::size_t n, const float* b);
-// sgemm(g, 1) with op(B) from packRight(g.transB, g.k, g.n, g.b): the same arithmetic, so the
+// op(B) packed once into dst (packedRightSize(k, n) floats), for many single-threaded products
+// with the same right operand (winograd.cc: one filter, many blocks of tiles); b is k×n, or n×k
+// with transB.
+std::size_t packedRightSize(std::size_t k, std::size_t n);
+void packRight(bool transB, std::size_t k, std::size_t n, const float* b, float* dst);
+// sgemm(g, 1) with op(B) from packRight(g.transB, g.k, g.n, g.b, …): the same arithmetic, so the
 // same bits, without packing B again. g.b must still be the plain B (small cases use it).
 void sgemmPackedRight(const GemmArgs& g, const float* packedB);
 

@@ -143,158 +143,116 @@ struct Tiles {
   }
 };
 
+// out(i, j, Σ_k Σ_l L(i, k) · in(k, l) · R(j, l)) for i < I, j < J: every transform below is
+// one such product of small matrices known at compile time (in two stages, k first, each sum
+// in index order). Called once per channel inside loops the compiler vectorises over channels.
+template <int I, int K, int J, int L, typename Left, typename In, typename Right, typename Out>
+RELAXCERT_ALWAYS_INLINE void sandwich(Left left, In in, Right right, Out out) {
+  float t[I][L];
+#pragma GCC unroll 8
+  for (int i = 0; i < I; i++)
+#pragma GCC unroll 8
+    for (int l = 0; l < L; l++)
+      t[i][l] = combine<K>([&](int k) { return left(i, k); }, [&](int k) { return in(k, l); });
+#pragma GCC unroll 8
+  for (int i = 0; i < I; i++)
+#pragma GCC unroll 8
+    for (int j = 0; j < J; j++)
+      out(i, j, combine<L>([&](int l) { return right(j, l); }, [&](int l) { return t[i][l]; }));
+}
+
+constexpr auto& BT = Winograd::BT;
+constexpr auto& G = Winograd::G;
+constexpr auto& AT = Winograd::AT;
+
 // v[p · stride + c] = (Bᵀ d B)[p] for every channel c of the patch d.
 RELAXCERT_VECTOR_CLONES void transformPatch(const float* const d[POSITIONS], std::size_t channels,
                                             float* v, std::size_t stride) {
-  constexpr auto& BT = Winograd::BT;
 #pragma GCC ivdep
-  for (std::size_t c = 0; c < channels; c++) {
-    float t[N][N];
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        t[i][j] = combine<N>([&](int k) { return BT[i][k]; },
-                             [&](int k) { return d[k * N + j][c]; });
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        v[(i * N + j) * stride + c] =
-            combine<N>([&](int k) { return BT[j][k]; }, [&](int k) { return t[i][k]; });
-  }
+  for (std::size_t c = 0; c < channels; c++)
+    sandwich<N, N, N, N>([](int i, int k) { return BT[i][k]; },
+                         [&](int k, int l) { return d[k * N + l][c]; },
+                         [](int j, int l) { return BT[j][l]; },
+                         [&](int i, int j, float x) { v[(i * N + j) * stride + c] = x; });
 }
 
 // y[q][c] = (Aᵀ P A)[q] + bias[c] for the products P: p[q · stride + c].
 RELAXCERT_VECTOR_CLONES void transformProducts(const float* p, std::size_t stride,
                                                std::size_t channels, const float* bias,
                                                float* const y[M * M]) {
-  constexpr auto& AT = Winograd::AT;
 #pragma GCC ivdep
-  for (std::size_t c = 0; c < channels; c++) {
-    float t[M][N];
-#pragma GCC unroll 8
-    for (int i = 0; i < M; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        t[i][j] = combine<N>([&](int k) { return AT[i][k]; },
-                             [&](int k) { return p[(k * N + j) * stride + c]; });
-    const float b = bias[c];
-#pragma GCC unroll 8
-    for (int i = 0; i < M; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < M; j++)
-        y[i * M + j][c] =
-            combine<N>([&](int k) { return AT[j][k]; }, [&](int k) { return t[i][k]; }) + b;
-  }
+  for (std::size_t c = 0; c < channels; c++)
+    sandwich<M, N, M, N>([](int i, int k) { return AT[i][k]; },
+                         [&](int k, int l) { return p[(k * N + l) * stride + c]; },
+                         [](int j, int l) { return AT[j][l]; },
+                         [&](int i, int j, float x) { y[i * M + j][c] = x + bias[c]; });
 }
 
 // m[q · stride + c] = (A dY Aᵀ)[q] for the M×M output gradients dY of one tile.
 RELAXCERT_VECTOR_CLONES void transformOutputGradient(const float* const dy[M * M],
                                                      std::size_t channels, float* m,
                                                      std::size_t stride) {
-  constexpr auto& AT = Winograd::AT;
 #pragma GCC ivdep
-  for (std::size_t c = 0; c < channels; c++) {
-    float t[N][M];
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < M; j++)
-        t[i][j] = combine<M>([&](int k) { return AT[k][i]; },
-                             [&](int k) { return dy[k * M + j][c]; });
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        m[(i * N + j) * stride + c] =
-            combine<M>([&](int k) { return AT[k][j]; }, [&](int k) { return t[i][k]; });
-  }
+  for (std::size_t c = 0; c < channels; c++)
+    sandwich<N, M, N, M>([](int i, int k) { return AT[k][i]; },
+                         [&](int k, int l) { return dy[k * M + l][c]; },
+                         [](int j, int l) { return AT[l][j]; },
+                         [&](int i, int j, float x) { m[(i * N + j) * stride + c] = x; });
 }
 
 // u[p · pairs + c] = (G g Gᵀ)[p] for the 3×3 filters g[k] = f[k · pairs + c] of every channel
 // pair c (`rotated`: g[k] = f[(8 − k) · pairs + c], the filter turned by 180°).
 RELAXCERT_VECTOR_CLONES void transformFilters(const float* f, std::size_t pairs, bool rotated,
                                               float* u) {
-  constexpr auto& G = Winograd::G;
   const float* taps[9];
   for (int k = 0; k < 9; k++) taps[k] = f + (rotated ? 8 - k : k) * pairs;
 #pragma GCC ivdep
-  for (std::size_t c = 0; c < pairs; c++) {
-    float g[3][3], t[N][3];
-#pragma GCC unroll 9
-    for (int k = 0; k < 9; k++) g[k / 3][k % 3] = taps[k][c];
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 3
-      for (int v = 0; v < 3; v++)
-        t[i][v] = combine<3>([&](int k) { return G[i][k]; }, [&](int k) { return g[k][v]; });
-#pragma GCC unroll 8
-    for (int i = 0; i < N; i++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        u[(i * N + j) * pairs + c] =
-            combine<3>([&](int k) { return G[j][k]; }, [&](int k) { return t[i][k]; });
-  }
+  for (std::size_t c = 0; c < pairs; c++)
+    sandwich<N, 3, N, 3>([](int i, int k) { return G[i][k]; },
+                         [&](int k, int l) { return taps[k * 3 + l][c]; },
+                         [](int j, int l) { return G[j][l]; },
+                         [&](int i, int j, float x) { u[(i * N + j) * pairs + c] = x; });
 }
 
 // df[k · pairs + c] = (Gᵀ dU G)[k] for the transformed gradients dU[p] = du[p · pairs + c].
 RELAXCERT_VECTOR_CLONES void untransformFilters(const float* du, std::size_t pairs, float* df) {
-  constexpr auto& G = Winograd::G;
 #pragma GCC ivdep
-  for (std::size_t c = 0; c < pairs; c++) {
-    float t[3][N];
-#pragma GCC unroll 3
-    for (int ky = 0; ky < 3; ky++)
-#pragma GCC unroll 8
-      for (int j = 0; j < N; j++)
-        t[ky][j] = combine<N>([&](int i) { return G[i][ky]; },
-                              [&](int i) { return du[(i * N + j) * pairs + c]; });
-#pragma GCC unroll 3
-    for (int ky = 0; ky < 3; ky++)
-#pragma GCC unroll 3
-      for (int kx = 0; kx < 3; kx++)
-        df[(ky * 3 + kx) * pairs + c] =
-            combine<N>([&](int j) { return G[j][kx]; }, [&](int j) { return t[ky][j]; });
-  }
+  for (std::size_t c = 0; c < pairs; c++)
+    sandwich<3, N, 3, N>([](int i, int k) { return G[k][i]; },
+                         [&](int k, int l) { return du[(k * N + l) * pairs + c]; },
+                         [](int j, int l) { return G[l][j]; },
+                         [&](int i, int j, float x) { df[(i * 3 + j) * pairs + c] = x; });
 }
 
 // The filter of the convolution tiledConvolution() computes, transformed and packed for the
-// SGEMM once per call: position p's ca × cb matrix U[p] (a: the convolution's input channel,
-// b: its output channel). `adjoint`: the input gradient's convolution, whose input channels are
-// the layer's outputs and whose filter is f turned by 180°.
+// SGEMM once per call: position p's U[p] is cin × cout. The input gradient's convolution
+// (`adjoint`: the filter turned by 180°, from the layer's outputs to its inputs) multiplies by
+// U[p]ᵀ, which packing reads transposed.
 struct TransformedFilter {
-  std::vector<float> u;       // POSITIONS × ca × cb
-  std::vector<float> packed;  // POSITIONS blocks of packRight(U[p])
-  std::size_t perPosition = 0;
-};
+  std::size_t cin, cout;
+  bool adjoint;
+  std::vector<float> u;       // POSITIONS × cin × cout
+  std::vector<float> packed;  // POSITIONS blocks of perPosition floats
+  std::size_t perPosition;
 
-TransformedFilter transformFilter(const float* f, std::size_t cin, std::size_t cout,
-                                  bool adjoint) {
-  const std::size_t pairs = cin * cout;
-  TransformedFilter out;
-  out.u.resize(POSITIONS * pairs);
-  transformFilters(f, pairs, adjoint, out.u.data());
-  if (adjoint) {
-    // [p][cin][cout] → [p][cout][cin].
-    std::vector<float> swapped(out.u.size());
+  TransformedFilter(const float* f, std::size_t cin_, std::size_t cout_, bool adjoint_)
+      : cin(cin_), cout(cout_), adjoint(adjoint_), u(POSITIONS * cin_ * cout_) {
+    const std::size_t pairs = cin * cout;
+    transformFilters(f, pairs, adjoint, u.data());
+    const std::size_t k = adjoint ? cout : cin, n = adjoint ? cin : cout;
+    perPosition = packedRightSize(k, n);
+    packed.resize(POSITIONS * perPosition);
     for (std::size_t p = 0; p < POSITIONS; p++)
-      for (std::size_t a = 0; a < cin; a++)
-        for (std::size_t b = 0; b < cout; b++)
-          swapped[(p * cout + b) * cin + a] = out.u[(p * cin + a) * cout + b];
-    out.u.swap(swapped);
+      packRight(adjoint, k, n, u.data() + p * pairs, packed.data() + p * perPosition);
   }
-  const std::size_t ca = adjoint ? cout : cin, cb = adjoint ? cin : cout;
-  for (std::size_t p = 0; p < POSITIONS; p++) {
-    const std::vector<float> one = packRight(false, ca, cb, out.u.data() + p * pairs);
-    if (p == 0) {
-      out.perPosition = one.size();
-      out.packed.resize(POSITIONS * one.size());
-    }
-    std::copy(one.begin(), one.end(), out.packed.begin() + p * out.perPosition);
+
+  // Position p's product (rows × k) · (k × n) on this thread.
+  void multiply(std::size_t p, std::size_t rows, const float* v, float* m) const {
+    const std::size_t k = adjoint ? cout : cin, n = adjoint ? cin : cout;
+    sgemmPackedRight({false, adjoint, rows, n, k, v, u.data() + p * cin * cout, m, nullptr, false},
+                     packed.data() + p * perPosition);
   }
-  return out;
-}
+};
 
 // out = the 'same' 3×3 correlation of `in` (n × h × w × ci) with the filter whose transform is
 // u, plus bias. The threads take blocks of TILES tiles in turn.
@@ -318,9 +276,7 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
         transformPatch(px, ci, v + t * ci, TILES * ci);
       }
       for (std::size_t p = 0; p < POSITIONS; p++)
-        sgemmPackedRight({false, false, rows, co, ci, v + p * TILES * ci,
-                          u.u.data() + p * ci * co, m + p * TILES * co, nullptr, false},
-                         u.packed.data() + p * u.perPosition);
+        u.multiply(p, rows, v + p * TILES * ci, m + p * TILES * co);
       for (std::size_t t = 0; t < rows; t++) {
         tiles.pixels(t0 + t, M, 0, out, co, discard.data(), py);
         transformProducts(m + t * co, TILES * co, co, addend, py);
@@ -351,7 +307,7 @@ void winogradForward(const ConvShape& s, const float* x, const float* f, const f
                      float* y, unsigned threads) {
   const Tiles tiles(s.n, s.h, s.w);
   if (tiles.count() == 0) return;
-  tiledConvolution(tiles, s.cin, s.cout, x, transformFilter(f, s.cin, s.cout, false), bias, y,
+  tiledConvolution(tiles, s.cin, s.cout, x, TransformedFilter(f, s.cin, s.cout, false), bias, y,
                    threads);
 }
 
@@ -359,7 +315,7 @@ void winogradGradInput(const ConvShape& s, const float* dy, const float* f, floa
                        unsigned threads) {
   const Tiles tiles(s.n, s.h, s.w);
   if (tiles.count() == 0) return;
-  tiledConvolution(tiles, s.cout, s.cin, dy, transformFilter(f, s.cin, s.cout, true), nullptr,
+  tiledConvolution(tiles, s.cout, s.cin, dy, TransformedFilter(f, s.cin, s.cout, true), nullptr,
                    dx, threads);
 }
 

@@ -89,7 +89,9 @@ describe.skipIf(kernels === undefined)('native convolution: Winograd F(4×4, 3×
   it.each([
     [16, 7, 5, 16, 17], // sizes that are no multiple of 4: tiles partly outside the image
     [5, 9, 12, 24, 16],
-    [520, 1, 1, 16, 16], // 1×1 images: only the filter's centre meets the image
+    // 1×1 images (only the filter's centre meets them); 577 = 9 blocks of 64 tiles and one more:
+    // a one-row product at the end.
+    [577, 1, 1, 16, 16],
     [90, 3, 2, 19, 33],
     [2, 16, 16, 40, 24],
   ])(
