@@ -20,8 +20,8 @@ function nativePermutation(): Permute | undefined {
 }
 
 /**
- * tfjs on WASM transposed value by value: about 7.5 ms a cnn-c2f2 batch each way on one thread,
- * 6 % of a step (docs/PERFORMANCE.md).
+ * tfjs on WASM transposed value by value: the two downsamplings of cnn-c2f2, both ways, took
+ * 23 ms of a 523 ms step (docs/PERFORMANCE.md); the native copies about a third of that.
  */
 const nativeOp = customGrad(([x]) => {
   const permute = nativePermutation();
