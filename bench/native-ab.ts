@@ -66,6 +66,23 @@ function conv(
   return { name, outputSize: f.length, run: (k, df) => k.conv2dGradFilter(x, dy, df, shape) };
 }
 
+/** MinMax forward (writes its mask too) or gradient over rows × channels. */
+function minMax(what: 'forward' | 'gradient', rows: number, channels: number): Case {
+  const x = filled(rows * channels, 6);
+  // Which of each pair was the smaller is random in training: so is this mask.
+  const mask = new Uint8Array((rows * channels) / 2).map((_, i) =>
+    (Math.sin(i * 12.9898) * 43758.5453) % 1 > 0 ? 1 : 0,
+  );
+  return {
+    name: `MinMax ${what} ${rows}×${channels}`,
+    outputSize: rows * channels,
+    run:
+      what === 'forward'
+        ? (k, out) => k.minMax(x, rows, channels, out, new Uint8Array(mask.length))
+        : (k, dx) => k.minMaxGrad(x, rows, channels, mask, dx),
+  };
+}
+
 const cases: Case[] = [
   gemm('square 1024', false, false, 1024, 1024, 1024),
   ...(['forward', 'input gradient', 'filter gradient'] as const).flatMap((what) => [
@@ -80,6 +97,18 @@ const cases: Case[] = [
   gemm('dense forward NN 256×1000×1000', false, false, 256, 1000, 1000),
   gemm('dense dW TN 1000×1000×256', true, false, 1000, 1000, 256),
   gemm('dense dx NT 256×1000×1000', false, true, 256, 1000, 1000),
+  // Single rows: power iterations (u·W, v·Wᵀ) and bias gradients (1ᵀ·dy).
+  gemm('dense power iteration NN 1×1000×1000', false, false, 1, 1000, 1000),
+  gemm('dense power iteration NT 1×1000×1000', false, true, 1, 1000, 1000),
+  gemm('cnn dense1 power iteration NN 1×256×16384', false, false, 1, 256, 16384),
+  gemm('cnn dense1 power iteration NT 1×16384×256', false, true, 1, 16384, 256),
+  gemm('cnn conv1 bias gradient NN 1×32×262144', false, false, 1, 32, 262144),
+  gemm('cnn conv2 bias gradient NN 1×64×65536', false, false, 1, 64, 65536),
+  ...(['forward', 'gradient'] as const).flatMap((what) => [
+    minMax(what, 262144, 32),
+    minMax(what, 65536, 64),
+    minMax(what, 256, 1000),
+  ]),
 ];
 
 console.log(

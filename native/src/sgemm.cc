@@ -9,6 +9,7 @@
 // C is split, so results do not depend on the thread count and are identical run to run.
 #include "sgemm.h"
 
+#include "compiler.h"
 #include "thread-pool.h"
 
 #include <algorithm>
@@ -374,34 +375,70 @@ float dot16(const float* x, const float* y, std::size_t k) {
   return sum;
 }
 
-// One row or one column of C (power iterations, single points): packing would cost more than
-// the product, which is bound by reading the matrix once. `load`: C holds values to add to.
-void gemvRow(const GemmArgs& g, bool load) {  // m == 1: c = a·op(B)
-  const std::size_t n = g.n, k = g.k;
-  if (!load) std::fill(g.c, g.c + n, 0.0f);
-  if (!g.transB) {
-    for (std::size_t p = 0; p < k; p++) {
-      const float ap = g.a[p];
-      const float* row = g.b + p * n;
-      for (std::size_t j = 0; j < n; j++) g.c[j] += ap * row[j];
-    }
-  } else {
-    for (std::size_t j = 0; j < n; j++) g.c[j] += dot16(g.a, g.b + j * k, k);
+// One row or one column of C (power iterations, single points, bias gradients): packing would
+// cost more than the product, which is bound by reading the matrix once. `load`: C holds values
+// to add to. The threads take disjoint ranges [lo, hi) of the output and each output value is
+// summed in the same order as on one thread, so the bits do not depend on the thread count.
+// c[lo, hi) += Σ_p coef[p] · rows[p·stride + lo, hi), p in order. Four rows a pass, summed
+// left to right: the same roundings as one row a pass, with a quarter of the loads and stores
+// of c.
+RELAXCERT_VECTOR_CLONES
+void accumulateRows(const float* coef, const float* rows, std::size_t stride, std::size_t k,
+                    float* __restrict c, std::size_t lo, std::size_t hi) {
+  std::size_t p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const float a0 = coef[p], a1 = coef[p + 1], a2 = coef[p + 2], a3 = coef[p + 3];
+    const float* __restrict r0 = rows + p * stride;
+    const float* __restrict r1 = r0 + stride;
+    const float* __restrict r2 = r1 + stride;
+    const float* __restrict r3 = r2 + stride;
+    for (std::size_t j = lo; j < hi; j++) c[j] = c[j] + a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j];
+  }
+  for (; p < k; p++) {
+    const float ap = coef[p];
+    const float* __restrict row = rows + p * stride;
+    for (std::size_t j = lo; j < hi; j++) c[j] += ap * row[j];
   }
 }
 
-void gemvCol(const GemmArgs& g, bool load) {  // n == 1: c = op(A)·b
-  const std::size_t m = g.m, k = g.k;
-  if (!load) std::fill(g.c, g.c + m, 0.0f);
-  if (g.transA) {
-    for (std::size_t p = 0; p < k; p++) {
-      const float bp = g.b[p];
-      const float* row = g.a + p * m;
-      for (std::size_t i = 0; i < m; i++) g.c[i] += row[i] * bp;
-    }
-  } else {
-    for (std::size_t i = 0; i < m; i++) g.c[i] += dot16(g.a + i * k, g.b, k);
-  }
+void gemvRow(const GemmArgs& g, bool load, std::size_t lo, std::size_t hi) {  // m == 1: a·op(B)
+  if (!load) std::fill(g.c + lo, g.c + hi, 0.0f);
+  if (!g.transB) return accumulateRows(g.a, g.b, g.n, g.k, g.c, lo, hi);
+  for (std::size_t j = lo; j < hi; j++) g.c[j] += dot16(g.a, g.b + j * g.k, g.k);
+}
+
+void gemvCol(const GemmArgs& g, bool load, std::size_t lo, std::size_t hi) {  // n == 1: op(A)·b
+  if (!load) std::fill(g.c + lo, g.c + hi, 0.0f);
+  // row[i] · b[p] and b[p] · row[i] round alike.
+  if (g.transA) return accumulateRows(g.b, g.a, g.m, g.k, g.c, lo, hi);
+  for (std::size_t i = lo; i < hi; i++) g.c[i] += dot16(g.a + i * g.k, g.b, g.k);
+}
+
+// Below this many multiply-adds (floats of the matrix read) a single-row product stays on one
+// thread: waking a second costs more than half of reading 1 MB.
+constexpr std::size_t MIN_PARALLEL_GEMV = std::size_t{1} << 18;
+// Output ranges are multiples of a cache line of C (16 floats), so no two threads write one.
+constexpr std::size_t GEMV_UNIT = 16;
+
+// m == 1 or n == 1: the output (length len) cut into one range per thread.
+void gemv(const GemmArgs& g, bool load, unsigned threads) {
+  const bool row = g.m == 1;
+  const std::size_t len = row ? g.n : g.m;
+  const auto part = [&](std::size_t lo, std::size_t hi) {
+    if (row)
+      gemvRow(g, load, lo, hi);
+    else
+      gemvCol(g, load, lo, hi);
+  };
+  if (threads < 2 || len * g.k < MIN_PARALLEL_GEMV || len < 2 * GEMV_UNIT) return part(0, len);
+  const std::size_t units = (len + GEMV_UNIT - 1) / GEMV_UNIT;
+  const std::size_t ranges = std::min<std::size_t>(threads, units);
+  const std::size_t chunk = (units + ranges - 1) / ranges * GEMV_UNIT;
+  std::atomic<std::size_t> next{0};
+  runOnThreads(static_cast<unsigned>(ranges), [&](unsigned) {
+    for (std::size_t r; (r = next.fetch_add(1)) < ranges;)
+      part(std::min(len, r * chunk), std::min(len, (r + 1) * chunk));
+  });
 }
 
 // k = 1 without bias or accumulation: an outer product (the gradient of the Lipschitz
@@ -461,8 +498,7 @@ void sgemm(const GemmArgs& g, unsigned threads) {
     if (!load) std::fill(g.c, g.c + m * n, 0.0f);
     return;
   }
-  if (m == 1) return gemvRow(g, load);
-  if (n == 1) return gemvCol(g, load);
+  if (m == 1 || n == 1) return gemv(g, load, threads);
   if (g.k == 1 && !load) return outer(g);
   const Kernel& kr = kernel();
   const double work = static_cast<double>(m) * n * g.k;

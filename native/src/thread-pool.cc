@@ -42,6 +42,8 @@ class Pool {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = &task;
       helpers_ = helpers;
+      started_ = 0;
+      open_ = true;
       pending_.store(helpers);
       generation_.fetch_add(1, std::memory_order_release);
     }
@@ -52,9 +54,17 @@ class Pool {
     } catch (...) {
       failure = std::current_exception();
     }
-    // The workers read `task`, which lives on this thread's stack: wait for all of them, even
-    // when task(0) threw. By polling, not sleeping: a thread woken by another is often moved
-    // to the waker's core, and the next call would then run both on one core.
+    // Workers that have not started yet are not waited for: the work is shared out
+    // dynamically, so task(0) has done their part (a sleeping worker can take a millisecond to
+    // wake up on a virtual machine, longer than a small call's whole work).
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = false;
+      pending_.fetch_sub(helpers - started_, std::memory_order_release);
+    }
+    // The workers that started read `task`, which lives on this thread's stack: wait for them,
+    // even when task(0) threw. By polling, not sleeping: a thread woken by another is often
+    // moved to the waker's core, and the next call would then run both on one core.
     while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
     if (!failure) std::swap(failure, workerFailure_);
     workerFailure_ = nullptr;
@@ -88,7 +98,9 @@ class Pool {
         wake_.wait(lock, [&] { return stop_ || generation_.load() != seen; });
         if (stop_) return;
         seen = generation_.load();
-        if (index > helpers_) continue;  // this call asked for fewer threads
+        // This call asked for fewer threads, or its caller has finished without this one.
+        if (index > helpers_ || !open_) continue;
+        started_++;
         task = task_;
       }
       try {
@@ -110,6 +122,8 @@ class Pool {
   std::atomic<std::uint64_t> generation_{0};
   const std::function<void(unsigned)>* task_ = nullptr;
   unsigned helpers_ = 0;
+  unsigned started_ = 0;  // workers that have taken this call's task
+  bool open_ = false;     // whether workers may still take it
   std::atomic<unsigned> pending_{0};
   std::exception_ptr workerFailure_;  // the first exception a worker's task threw this call
   bool stop_ = false;

@@ -26,23 +26,13 @@
 #include <memory>
 #include <vector>
 
+#include "compiler.h"
 #include "sgemm.h"
 #include "thread-pool.h"
 
 // The transforms are loops over channels, each of whose iterations reads and writes dozens of
-// streams: compiled for AVX2 as well as the baseline, picked at load time (GCC's function
-// multiversioning; elsewhere the baseline only).
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define RELAXCERT_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define RELAXCERT_VECTOR_CLONES
-#endif
-// combine() must be inlined for its coefficients to become constants.
-#if defined(_MSC_VER)
-#define RELAXCERT_ALWAYS_INLINE __forceinline
-#else
-#define RELAXCERT_ALWAYS_INLINE inline __attribute__((always_inline))
-#endif
+// streams: RELAXCERT_VECTOR_CLONES. combine() is always inlined, so that its coefficients
+// become constants.
 
 namespace relaxcert {
 namespace {

@@ -183,13 +183,20 @@ describe.skipIf(kernels === undefined)('native SGEMM', () => {
   });
 
   // Each way the threads split C: by rows (m > n), by columns with op(A) packed once for all
-  // column chunks (m < n, transposed or not, with and without accumulation), and a narrow side
-  // cut below the usual chunk width (the first conv layer's filter gradient, 27 × 32 × k).
+  // column chunks (m < n, transposed or not, with and without accumulation), a narrow side
+  // cut below the usual chunk width (the first conv layer's filter gradient, 27 × 32 × k), and
+  // single rows and columns (power iterations, bias gradients) cut into ranges of outputs,
+  // with k not a multiple of the four rows they take a pass.
   const splits: Case[] = [
     { m: 300, n: 257, k: 513, transA: false, transB: true, bias: true, accumulate: false },
     { m: 257, n: 300, k: 600, transA: false, transB: false, bias: false, accumulate: false },
     { m: 250, n: 700, k: 300, transA: true, transB: true, bias: true, accumulate: true },
     { m: 27, n: 32, k: 9000, transA: true, transB: false, bias: false, accumulate: true },
+    { m: 1, n: 1000, k: 701, transA: false, transB: false, bias: true, accumulate: true },
+    { m: 1, n: 517, k: 1001, transA: true, transB: true, bias: false, accumulate: false },
+    { m: 1, n: 40, k: 30001, transA: false, transB: false, bias: false, accumulate: false },
+    { m: 1003, n: 1, k: 603, transA: true, transB: false, bias: false, accumulate: true },
+    { m: 999, n: 1, k: 333, transA: false, transB: true, bias: true, accumulate: false },
   ];
   it.each(splits)(
     'is bit-identical run to run and whatever the thread count ($m×$n×$k, transA $transA)',

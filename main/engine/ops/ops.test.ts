@@ -5,6 +5,7 @@ import { conv2d, convPads } from './conv2d.ts';
 import type { ConvGeometry } from './conv2d.ts';
 import { minMax, minMaxTf } from './minmax.ts';
 import { spaceToDepth2 } from './space-to-depth.ts';
+import { logSumExpRows } from './log-sum-exp.ts';
 import { useBackend } from '../testing/use-backend.ts';
 import { maxRelDiff, randomTensor } from '../testing/tensors.ts';
 
@@ -135,6 +136,38 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
         .dataSync();
     expect(Array.from(minMax(big).dataSync())).toEqual(Array.from(minMaxTf(big).dataSync()));
     expect(Array.from(g(minMax))).toEqual(Array.from(g(minMaxTf)));
+  });
+
+  it('logSumExpRows: its value and gradient dy·softmax against float64, far outside exp’s range too', async () => {
+    await useBackend(backend);
+    const n = 4;
+    const m = 7;
+    const base = randomTensor([n, m], 9).dataSync();
+    // Rows shifted by 0, +100, −100 and +1000: exp alone would overflow or flush to zero.
+    const shifts = [0, 100, -100, 1000];
+    const xs = Float32Array.from(base, (v, i) => v + shifts[Math.floor(i / m)]);
+    const dys = Float32Array.from(randomTensor([n], 10).dataSync());
+    const x = tf.tensor2d(xs, [n, m]);
+    const value = logSumExpRows(x);
+    const [grad] = tf.grads((x) =>
+      tf.sum(tf.mul(logSumExpRows(x as tf.Tensor2D), tf.tensor1d(dys))),
+    )([x]);
+    const got = value.dataSync();
+    const g = grad.dataSync();
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(xs.subarray(i * m, (i + 1) * m));
+      const top = Math.max(...row);
+      const lse = top + Math.log(row.reduce((s, v) => s + Math.exp(v - top), 0));
+      expect(Math.abs(got[i] - lse), `row ${i}`).toBeLessThanOrEqual(
+        1e-6 * Math.max(1, Math.abs(lse)),
+      );
+      row.forEach((v, j) =>
+        expect(
+          Math.abs(g[i * m + j] - dys[i] * Math.exp(v - lse)),
+          `row ${i}, column ${j}`,
+        ).toBeLessThan(1e-5),
+      );
+    }
   });
 
   it('space-to-depth is a permutation with the 2×2 block layout', async () => {

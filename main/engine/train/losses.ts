@@ -4,12 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { oneHotFloat } from '../ops/one-hot.ts';
+import { logSumExpRows } from '../ops/log-sum-exp.ts';
 
 /** Mean softmax cross-entropy of `logits` [n, m] against integer labels. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const m = logits.shape[1];
-    const lse = tf.logSumExp(logits, 1);
+    const lse = logSumExpRows(logits);
     const picked = tf.sum(tf.mul(logits, oneHotFloat(labels, m)), 1);
     return tf.mean(tf.sub(lse, picked)) as tf.Scalar;
   });
@@ -32,7 +33,7 @@ export function tradesLoss(
   lambda: number,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const kl = tf.mean(tf.sub(tf.logSumExp(g, 1), tf.logSumExp(f, 1)));
+    const kl = tf.mean(tf.sub(logSumExpRows(g), logSumExpRows(f)));
     return tf.add(crossEntropy(f, labels), tf.mul(kl, lambda)) as tf.Scalar;
   });
 }
