@@ -14,6 +14,7 @@ import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import { gram } from '../ops/gram.ts';
 import { reshapeActivations } from '../ops/reshape.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
+import { tensorFilledBy, valuesOf } from '../ops/wasm-heap.ts';
 import type { LayerPlan, LayerSpec } from '../../../shared/config/layer-plan.ts';
 import { RelaxCertError } from '../../../shared/errors.ts';
 import type { NamedArray } from '../../store/checkpoint-file.ts';
@@ -63,8 +64,20 @@ function l2(t: tf.Tensor): tf.Scalar {
   return tf.sqrt(tf.sum(tf.square(t))) as tf.Scalar;
 }
 
+/**
+ * t / (‖t‖ + 1e-12). With the native kernels, one JavaScript pass over the iterate where it lies
+ * (float64 sum): the five tfjs kernels took ~150 µs an iterate on WASM, about 0.6 ms of a
+ * dense-3x1000 step's 4 iterates, the pass 11 µs for 1,000 values (docs/PERFORMANCE.md).
+ */
 function normalize(t: tf.Tensor): tf.Tensor {
-  return tf.div(t, tf.add(l2(t), 1e-12));
+  if (activeNative() === undefined) return tf.div(t, tf.add(l2(t), 1e-12));
+  return tensorFilledBy(t.shape, (out) => {
+    const v = valuesOf(t);
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+    const norm = Math.sqrt(sum) + 1e-12;
+    for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
+  });
 }
 
 export class Network {
