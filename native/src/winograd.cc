@@ -65,6 +65,15 @@ constexpr std::size_t POSITIONS = N * N;
 constexpr std::size_t TILES = 64;
 // The filter gradient's products run over tiles (their k): longer blocks, fewer C updates.
 constexpr std::size_t FILTER_TILES = 128;
+
+// Floats from one position's block of transformed values to the next's (each block is tiles ×
+// channels, the matrix of one of the POSITIONS products). A cache line more than the block:
+// with a power-of-two block (64 × 128 floats = 32 KB) the 36 positions a transform writes or
+// reads at once all fell into one set of the 8-way L1 cache, which evicted them from each
+// other (docs/PERFORMANCE.md).
+std::size_t positionStride(std::size_t tiles, std::size_t channels) {
+  return tiles * channels + 16;
+}
 // The filter gradient's partial sums: at most this many slices, this many floats in all.
 constexpr std::size_t MAX_SLICES = 16;
 constexpr std::size_t SLICE_FLOATS = std::size_t{1} << 21;
@@ -253,8 +262,9 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
   const std::size_t blocks = (count + TILES - 1) / TILES;
   std::atomic<std::size_t> next{0};
   runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, blocks)), [&](unsigned) {
-    float* v = scratch(PATCHES, POSITIONS * TILES * ci);
-    float* m = scratch(PRODUCTS, POSITIONS * TILES * co);
+    const std::size_t vs = positionStride(TILES, ci), ms = positionStride(TILES, co);
+    float* v = scratch(PATCHES, POSITIONS * vs);
+    float* m = scratch(PRODUCTS, POSITIONS * ms);
     std::vector<float> zeros(std::max(ci, co), 0.0f), discard(co);
     const float* addend = bias != nullptr ? bias : zeros.data();
     const float* px[POSITIONS];
@@ -263,13 +273,13 @@ void tiledConvolution(const Tiles& tiles, std::size_t ci, std::size_t co, const 
       const std::size_t t0 = b * TILES, rows = std::min(TILES, count - t0);
       for (std::size_t t = 0; t < rows; t++) {
         tiles.patch(t0 + t, in, ci, zeros.data(), px);
-        transformPatch(px, ci, v + t * ci, TILES * ci);
+        transformPatch(px, ci, v + t * ci, vs);
       }
       for (std::size_t p = 0; p < POSITIONS; p++)
-        u.multiply(p, rows, v + p * TILES * ci, m + p * TILES * co);
+        u.multiply(p, rows, v + p * vs, m + p * ms);
       for (std::size_t t = 0; t < rows; t++) {
         tiles.pixels(t0 + t, M, 0, out, co, discard.data(), py);
-        transformProducts(m + t * co, TILES * co, co, addend, py);
+        transformProducts(m + t * co, ms, co, addend, py);
       }
     }
   });
@@ -322,8 +332,9 @@ void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, flo
   std::fill(partial, partial + slices * perSlice, 0.0f);
   std::atomic<std::size_t> next{0};
   runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, slices)), [&](unsigned) {
-    float* v = scratch(PATCHES, POSITIONS * FILTER_TILES * ci);
-    float* m = scratch(PRODUCTS, POSITIONS * FILTER_TILES * co);
+    const std::size_t vs = positionStride(FILTER_TILES, ci), ms = positionStride(FILTER_TILES, co);
+    float* v = scratch(PATCHES, POSITIONS * vs);
+    float* m = scratch(PRODUCTS, POSITIONS * ms);
     const std::vector<float> zeros(std::max(ci, co), 0.0f);
     const float* px[POSITIONS];
     const float* pdy[M * M];
@@ -333,15 +344,14 @@ void winogradGradFilter(const ConvShape& s, const float* x, const float* dy, flo
         const std::size_t t0 = b * FILTER_TILES, rows = std::min(FILTER_TILES, count - t0);
         for (std::size_t t = 0; t < rows; t++) {
           tiles.patch(t0 + t, x, ci, zeros.data(), px);
-          transformPatch(px, ci, v + t * ci, FILTER_TILES * ci);
+          transformPatch(px, ci, v + t * ci, vs);
           // Output gradients past the image's edge are zero: they read `zeros`.
           tiles.pixels(t0 + t, M, 0, dy, co, zeros.data(), pdy);
-          transformOutputGradient(pdy, co, m + t * co, FILTER_TILES * co);
+          transformOutputGradient(pdy, co, m + t * co, ms);
         }
         // dU[p] += V[p]ᵀ · M_dy[p] over this block's tiles.
         for (std::size_t p = 0; p < POSITIONS; p++)
-          sgemm({true, false, ci, co, rows, v + p * FILTER_TILES * ci,
-                 m + p * FILTER_TILES * co, du + p * ci * co, nullptr, true},
+          sgemm({true, false, ci, co, rows, v + p * vs, m + p * ms, du + p * ci * co, nullptr, true},
                 1);
       }
     }
