@@ -104,7 +104,7 @@ if (metrics === undefined) throw new Error('epoch bench: no epoch finished');
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 const name = `train.cnn-c2f2-28x28x1.epoch-${images / 1000}k`;
 console.log(
-  `# ${images} synthetic 28×28×1 images, batch 256, ${defaultReplicas('wasm', config.architecture)} replica(s), ` +
+  `# ${images} synthetic 28×28×1 images, batch 256, ${defaultReplicas('wasm')} replica(s), ` +
     `${describeNative() ?? 'WASM only'}; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
 );
 console.log(`BENCH ${name} ${metrics.seconds.toFixed(1)} s`);

@@ -179,8 +179,8 @@ export default async function trainBench(): Promise<void> {
       console.log(`BENCH ${name}.cpu-estimate ${Math.round(rate.cpuEstimate)} samples/s`);
     }
     const best = Math.max(wall.get('wasm') ?? 0, wall.get('wasm-1replica') ?? 0);
-    // The engine's default with native kernels: one replica for dense nets, two for conv nets.
-    const ours = wall.get(defaultReplicas('wasm', c.arch) > 1 ? 'native-2replicas' : 'native');
+    // The engine's default: one replica with native kernels.
+    const ours = wall.get(defaultReplicas('wasm') > 1 ? 'native-2replicas' : 'native');
     if (ours !== undefined && best > 0) {
       console.log(`BENCH train.${c.name}.native-vs-best-wasm ${(ours / best).toFixed(2)} x`);
     }

@@ -76,7 +76,7 @@ async function measure(side: 'relaxcert' | 'pytorch', name: CaseName): Promise<n
     const args = [name, '--steps', String(c.steps), '--warmup', String(c.warmup)];
     return Number(reference(args).samples_per_second);
   }
-  const replicas = defaultReplicas('wasm', c.arch);
+  const replicas = defaultReplicas('wasm');
   return (await trainThroughput(c, 'wasm', replicas, 256, true)).wall;
 }
 

@@ -31,7 +31,7 @@ async function datasetFor(config: ExperimentConfig, ctx: JobContext): Promise<Lo
 
 export async function runJob(job: JobSpec, ctx: JobContext): Promise<'done' | 'cancelled'> {
   const { jobId } = ctx;
-  const replicas = defaultReplicas(ctx.backendChoice, job.config.architecture);
+  const replicas = defaultReplicas(ctx.backendChoice);
   const backend = replicas > 1 ? `${ctx.backend} × ${replicas} replicas` : ctx.backend;
   ctx.emit({ type: 'backend', jobId, backend });
   const dataset = await datasetFor(job.config, ctx);
