@@ -1,6 +1,6 @@
-// MinMax as two branch-free passes per row (the compiler vectorises them: the byte masks widen
-// in one AVX2 instruction, hence RELAXCERT_VECTOR_CLONES), the same pairing
-// as main/engine/ops/minmax.ts: first half of the channels against the second half.
+// MinMax as branch-free passes per row, vectorised by the compiler (for AVX2 too, where a byte
+// mask widens in one instruction), with the pairing of main/engine/ops/minmax.ts: the first
+// half of the channels against the second half.
 #include "minmax.h"
 
 #include <algorithm>
@@ -51,9 +51,8 @@ void minMaxRows(const float* x, std::size_t r0, std::size_t r1, std::size_t chan
   }
 }
 
-// dy routed by the byte masks as bit selections: the masks are random in training, and
-// the branches the compiler made of `m[i] ? dMin[i] : dMax[i]` were mispredicted about half
-// the time.
+// dy routed by the byte masks as bit selections: the compiler had made branches of
+// `m[i] ? dMin[i] : dMax[i]`, which training's masks (random) mispredict.
 RELAXCERT_VECTOR_CLONES
 void minMaxGradRows(const float* dy, std::size_t r0, std::size_t r1, std::size_t channels,
                     const std::uint8_t* firstIsMin, float* dx) {

@@ -375,10 +375,6 @@ float dot16(const float* x, const float* y, std::size_t k) {
   return sum;
 }
 
-// One row or one column of C (power iterations, single points, bias gradients): packing would
-// cost more than the product, which is bound by reading the matrix once. `load`: C holds values
-// to add to. The threads take disjoint ranges [lo, hi) of the output and each output value is
-// summed in the same order as on one thread, so the bits do not depend on the thread count.
 // c[lo, hi) += Σ_p coef[p] · rows[p·stride + lo, hi), p in order. Four rows a pass, summed
 // left to right: the same roundings as one row a pass, with a quarter of the loads and stores
 // of c.
@@ -392,7 +388,8 @@ void accumulateRows(const float* coef, const float* rows, std::size_t stride, st
     const float* __restrict r1 = r0 + stride;
     const float* __restrict r2 = r1 + stride;
     const float* __restrict r3 = r2 + stride;
-    for (std::size_t j = lo; j < hi; j++) c[j] = c[j] + a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j];
+    for (std::size_t j = lo; j < hi; j++)
+      c[j] = c[j] + a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j];
   }
   for (; p < k; p++) {
     const float ap = coef[p];
@@ -401,6 +398,10 @@ void accumulateRows(const float* coef, const float* rows, std::size_t stride, st
   }
 }
 
+// One row or one column of C (power iterations, single points, bias gradients): packing would
+// cost more than the product, which is bound by reading the matrix once. `load`: C holds values
+// to add to. The threads take disjoint ranges [lo, hi) of the output and each output value is
+// summed in the same order as on one thread, so the bits do not depend on the thread count.
 void gemvRow(const GemmArgs& g, bool load, std::size_t lo, std::size_t hi) {  // m == 1: a·op(B)
   if (!load) std::fill(g.c + lo, g.c + hi, 0.0f);
   if (!g.transB) return accumulateRows(g.a, g.b, g.n, g.k, g.c, lo, hi);

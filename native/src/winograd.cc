@@ -74,6 +74,7 @@ constexpr std::size_t FILTER_TILES = 128;
 std::size_t positionStride(std::size_t tiles, std::size_t channels) {
   return tiles * channels + 16;
 }
+
 // The filter gradient's partial sums: at most this many slices, this many floats in all.
 constexpr std::size_t MAX_SLICES = 16;
 constexpr std::size_t SLICE_FLOATS = std::size_t{1} << 21;
