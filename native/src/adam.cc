@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 
 #include "compiler.h"
 #include "thread-pool.h"
@@ -31,16 +32,24 @@ RELAXCERT_NO_CONTRACT RELAXCERT_VECTOR_CLONES void adamRange(const AdamArgs& a) 
 #endif
   const double b1 = a.beta1, b2 = a.beta2, c1 = 1 - b1, c2 = 1 - b2;
   const double step = a.stepSize, eps = a.epsilon, w0 = a.w0, w1 = a.w1;
-  for (std::size_t j = a.lo; j < a.hi; j++) {
-    // Rounded to float32 like a stored gradient (Math.fround in adam.ts).
-    const double g = a.g1 == nullptr
-                         ? static_cast<double>(static_cast<float>(w0 * a.g0[j]))
-                         : static_cast<double>(static_cast<float>(w0 * a.g0[j] + w1 * a.g1[j]));
-    const double m = b1 * a.m[j] + c1 * g;
-    const double v = b2 * a.v[j] + c2 * g * g;
-    a.m[j] = static_cast<float>(m);
-    a.v[j] = static_cast<float>(v);
-    a.params[j] = static_cast<float>(a.params[j] - (step * m) / (std::sqrt(v) + eps));
+  // In blocks, each copied to `out` while it is in L1: a store to `out` inside the loop (which
+  // might alias the other arrays, for all the compiler knows) kept it from being vectorised.
+  constexpr std::size_t BLOCK = 2048;
+  for (std::size_t lo = a.lo; lo < a.hi; lo += BLOCK) {
+    const std::size_t hi = std::min(a.hi, lo + BLOCK);
+    for (std::size_t j = lo; j < hi; j++) {
+      // Rounded to float32 like a stored gradient (Math.fround in adam.ts).
+      const double g = a.g1 == nullptr
+                           ? static_cast<double>(static_cast<float>(w0 * a.g0[j]))
+                           : static_cast<double>(static_cast<float>(w0 * a.g0[j] + w1 * a.g1[j]));
+      const double m = b1 * a.m[j] + c1 * g;
+      const double v = b2 * a.v[j] + c2 * g * g;
+      a.m[j] = static_cast<float>(m);
+      a.v[j] = static_cast<float>(v);
+      a.params[j] = static_cast<float>(a.params[j] - (step * m) / (std::sqrt(v) + eps));
+    }
+    if (a.out != nullptr)
+      std::memcpy(a.out + (lo - a.outLo), a.params + lo, (hi - lo) * sizeof(float));
   }
 }
 

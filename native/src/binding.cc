@@ -306,8 +306,8 @@ napi_value DualDots(napi_env env, napi_callback_info info) {
 // adam(params, m, v, g0, g1 | null, coefficients, lo, hi); coefficients is a Float64Array
 // [w0, w1, beta1, beta2, stepSize, epsilon].
 napi_value Adam(napi_env env, napi_callback_info info) {
-  std::size_t argc = 8;
-  napi_value argv[8];
+  std::size_t argc = 9;
+  napi_value argv[9];
   void* data = nullptr;
   napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
   if (argc < 8) return fail(env, "adam expects 8 arguments");
@@ -338,6 +338,14 @@ napi_value Adam(napi_env env, napi_callback_info info) {
     return fail(env, "lo, hi: integers, lo ≤ hi");
   if (a.hi > lp || a.hi > lm || a.hi > lv || a.hi > lg0 || (a.g1 != nullptr && a.hi > lg1))
     return fail(env, "an array is shorter than hi");
+  napi_valuetype outType = napi_undefined;
+  if (argc > 8) napi_typeof(env, argv[8], &outType);
+  if (outType != napi_null && outType != napi_undefined) {
+    std::size_t lout = 0;
+    if (!getFloats(env, argv[8], &a.out, &lout)) return fail(env, "out: Float32Array or null");
+    if (lout < a.hi - a.lo) return fail(env, "out: shorter than hi − lo");
+    a.outLo = a.lo;
+  }
   const unsigned threads = static_cast<State*>(data)->threads;
   return guarded(env, [&] { relaxcert::adamUpdate(a, threads); });
 }

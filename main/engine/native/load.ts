@@ -84,7 +84,8 @@ export interface NativeKernels {
   convAlgorithm?(shape: number[]): 'winograd' | 'im2col';
   /**
    * Adam.updateCombined's loop over params[lo, hi) (train/adam.ts), bit for bit; g1 null: the
-   * gradient is w0·g0. coefficients: [w0, w1, beta1, beta2, stepSize, epsilon].
+   * gradient is w0·g0. coefficients: [w0, w1, beta1, beta2, stepSize, epsilon]. `out` (optional,
+   * at least hi − lo values) receives the updated params[lo, hi) in the same pass.
    */
   adam(
     params: Float32Array,
@@ -95,6 +96,7 @@ export interface NativeKernels {
     coefficients: Float64Array,
     lo: number,
     hi: number,
+    out?: Float32Array | null,
   ): void;
   /**
    * The float64 evaluation's products (float64-pass.ts): for output j and row r,
@@ -136,12 +138,38 @@ export function findAddon(): string | undefined {
 
 let cached: { kernels: NativeKernels | undefined; error?: string } | undefined;
 
+/**
+ * Whether adam() writes its `out` array. An addon built before it could (a checkout updated
+ * without `npm install`) ignores the argument, and Adam.apply would give the variables memory
+ * that nothing wrote.
+ */
+function writesAdamOutput(kernels: NativeKernels): boolean {
+  const out = Float32Array.of(Number.NaN);
+  const coefficients = Float64Array.of(1, 0, 0.9, 0.999, 1e-3, 1e-7);
+  const one = (): Float32Array => Float32Array.of(1);
+  kernels.adam(
+    one(),
+    new Float32Array(1),
+    new Float32Array(1),
+    one(),
+    null,
+    coefficients,
+    0,
+    1,
+    out,
+  );
+  return !Number.isNaN(out[0]);
+}
+
 function load(): { kernels: NativeKernels | undefined; error?: string } {
   const path = findAddon();
   if (path === undefined) return { kernels: undefined, error: `${ADDON} not found` };
   try {
     const kernels = createRequire(import.meta.url)(path) as NativeKernels;
     if (typeof kernels.sgemm !== 'function') throw new Error('no sgemm export');
+    if (!writesAdamOutput(kernels)) {
+      throw new Error(`${path} was built from older sources: run npm install to rebuild it`);
+    }
     return { kernels };
   } catch (error) {
     return { kernels: undefined, error: error instanceof Error ? error.message : String(error) };

@@ -73,30 +73,35 @@ describe.skipIf(native === undefined)('native Adam', () => {
     tf.dispose([...js.vars, ...nat.vars]);
   });
 
-  it('apply() reads each gradient in place and takes the same step as the JavaScript loop', async () => {
-    const js = makeAdam(5, false);
-    const nat = makeAdam(5, true);
-    const rng = new Rng(6);
-    for (let t = 1; t <= 3; t++) {
-      const grads = js.vars.map((v) =>
-        tf.tensor(
-          Array.from({ length: v.size }, (_, i) => (i % 11 === 0 ? 0 : rng.normal())),
-          v.shape,
-        ),
+  it.each(['cpu', 'wasm'] as const)(
+    'apply() reads each gradient in place, writes the variables in the same pass and takes the same step as the JavaScript loop (%s)',
+    async (backend) => {
+      await useBackend(backend);
+      const js = makeAdam(5, false);
+      const nat = makeAdam(5, true);
+      const rng = new Rng(6);
+      for (let t = 1; t <= 3; t++) {
+        const grads = js.vars.map((v) =>
+          tf.tensor(
+            Array.from({ length: v.size }, (_, i) => (i % 11 === 0 ? 0 : rng.normal())),
+            v.shape,
+          ),
+        );
+        js.adam.apply(grads, 1e-3);
+        nat.adam.apply(grads, 1e-3);
+        tf.dispose(grads);
+      }
+      expect(nat.adam.step).toBe(3);
+      expect(await state(nat.adam)).toEqual(await state(js.adam));
+      // The variables hold the updated weights.
+      expect(Array.from(nat.vars[0].dataSync())).toEqual(Array.from(js.vars[0].dataSync()));
+      expect(Array.from(nat.vars[1].dataSync())).toEqual(
+        Array.from(nat.adam.params.subarray(nat.adam.layout.offsets[1])),
       );
-      js.adam.apply(grads, 1e-3);
-      nat.adam.apply(grads, 1e-3);
-      tf.dispose(grads);
-    }
-    expect(nat.adam.step).toBe(3);
-    expect(await state(nat.adam)).toEqual(await state(js.adam));
-    // The variables hold the updated weights.
-    expect(Array.from(nat.vars[0].dataSync())).toEqual(Array.from(js.vars[0].dataSync()));
-    expect(Array.from(nat.vars[1].dataSync())).toEqual(
-      Array.from(nat.adam.params.subarray(nat.adam.layout.offsets[1])),
-    );
-    tf.dispose([...js.vars, ...nat.vars]);
-  });
+      tf.dispose([...js.vars, ...nat.vars]);
+      await useBackend('cpu');
+    },
+  );
 
   it.each([1, 2, 3])(
     'on %i thread(s) updates 400,000 parameters exactly as the JavaScript loop does',

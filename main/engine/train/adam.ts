@@ -11,7 +11,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NamedArray } from '../model/network.ts';
-import { setValues, valuesOf } from '../ops/wasm-heap.ts';
+import { setValues, tensorFilledBy, valuesOf } from '../ops/wasm-heap.ts';
 import { nativeKernels } from '../native/load.ts';
 
 export interface AdamBuffers {
@@ -156,12 +156,18 @@ export class Adam {
     if (native === undefined) {
       grads.forEach((g, i) => this.grad.set(valuesOf(g), offsets[i]));
       this.update(this.grad, learningRate, this.step);
-    } else {
-      // Each variable's gradient read where it lies (a view of the WASM heap): no copy into
-      // the flat array first. The same element-wise arithmetic, so the same weights.
-      const coefficients = this.coefficients(1, 0, this.stepSize(learningRate, this.step));
-      grads.forEach((g, i) => {
-        const range = (a: Float32Array) => a.subarray(offsets[i], offsets[i] + sizes[i]);
+      this.push();
+      return;
+    }
+    // Each variable's gradient read where it lies (a view of the WASM heap), and its updated
+    // weights written in the same pass into the variable's new memory: no copy into the flat
+    // array before, none out of it after (push() took ~1 ms of a dense-3x1000 step). The same
+    // element-wise arithmetic, so the same weights.
+    const coefficients = this.coefficients(1, 0, this.stepSize(learningRate, this.step));
+    grads.forEach((g, i) => {
+      const range = (a: Float32Array) => a.subarray(offsets[i], offsets[i] + sizes[i]);
+      const x = this.vars[i];
+      const updated = tensorFilledBy([...x.shape], (out) =>
         native.adam(
           range(this.params),
           range(this.m),
@@ -171,10 +177,13 @@ export class Adam {
           coefficients,
           0,
           sizes[i],
-        );
-      });
-    }
-    this.push();
+          out,
+        ),
+      );
+      // New memory, never written in place: see setValues.
+      x.assign(updated);
+      updated.dispose();
+    });
   }
 
   async exportArrays(): Promise<NamedArray[]> {
