@@ -139,9 +139,9 @@ export function findAddon(): string | undefined {
 let cached: { kernels: NativeKernels | undefined; error?: string } | undefined;
 
 /**
- * Whether adam() writes its `out` array. An addon built before it could (a checkout updated
- * without `npm install`) ignores the argument, and Adam.apply would give the variables memory
- * that nothing wrote.
+ * Whether adam() writes its `out` array. An addon built before adam() took `out` (a checkout
+ * updated without `npm install`) ignores it, and Adam.apply would then give the variables
+ * memory that nothing wrote.
  */
 function writesAdamOutput(kernels: NativeKernels): boolean {
   const out = Float32Array.of(Number.NaN);
