@@ -59,10 +59,9 @@ constexpr std::size_t MIN_PER_THREAD = std::size_t{1} << 16;
 }  // namespace
 
 // Each parameter's update reads and writes only its own values: contiguous ranges on several
-// threads give the same weights as one loop. (One thread took ~3.4 ns a parameter, 10 % of a
-// dense-3x1000 step: the double-precision division and square root, not memory. Hence
-// RELAXCERT_VECTOR_CLONES on adamRange: AVX2 divides four doubles at a time, and the same
-// operations round alike; 2 M parameters took 0.59–0.65 of the time, the same weights.)
+// threads give the same weights as one loop. The loop is bound by the double-precision division
+// and square root, not by memory: hence RELAXCERT_VECTOR_CLONES on adamRange (AVX2 divides four
+// doubles at a time and rounds alike; 2 M parameters took 0.59–0.65 of the time).
 void adamUpdate(const AdamArgs& a, unsigned threads) {
   const std::size_t n = a.hi - a.lo;
   const std::size_t parts = std::max<std::size_t>(

@@ -57,8 +57,7 @@ struct F4 {
       {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
 };
 
-using Winograd = F4;
-constexpr int M = Winograd::M, N = Winograd::N;
+constexpr int M = F4::M, N = F4::N;
 constexpr std::size_t POSITIONS = N * N;
 // Tiles a thread transforms at a time: the forward pass and input gradient keep
 // POSITIONS × TILES × channels floats of transformed inputs and products per thread.
@@ -161,9 +160,9 @@ RELAXCERT_ALWAYS_INLINE void sandwich(Left left, In in, Right right, Out out) {
       out(i, j, combine<L>([&](int l) { return right(j, l); }, [&](int l) { return t[i][l]; }));
 }
 
-constexpr auto& BT = Winograd::BT;
-constexpr auto& G = Winograd::G;
-constexpr auto& AT = Winograd::AT;
+constexpr auto& BT = F4::BT;
+constexpr auto& G = F4::G;
+constexpr auto& AT = F4::AT;
 
 // v[p · stride + c] = (Bᵀ d B)[p] for every channel c of the patch d.
 RELAXCERT_VECTOR_CLONES void transformPatch(const float* const d[POSITIONS], std::size_t channels,
