@@ -175,9 +175,8 @@ async function profile(c: TrainBenchCase, steps: number, replicas: number): Prom
           const y = tf.tensor1d(ys, 'int32');
           const { value, grads } = tf.variableGrads(() => {
             // As in training (lossGradients): no gradient for the data.
-            const f = net.forward(x, { inputGradient: false });
-            const { k } = net.lipschitzMatrix();
-            return gloroCrossEntropy(head.apply(f, k, 0.01), y);
+            const { logits, k } = net.logitsAndLipschitz(x);
+            return gloroCrossEntropy(head.apply(logits, k, 0.01), y);
           }, vars);
           return { value, grads: vars.map((v) => grads[v.name]) };
         }),

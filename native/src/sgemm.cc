@@ -43,10 +43,25 @@ struct Kernel {
 // Block sizes: a kc×nr panel of B (32 KB at nr = 32) stays in L1 while the mr×kc panels of A
 // (an mc×kc block, 256 KB at most) stream from L2.
 constexpr std::size_t KC = 256;
+// A last k block of at most this many joins the block before it: a block of one (a rank-1
+// term appended to a product, the Lipschitz estimate's weight gradient in ops/dense.ts) would
+// otherwise cost a whole pass over C for one multiply-add per element.
+constexpr std::size_t KC_TAIL = 16;
 constexpr std::size_t MC = 240;  // a multiple of 8, 6 and 4
 constexpr std::size_t NC = 2048;
 // directA(): at most this many nr-wide column panels.
 constexpr std::size_t DIRECT_A_MAX_PANELS = 4;
+
+// The length of the k block starting at p0 (a multiple of KC): KC, or all that is left when
+// that is at most KC + KC_TAIL.
+std::size_t blockLength(std::size_t k, std::size_t p0) {
+  return k - p0 <= KC + KC_TAIL ? k - p0 : KC;
+}
+
+// How many k blocks blockLength() cuts k into.
+std::size_t blockCount(std::size_t k) {
+  return k <= KC + KC_TAIL ? 1 : (k - KC_TAIL + KC - 1) / KC;
+}
 
 template <std::size_t MR, std::size_t NR, bool Direct>
 void kernelGeneric(std::size_t kc, const float* a, std::size_t rsa, std::size_t csa,
@@ -282,8 +297,8 @@ struct Buffers {
   std::unique_ptr<float[]> ap, bp;
   std::vector<float> tile;
   Buffers(const Kernel& kr, std::size_t cols)
-      : ap(new float[MC * KC]),
-        bp(new float[KC * ((std::min(NC, cols) + kr.nr - 1) / kr.nr * kr.nr)]),
+      : ap(new float[MC * (KC + KC_TAIL)]),
+        bp(new float[(KC + KC_TAIL) * ((std::min(NC, cols) + kr.nr - 1) / kr.nr * kr.nr)]),
         tile(kr.mr * kr.nr) {}
 };
 
@@ -312,8 +327,8 @@ void gemmBlock(const GemmArgs& g, bool load, std::size_t i0, std::size_t i1, std
   const std::size_t ldc = g.n;
   for (std::size_t jc = j0; jc < j1; jc += NC) {
     const std::size_t nb = std::min(NC, j1 - jc);
-    for (std::size_t pc = 0; pc < g.k; pc += KC) {
-      const std::size_t kb = std::min(KC, g.k - pc);
+    for (std::size_t pc = 0, kb; pc < g.k; pc += kb) {
+      kb = blockLength(g.k, pc);
       const bool loadC = load || pc > 0;
       const float* bPanels = bp;
       if (wholeB != nullptr)
@@ -472,8 +487,8 @@ std::size_t packedRightSize(std::size_t k, std::size_t n) {
 void packRight(bool transB, std::size_t k, std::size_t n, const float* b, float* dst) {
   const std::size_t nr = kernel().nr, span = (n + nr - 1) / nr * nr;
   const GemmArgs g{false, transB, 0, n, k, nullptr, b, nullptr, nullptr, false};
-  for (std::size_t p0 = 0; p0 < k; p0 += KC)
-    packB(g, nr, p0, std::min(KC, k - p0), 0, n, dst + span * p0);
+  for (std::size_t p0 = 0, kb; p0 < k; p0 += kb)
+    packB(g, nr, p0, kb = blockLength(k, p0), 0, n, dst + span * p0);
 }
 
 void sgemmPackedRight(const GemmArgs& g, const float* packedB) {
@@ -528,11 +543,11 @@ void sgemm(const GemmArgs& g, unsigned threads) {
   const std::size_t span = (otherSide + otherUnit - 1) / otherUnit * otherUnit;
   std::unique_ptr<float[]> packed(share ? new float[span * g.k] : nullptr);
   const Packed whole{packed.get(), span};
-  const std::size_t kBlocks = share ? (g.k + KC - 1) / KC : 0;
+  const std::size_t kBlocks = share ? blockCount(g.k) : 0;
   std::atomic<std::size_t> nextBlock{0}, blocksDone{0}, next{0};
   runOnThreads(static_cast<unsigned>(std::min<std::size_t>(threads, chunks)), [&](unsigned) {
     for (std::size_t b; (b = nextBlock.fetch_add(1)) < kBlocks; blocksDone.fetch_add(1)) {
-      const std::size_t p0 = b * KC, kb = std::min(KC, g.k - p0);
+      const std::size_t p0 = b * KC, kb = blockLength(g.k, p0);
       float* dst = packed.get() + span * p0;
       if (byCols)
         packA(g, kr.mr, 0, m, p0, kb, dst);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.ts';
-import { dense } from '../ops/dense.ts';
+import { dense, denseWithNormRow } from '../ops/dense.ts';
 import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
@@ -31,6 +31,9 @@ interface LinearParams {
   /** Power-iteration iterate: [1, in] for dense, [1, h, w, cin] for conv; unit norm. */
   u: tf.Variable;
 }
+
+/** u·W of hidden dense layers' norm estimates, by layer index, as forward() computed them. */
+type NormRows = Map<number, tf.Tensor>;
 
 function geometry(spec: Extract<LayerSpec, { kind: 'conv' }>): ConvGeometry {
   return { kh: spec.kernel, kw: spec.kernel, stride: spec.stride, padding: spec.padding };
@@ -150,9 +153,15 @@ export class Network {
    * exists, so at most two layers' activations are live: predicting 512 images of 28×28×1
    * through cnn-c2f2 otherwise held all seven (about 230 MB) until the caller's tidy ended, and
    * the WASM heap keeps its high-water mark (docs/PERFORMANCE.md).
+   * With `normRows` (native kernels only; logitsAndLipschitz) each hidden dense layer also
+   * leaves its norm estimate's row u·W there.
    */
-  forward(x: tf.Tensor, { inputGradient = true }: { inputGradient?: boolean } = {}): tf.Tensor2D {
+  forward(
+    x: tf.Tensor,
+    { inputGradient = true, normRows }: { inputGradient?: boolean; normRows?: NormRows } = {},
+  ): tf.Tensor2D {
     const predicting = tf.engine().state.gradientDepth === 0;
+    const lastLinear = this.linear[this.linear.length - 1];
     let h: tf.Tensor = x;
     let next = 0;
     for (const spec of this.plan.layers) {
@@ -161,7 +170,18 @@ export class Network {
         case 'dense': {
           const p = this.linear[next++];
           const flat = h.rank === 2 ? h : reshapeActivations(h, [h.shape[0], -1]);
-          out = dense(flat as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+          if (normRows !== undefined && p !== lastLinear) {
+            const { y, r } = denseWithNormRow(
+              flat as tf.Tensor2D,
+              p.w as tf.Tensor2D,
+              p.b as tf.Tensor1D,
+              p.u as tf.Tensor2D,
+            );
+            normRows.set(p.index, r);
+            out = y;
+          } else {
+            out = dense(flat as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+          }
           if (predicting && flat !== h) flat.dispose();
           break;
         }
@@ -241,17 +261,20 @@ export class Network {
     return conv2dLinear(u as tf.Tensor4D, p.w as tf.Tensor4D, geometry(p.spec));
   }
 
-  /** Per-layer norm estimates ‖A u‖ of the hidden linear layers, differentiable in the weights. */
-  layerNorms(): tf.Scalar[] {
-    return this.linear.slice(0, -1).map((p) => l2(this.apply(p, p.u)));
+  /**
+   * Per-layer norm estimates ‖A u‖ of the hidden linear layers, differentiable in the weights;
+   * A u taken from `normRows` where the forward pass left it.
+   */
+  layerNorms(normRows?: NormRows): tf.Scalar[] {
+    return this.linear.slice(0, -1).map((p) => l2(normRows?.get(p.index) ?? this.apply(p, p.u)));
   }
 
   /**
    * The C×C matrix K with K[j, i] ≥ Lip(f_j − f_i) as estimated for training:
    * ‖w_j − w_i‖ × Π (earlier layers' norms). Differentiable (GloRo trains through it).
    */
-  lipschitzMatrix(): { k: tf.Tensor2D; prefix: tf.Scalar } {
-    const norms = this.layerNorms();
+  lipschitzMatrix(normRows?: NormRows): { k: tf.Tensor2D; prefix: tf.Scalar } {
+    const norms = this.layerNorms(normRows);
     let prefix: tf.Scalar = tf.scalar(1);
     for (const n of norms) prefix = tf.mul(prefix, n);
     const last = this.linear[this.linear.length - 1];
@@ -264,6 +287,17 @@ export class Network {
     const eye = tf.eye(c);
     const dist = tf.mul(tf.sqrt(tf.add(tf.relu(d2), eye)), tf.sub(1, eye));
     return { k: tf.mul(dist, prefix) as tf.Tensor2D, prefix };
+  }
+
+  /**
+   * Logits and the Lipschitz matrix for a training loss (under a gradient tape). With the native
+   * kernels each hidden dense layer computes its norm estimate's row u·W in the same op as its
+   * output (denseWithNormRow), so that W's two gradient terms make one product.
+   */
+  logitsAndLipschitz(x: tf.Tensor): { logits: tf.Tensor2D; k: tf.Tensor2D } {
+    const normRows: NormRows | undefined = activeNative() !== undefined ? new Map() : undefined;
+    const logits = this.forward(x, { inputGradient: false, normRows });
+    return { logits, k: this.lipschitzMatrix(normRows).k };
   }
 
   /** Weights, biases and iterates, in a stable order, for checkpoints and the sound bounds. */

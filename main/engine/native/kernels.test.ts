@@ -110,8 +110,14 @@ const shapes: Array<[number, number, number]> = [
   [255, 17, 33],
   [9, 1000, 17],
   [1000, 33, 5],
-  // Several k blocks (256), row blocks (240) and chunks for two threads.
+  // Several k blocks (256), row blocks (240) and chunks for two threads; k = 513 ends in a
+  // block of 257 (a short last block joins the one before it).
   [300, 257, 513],
+  // One block of 257 on two threads, one of 272; 273 and 529 end in short blocks of 17.
+  [250, 300, 257],
+  [13, 40, 272],
+  [13, 40, 273],
+  [40, 13, 529],
   [0, 5, 3],
   [5, 0, 3],
   [4, 5, 0],

@@ -76,3 +76,38 @@ export function nativeColumnSums(t: tf.Tensor): tf.Tensor1D {
     kernels.sgemm(false, false, 1, n, rows, ones, valuesOf(t), out, null, false),
   ) as tf.Tensor1D;
 }
+
+/** Scratch for nativeStackedGradient's operands, reused between calls (nothing keeps it). */
+let stackedScratch = new Float32Array(0);
+
+/**
+ * [x; u]ᵀ·[dy; dr] = xᵀ·dy + uᵀ·dr for x [n, in], u [1, in], dy [n, out], dr [1, out]: a dense
+ * layer's weight gradient plus the rank-1 gradient of its norm estimate u·W, as one product
+ * with k = n + 1 (the kernels sum a last k block of one with the block before it). Separately
+ * the rank-1 term was an outer product the size of W and a tfjs Add of two such.
+ */
+export function nativeStackedGradient(
+  x: tf.Tensor,
+  u: tf.Tensor,
+  dy: tf.Tensor,
+  dr: tf.Tensor,
+): tf.Tensor2D {
+  const [n, inDim] = x.shape as [number, number];
+  const outDim = dy.shape[1] as number;
+  if (u.size !== inDim || dy.shape[0] !== n || dr.size !== outDim) {
+    throw new Error('nativeStackedGradient: operand shapes do not fit');
+  }
+  const kernels = required();
+  const aSize = (n + 1) * inDim;
+  const size = aSize + (n + 1) * outDim;
+  if (stackedScratch.length < size) stackedScratch = new Float32Array(size);
+  const a = stackedScratch.subarray(0, aSize);
+  const b = stackedScratch.subarray(aSize, size);
+  return tensorFilledBy([inDim, outDim], (out) => {
+    a.set(valuesOf(x));
+    a.set(valuesOf(u), n * inDim);
+    b.set(valuesOf(dy));
+    b.set(valuesOf(dr), n * outDim);
+    kernels.sgemm(true, false, inDim, outDim, n + 1, a, b, out, null, false);
+  }) as tf.Tensor2D;
+}

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { dense, denseTf } from '../ops/dense.ts';
+import { dense, denseTf, denseWithNormRow } from '../ops/dense.ts';
 import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
 import { gram } from '../ops/gram.ts';
@@ -72,6 +72,48 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     ).toBeLessThan(1e-5);
     tf.dispose([x, w, b, dy, ...ours, ...ref]);
   });
+
+  it.each([37, 256])(
+    'dense with its norm row u·W (batch %i): values and gradients equal the two taken apart',
+    async (n) => {
+      await useBackend(backend);
+      // Batch 256 makes W's gradient a product with k = 257 (one k block with its tail).
+      const x = randomTensor([n, 70], 1);
+      const w = randomTensor([70, 45], 2);
+      const b = randomTensor([45], 3);
+      const u = randomTensor([1, 70], 4);
+      const dy = randomTensor([n, 45], 5);
+      const dr = randomTensor([1, 45], 6);
+      const apart = (xt: tf.Tensor2D, wt: tf.Tensor2D, bt: tf.Tensor1D) => ({
+        y: denseTf(xt, wt, bt),
+        r: tf.matMul(u as tf.Tensor2D, wt) as tf.Tensor2D,
+      });
+      const fused = (xt: tf.Tensor2D, wt: tf.Tensor2D, bt: tf.Tensor1D) =>
+        denseWithNormRow(xt, wt, bt, u as tf.Tensor2D);
+      for (const useRow of [true, false]) {
+        // Without the row in the loss its gradient is zero (tfjs fills it in).
+        const loss =
+          (f: typeof fused) =>
+          (...t: tf.Tensor[]): tf.Scalar => {
+            const { y, r } = f(t[0] as tf.Tensor2D, t[1] as tf.Tensor2D, t[2] as tf.Tensor1D);
+            const value = tf.sum(tf.mul(y, dy));
+            return (useRow ? tf.add(value, tf.sum(tf.mul(r, dr))) : value) as tf.Scalar;
+          };
+        const ours = tf.grads(loss(fused))([x, w, b]);
+        const ref = tf.grads(loss(apart))([x, w, b]);
+        for (let i = 0; i < 3; i++) expect(maxRelDiff(ours[i], ref[i])).toBeLessThan(1e-5);
+        tf.dispose([...ours, ...ref]);
+      }
+      const before = tf.memory().numTensors;
+      const out = fused(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);
+      const ref = apart(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);
+      expect(maxRelDiff(out.y, ref.y)).toBeLessThan(1e-5);
+      expect(maxRelDiff(out.r, ref.r)).toBeLessThan(1e-5);
+      tf.dispose([out.y, out.r, ref.y, ref.r]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, w, b, u, dy, dr]);
+    },
+  );
 
   const geometries: Array<[number[], ConvGeometry, number]> = [
     [[2, 8, 8, 3], { kh: 3, kw: 3, stride: 1, padding: 'same' }, 4],

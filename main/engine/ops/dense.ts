@@ -5,8 +5,13 @@
  * native kernels (main/engine/native) all three products run natively, transposes included.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customGrad } from './custom-grad.ts';
-import { activeNative, nativeColumnSums, nativeMatMul } from '../native/matmul.ts';
+import { customGrad, customGradMulti } from './custom-grad.ts';
+import {
+  activeNative,
+  nativeColumnSums,
+  nativeMatMul,
+  nativeStackedGradient,
+} from '../native/matmul.ts';
 import { backwardViews, keepForBackward, releaseViews } from './saved-views.ts';
 
 const denseOp = customGrad(([x, w, b]) => {
@@ -47,6 +52,43 @@ const denseNativeOp = customGrad(([x, w, b]) => {
     },
   };
 });
+
+/**
+ * The layer and the row u·W of its norm estimate (no bias) as one op, so that the backward pass
+ * gets both gradients at once: W's is then one product, [x; u]ᵀ·[dy; dr].
+ */
+const denseWithRowNativeOp = customGradMulti(([x, w, b, u]) => {
+  const saved = keepForBackward([x, w, u]);
+  return {
+    values: [nativeMatMul(x, w, false, false, b), nativeMatMul(u, w)],
+    gradFunc: ([dy, dr]) => {
+      const [xs, ws, us] = backwardViews(saved);
+      const grads = [
+        nativeMatMul(dy, ws, false, true),
+        nativeStackedGradient(xs, us, dy, dr),
+        nativeColumnSums(dy),
+        tf.zerosLike(us), // u is a constant (the power iteration's iterate)
+      ];
+      releaseViews([xs, ws, us]);
+      return grads;
+    },
+  };
+});
+
+/**
+ * A hidden dense layer y = x·W + b and r = u·W for the iterate u [1, in] of its norm estimate
+ * ‖u·W‖, differentiable in x, W and b; native kernels only (activeNative()).
+ */
+export function denseWithNormRow(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  u: tf.Tensor2D,
+): { y: tf.Tensor2D; r: tf.Tensor2D } {
+  if (activeNative() === undefined) throw new Error('denseWithNormRow needs the native kernels');
+  const [y, r] = denseWithRowNativeOp(x, w, b, u);
+  return { y: y as tf.Tensor2D, r: r as tf.Tensor2D };
+}
 
 /** x: [n, in], w: [in, out], b: [out] → [n, out]; native kernels when they are available. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {

@@ -24,8 +24,7 @@ export function lossGradients(
       const x = tf.tensor(xs, [m, ...net.plan.inputShape]);
       const y = tf.tensor1d(ys, 'int32');
       const { value, grads } = tf.variableGrads(() => {
-        const f = net.forward(x, { inputGradient: false });
-        const { k } = net.lipschitzMatrix();
+        const { logits: f, k } = net.logitsAndLipschitz(x);
         const g = head.apply(f, k, epsilon);
         return lambda === undefined ? gloroCrossEntropy(g, y) : tradesLoss(f, g, y, lambda);
       }, vars);
