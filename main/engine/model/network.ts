@@ -148,7 +148,7 @@ export class Network {
 
   /**
    * Logits [n, C] for inputs [n, ...inputShape]. `inputGradient: false` when nothing
-   * differentiates x (training): a first conv layer then skips its input gradient.
+   * differentiates x (training): the first layer (conv or dense) then skips its input gradient.
    * Without a gradient tape (prediction) each layer's input is disposed as soon as its output
    * exists, so at most two layers' activations are live: predicting 512 images of 28×28×1
    * through cnn-c2f2 otherwise held all seven (about 230 MB) until the caller's tidy ended, and
@@ -170,17 +170,19 @@ export class Network {
         case 'dense': {
           const p = this.linear[next++];
           const flat = h.rank === 2 ? h : reshapeActivations(h, [h.shape[0], -1]);
+          const options = { inputGradient: inputGradient || p !== this.linear[0] };
           if (normRows !== undefined && p !== lastLinear) {
             const { y, r } = denseWithNormRow(
               flat as tf.Tensor2D,
               p.w as tf.Tensor2D,
               p.b as tf.Tensor1D,
               p.u as tf.Tensor2D,
+              options,
             );
             normRows.set(p.index, r);
             out = y;
           } else {
-            out = dense(flat as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+            out = dense(flat as tf.Tensor2D, p.w as tf.Tensor2D, p.b as tf.Tensor1D, options);
           }
           if (predicting && flat !== h) flat.dispose();
           break;

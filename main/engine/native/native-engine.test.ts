@@ -102,7 +102,16 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
         const ours = tf.grads(loss(fused))([x, w, b]);
         const ref = tf.grads(loss(apart))([x, w, b]);
         for (let i = 0; i < 3; i++) expect(maxRelDiff(ours[i], ref[i])).toBeLessThan(1e-5);
-        tf.dispose([...ours, ...ref]);
+        // Without the input gradient: zeros for x, the same bits for W and b.
+        const noDx = tf.grads(
+          loss((xt, wt, bt) =>
+            denseWithNormRow(xt, wt, bt, u as tf.Tensor2D, { inputGradient: false }),
+          ),
+        )([x, w, b]);
+        expect([...noDx[0].dataSync()]).toEqual(new Array(x.size).fill(0));
+        for (let i = 1; i < 3; i++)
+          expect([...noDx[i].dataSync()]).toEqual([...ours[i].dataSync()]);
+        tf.dispose([...ours, ...ref, ...noDx]);
       }
       const before = tf.memory().numTensors;
       const out = fused(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);

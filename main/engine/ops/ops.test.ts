@@ -53,6 +53,18 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
     ours.forEach((g, i) =>
       expect(maxRelDiff(g, tf.tensor(theirs[i].data, theirs[i].shape))).toBeLessThan(1e-5),
     );
+    // Without the input gradient: zeros for x, the same W and b gradients (native or not).
+    const noDx = tf.grads((x, w, b) =>
+      tf.sum(
+        tf.mul(
+          dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, { inputGradient: false }),
+          dy,
+        ),
+      ),
+    )([x, w, b]);
+    expect([...noDx[0].dataSync()]).toEqual(new Array(x.size).fill(0));
+    expect([...noDx[1].dataSync()]).toEqual([...ours[1].dataSync()]);
+    expect([...noDx[2].dataSync()]).toEqual([...ours[2].dataSync()]);
   });
 
   it.each(geometries)('conv2d %o %o matches tfjs autodiff', async (xShape, g, cout) => {
