@@ -11,7 +11,7 @@ import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax } from '../ops/minmax.ts';
 import { customGrad } from '../ops/custom-grad.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
-import { gram } from '../ops/gram.ts';
+import { estimatedLipschitz, rowNorms } from '../ops/estimated-lipschitz.ts';
 import { reshapeActivations } from '../ops/reshape.ts';
 import { activeNative, nativeMatMul } from '../native/matmul.ts';
 import { tensorFilledBy, valuesOf } from '../ops/wasm-heap.ts';
@@ -263,32 +263,24 @@ export class Network {
     return conv2dLinear(u as tf.Tensor4D, p.w as tf.Tensor4D, geometry(p.spec));
   }
 
-  /**
-   * Per-layer norm estimates ‖A u‖ of the hidden linear layers, differentiable in the weights;
-   * A u taken from `normRows` where the forward pass left it.
-   */
-  layerNorms(normRows?: NormRows): tf.Scalar[] {
-    return this.linear.slice(0, -1).map((p) => l2(normRows?.get(p.index) ?? this.apply(p, p.u)));
+  /** u·W (or A u) of each hidden linear layer: from `normRows` where the forward pass left it. */
+  private normEstimateRows(normRows?: NormRows): tf.Tensor[] {
+    return this.linear.slice(0, -1).map((p) => normRows?.get(p.index) ?? this.apply(p, p.u));
+  }
+
+  /** Per-layer norm estimates ‖A u‖ of the hidden linear layers. */
+  layerNorms(): number[] {
+    return tf.tidy(() => rowNorms(this.normEstimateRows()));
   }
 
   /**
    * The C×C matrix K with K[j, i] ≥ Lip(f_j − f_i) as estimated for training:
-   * ‖w_j − w_i‖ × Π (earlier layers' norms). Differentiable (GloRo trains through it).
+   * ‖w_j − w_i‖ × Π (earlier layers' norms), and that product (`prefix`). Differentiable (GloRo
+   * trains through it); ops/estimated-lipschitz.ts.
    */
   lipschitzMatrix(normRows?: NormRows): { k: tf.Tensor2D; prefix: tf.Scalar } {
-    const norms = this.layerNorms(normRows);
-    let prefix: tf.Scalar = tf.scalar(1);
-    for (const n of norms) prefix = tf.mul(prefix, n);
     const last = this.linear[this.linear.length - 1];
-    const w = last.w as tf.Tensor2D; // [in, C]
-    const c = w.shape[1];
-    const g = gram(w); // [C, C]
-    const sq = tf.sum(tf.square(w), 0); // [C]
-    const d2 = tf.sub(tf.add(tf.reshape(sq, [c, 1]), tf.reshape(sq, [1, c])), tf.mul(g, 2));
-    // The diagonal is unused (i ≠ j); adding 1 there keeps sqrt's gradient finite.
-    const eye = tf.eye(c);
-    const dist = tf.mul(tf.sqrt(tf.add(tf.relu(d2), eye)), tf.sub(1, eye));
-    return { k: tf.mul(dist, prefix) as tf.Tensor2D, prefix };
+    return estimatedLipschitz(last.w as tf.Tensor2D, this.normEstimateRows(normRows));
   }
 
   /**

@@ -12,7 +12,6 @@ import { availableParallelism } from 'node:os';
 import { dense, denseTf, denseWithNormRow } from '../ops/dense.ts';
 import { conv2d, conv2dBackpropInput, conv2dLinear } from '../ops/conv2d.ts';
 import { spaceToDepth2 } from '../ops/space-to-depth.ts';
-import { gram } from '../ops/gram.ts';
 import type { ConvGeometry } from '../ops/conv2d.ts';
 import { minMax, minMaxJs } from '../ops/minmax.ts';
 import { useBackend } from '../testing/use-backend.ts';
@@ -168,15 +167,6 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     },
   );
 
-  it('Gram matrix of the last layer: values and gradient equal the tfjs path', async () => {
-    await useBackend(backend);
-    const w = randomTensor([37, 11], 15) as tf.Tensor2D;
-    const dg = randomTensor([11, 11], 16);
-    const f = (tfOnly: boolean) => (t: tf.Tensor) =>
-      tf.sum(tf.mul(gram(t as tf.Tensor2D, tfOnly), dg));
-    expect(maxRelDiff(gram(w), gram(w, true))).toBeLessThan(1e-5);
-    expect(maxRelDiff(tf.grad(f(false))(w), tf.grad(f(true))(w))).toBeLessThan(1e-5);
-  });
 
   it('space-to-depth: the native copy equals the tfjs transpose exactly, gradient included', async () => {
     await useBackend(backend);

@@ -6,6 +6,7 @@ import type { ConvGeometry } from './conv2d.ts';
 import { minMax, minMaxTf } from './minmax.ts';
 import { spaceToDepth2 } from './space-to-depth.ts';
 import { logSumExpRows } from './log-sum-exp.ts';
+import { estimatedLipschitz } from './estimated-lipschitz.ts';
 import { useBackend } from '../testing/use-backend.ts';
 import { maxRelDiff, randomTensor } from '../testing/tensors.ts';
 
@@ -27,6 +28,22 @@ const geometries: Array<[number[], ConvGeometry, number]> = [
   [[1, 9, 11, 2], { kh: 4, kw: 4, stride: 2, padding: 'valid' }, 2],
   [[1, 7, 7, 2], { kh: 3, kw: 3, stride: 2, padding: 'same' }, 2],
 ];
+
+/** The training Lipschitz estimate as tfjs ops (the engine's formulation before the custom op). */
+function lipschitzReference(
+  w: tf.Tensor2D,
+  rows: tf.Tensor[],
+): { k: tf.Tensor; prefix: tf.Tensor } {
+  let prefix: tf.Tensor = tf.scalar(1);
+  for (const r of rows) prefix = tf.mul(prefix, tf.sqrt(tf.sum(tf.square(r))));
+  const c = w.shape[1];
+  const g = tf.matMul(tf.transpose(w), w);
+  const sq = tf.sum(tf.square(w), 0);
+  const d2 = tf.sub(tf.add(tf.reshape(sq, [c, 1]), tf.reshape(sq, [1, c])), tf.mul(g, 2));
+  const eye = tf.eye(c);
+  const dist = tf.mul(tf.sqrt(tf.add(tf.relu(d2), eye)), tf.sub(1, eye));
+  return { k: tf.mul(dist, prefix), prefix };
+}
 
 describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) => {
   it('dense matches tfjs autodiff', async () => {
@@ -181,6 +198,58 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
       );
     }
   });
+
+  it.each(['native kernels', 'tfjs only'])(
+    'estimatedLipschitz (%s): K, the prefix and their gradients equal the tfjs formulation',
+    async (path) => {
+      await useBackend(backend);
+      const saved = process.env.RELAXCERT_NATIVE;
+      if (path === 'tfjs only') process.env.RELAXCERT_NATIVE = '0';
+      try {
+        const w = randomTensor([37, 11], 21);
+        // Rows of a dense layer, a conv layer (an image) and another dense layer.
+        const rows = [
+          randomTensor([1, 20], 22),
+          randomTensor([1, 4, 4, 3], 23),
+          randomTensor([1, 7], 24),
+        ];
+        const dk = randomTensor([11, 11], 25);
+        const dp = randomTensor([], 26);
+        const loss =
+          (f: (w: tf.Tensor2D, rows: tf.Tensor[]) => { k: tf.Tensor; prefix: tf.Tensor }) =>
+          (...t: tf.Tensor[]): tf.Scalar => {
+            const { k, prefix } = f(t[0] as tf.Tensor2D, t.slice(1));
+            return tf.add(tf.sum(tf.mul(k, dk)), tf.mul(prefix, dp)) as tf.Scalar;
+          };
+        const ours = estimatedLipschitz(w as tf.Tensor2D, rows);
+        const ref = lipschitzReference(w as tf.Tensor2D, rows);
+        expect(maxRelDiff(ours.k, ref.k)).toBeLessThan(1e-5);
+        expect(maxRelDiff(ours.prefix, ref.prefix)).toBeLessThan(1e-5);
+        const g = tf.grads(loss(estimatedLipschitz))([w, ...rows]);
+        const gRef = tf.grads(loss(lipschitzReference))([w, ...rows]);
+        g.forEach((t, i) => expect(maxRelDiff(t, gRef[i])).toBeLessThan(1e-4));
+        // Two equal class columns and a zero row: K is 0 for the pair, every gradient finite.
+        const twin = tf.concat([w, tf.slice(w, [0, 3], [37, 1])], 1) as tf.Tensor2D;
+        const zero = [...rows, tf.zeros([1, 5])];
+        const degenerate = estimatedLipschitz(twin, zero);
+        expect(degenerate.k.arraySync() as number[][]).toSatisfy((k: number[][]) =>
+          k.every((row) => row.every((v) => v === 0)),
+        );
+        const twinK = estimatedLipschitz(twin, rows).k.arraySync() as number[][];
+        expect(twinK[3][11]).toBe(0);
+        expect(twinK[11][3]).toBe(0);
+        expect(twinK[3][4]).toBeGreaterThan(0);
+        const dk12 = randomTensor([12, 12], 27);
+        const gTwin = tf.grads((...t: tf.Tensor[]) =>
+          tf.sum(tf.mul(estimatedLipschitz(t[0] as tf.Tensor2D, t.slice(1)).k, dk12)),
+        )([twin, ...zero]);
+        for (const t of gTwin) expect(t.dataSync().every(Number.isFinite)).toBe(true);
+      } finally {
+        if (saved === undefined) delete process.env.RELAXCERT_NATIVE;
+        else process.env.RELAXCERT_NATIVE = saved;
+      }
+    },
+  );
 
   it('space-to-depth is a permutation with the 2×2 block layout', async () => {
     await useBackend(backend);
