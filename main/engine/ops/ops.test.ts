@@ -7,6 +7,7 @@ import { minMax, minMaxTf } from './minmax.ts';
 import { spaceToDepth2 } from './space-to-depth.ts';
 import { logSumExpRows } from './log-sum-exp.ts';
 import { estimatedLipschitz } from './estimated-lipschitz.ts';
+import { softmaxCrossEntropy } from './softmax-cross-entropy.ts';
 import { useBackend } from '../testing/use-backend.ts';
 import { maxRelDiff, randomTensor } from '../testing/tensors.ts';
 
@@ -250,6 +251,40 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
       }
     },
   );
+
+  it('softmaxCrossEntropy: its value and gradient (softmax − one-hot)/n against float64, rows far outside exp’s range too', async () => {
+    await useBackend(backend);
+    const n = 7;
+    const m = 6;
+    const rows = (randomTensor([n, m], 31).arraySync() as number[][]).map((row, i) =>
+      // Shifted by ±100 and +1000: exp of the raw values would overflow or vanish in float32.
+      row.map((v) => Math.fround(3 * v + [0, 100, -100, 1000, 0, 0, 0][i])),
+    );
+    const labels = [0, 5, 2, 3, 1, 4, 0];
+    const x = tf.tensor2d(rows);
+    const y = tf.tensor1d(labels, 'int32');
+    const exact = rows.map((row, i) => {
+      const max = Math.max(...row);
+      const sum = row.reduce((a, v) => a + Math.exp(v - max), 0);
+      const softmax = row.map((v) => Math.exp(v - max) / sum);
+      return { loss: max + Math.log(sum) - row[labels[i]], softmax };
+    });
+    const expected = exact.reduce((a, r) => a + r.loss, 0) / n;
+    const value = softmaxCrossEntropy(x, y).dataSync()[0];
+    expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
+    const dy = 0.75;
+    const grad = tf.grad((t) => tf.mul(softmaxCrossEntropy(t as tf.Tensor2D, y), dy))(x);
+    const g = grad.arraySync() as number[][];
+    exact.forEach((r, i) =>
+      r.softmax.forEach((p, j) =>
+        expect(Math.abs(g[i][j] - (dy * (p - (j === labels[i] ? 1 : 0))) / n)).toBeLessThan(1e-7),
+      ),
+    );
+    expect(() => softmaxCrossEntropy(x, tf.tensor1d([0, 1, 2, 3, 4, 6, 0], 'int32'))).toThrow(
+      /label 6 of row 5 is not a class of 0\.\.5/,
+    );
+    expect(() => softmaxCrossEntropy(x, tf.tensor1d([0, 1], 'int32'))).toThrow(/7 rows/);
+  });
 
   it('space-to-depth is a permutation with the 2×2 block layout', async () => {
     await useBackend(backend);

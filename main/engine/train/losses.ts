@@ -3,22 +3,12 @@
  * backend (no LogSoftmax kernel on WASM).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { oneHotFloat } from '../ops/one-hot.ts';
+import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.ts';
 import { logSumExpRows } from '../ops/log-sum-exp.ts';
-
-/** Mean softmax cross-entropy of `logits` [n, m] against integer labels. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const m = logits.shape[1];
-    const lse = logSumExpRows(logits);
-    const picked = tf.sum(tf.mul(logits, oneHotFloat(labels, m)), 1);
-    return tf.mean(tf.sub(lse, picked)) as tf.Scalar;
-  });
-}
 
 /** GloRo cross-entropy: over the C + 1 outputs of g, label y. */
 export function gloroCrossEntropy(g: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return crossEntropy(g, labels);
+  return softmaxCrossEntropy(g, labels);
 }
 
 /**
@@ -34,6 +24,6 @@ export function tradesLoss(
 ): tf.Scalar {
   return tf.tidy(() => {
     const kl = tf.mean(tf.sub(logSumExpRows(g), logSumExpRows(f)));
-    return tf.add(crossEntropy(f, labels), tf.mul(kl, lambda)) as tf.Scalar;
+    return tf.add(softmaxCrossEntropy(f, labels), tf.mul(kl, lambda)) as tf.Scalar;
   });
 }
