@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from '../ops/custom-grad.ts';
-import { oneHotFloat } from '../ops/one-hot.ts';
+import { oneHotFloat } from './one-hot.ts';
 import type { GloroHead, HeadSpec } from '../heads/head-spec.ts';
 
 /** Large enough to mask any logit or margin; small enough to stay exact in float32 sums. */
