@@ -167,7 +167,6 @@ describe.skipIf(!built).each(['wasm', 'cpu'] as const)('native path on %s', (bac
     },
   );
 
-
   it('space-to-depth: the native copy equals the tfjs transpose exactly, gradient included', async () => {
     await useBackend(backend);
     expect(activeNative()?.spaceToDepth2).toBeDefined();
