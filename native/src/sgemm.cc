@@ -41,7 +41,7 @@ struct Kernel {
 };
 
 // Block sizes: a kc×nr panel of B (32 KB at nr = 32) stays in L1 while the mr×kc panels of A
-// (an mc×kc block, 256 KB at most) stream from L2.
+// (an mc×kc block, 240 KB; 255 KB with a joined tail) stream from L2.
 constexpr std::size_t KC = 256;
 // A last k block of at most this many joins the block before it: a block of one (a rank-1
 // term appended to a product, the Lipschitz estimate's weight gradient in ops/dense.ts) would
