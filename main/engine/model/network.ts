@@ -268,7 +268,7 @@ export class Network {
     return this.linear.slice(0, -1).map((p) => normRows?.get(p.index) ?? this.apply(p, p.u));
   }
 
-  /** Per-layer norm estimates ‖A u‖ of the hidden linear layers. */
+  /** Per-layer norm estimates ‖A u‖ of the hidden layers (tests hold them to the proven bounds). */
   layerNorms(): number[] {
     return tf.tidy(() => rowNorms(this.normEstimateRows()));
   }

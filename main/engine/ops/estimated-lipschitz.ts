@@ -5,9 +5,9 @@
  *   n_l = ‖r_l‖ (r_l = A_l·u_l, the power-iteration row of hidden layer l), P = Π n_l,
  *   K[j, i] = ‖w_j − w_i‖ · P for j ≠ i, 0 on the diagonal (w_j: column j of the last layer's W).
  *
- * As tfjs ops this was about 90 kernels forward and backward for dense-3x1000 (5 classes, three
- * hidden layers), ~5 ms of a ~40 ms step, nearly all of it tfjs' work per kernel
- * (docs/PERFORMANCE.md). Here the C×C arithmetic runs in JavaScript in float64, and the two
+ * As tfjs ops this was 132 kernels forward and backward for dense-3x1000 (5 classes, three
+ * hidden layers; a step's 200 became 68), 5.7 ms of a ~40 ms step, nearly all of it tfjs' work
+ * per kernel (docs/PERFORMANCE.md). Here the C×C arithmetic runs in JavaScript in float64, and the two
  * products with W (the Gram matrix WᵀW and the gradient W·S) in the native kernels where they
  * are loaded (tfjs' own gradient of WᵀW uses a transposed-operand matMul that WASM runs slowly).
  * An estimate for training only: certificates use the proven bounds of main/engine/bounds.
