@@ -15,12 +15,19 @@ import { RelaxCertError } from '../../shared/errors.ts';
 import { meanStd } from '../../shared/sweep/aggregate.ts';
 import { createWorkbenchHost } from './create-host.ts';
 
+/**
+ * Epochs of each run: the stop is asked for after the second cell's first epoch and reaches
+ * the engine a few epochs of this tiny set later (three were not always enough), so the run
+ * must be long enough to be stopped in the middle.
+ */
+const EPOCHS = 10;
+
 function tinyConfig(): ExperimentConfig {
   const config = structuredClone(getPreset('demo-blobs-standard').config);
   config.name = 'tiny blobs';
   config.dataset = { ...config.dataset, trainSize: 240, testSize: 80 };
   config.architecture = { name: 'dense-small', width: 8, depth: 1 };
-  config.training.epochs = 3;
+  config.training.epochs = EPOCHS;
   config.training.seed = 4;
   return config;
 }
@@ -96,13 +103,15 @@ describe('sweeps through the host API', () => {
       expect(listed.map((s) => [s.id, s.status])).toEqual([[sweepId, 'stopped']]);
       const halfway = await second.getRun(secondRun as string);
       expect(halfway.epochsDone).toBeGreaterThanOrEqual(1);
-      expect(halfway.epochsDone).toBeLessThan(3);
+      expect(halfway.epochsDone).toBeLessThan(EPOCHS);
 
       await second.resumeSweep(sweepId);
       const done = await second.sweepSettled(sweepId);
       expect(done.status).toBe('completed');
       expect(done.cells[1].runId).toBe(secondRun);
-      expect((await second.getMetrics(secondRun as string)).map((m) => m.epoch)).toEqual([1, 2, 3]);
+      expect((await second.getMetrics(secondRun as string)).map((m) => m.epoch)).toEqual(
+        Array.from({ length: EPOCHS }, (_, i) => i + 1),
+      );
 
       // Each cell's figures are its run's sound certificate; the groups are their mean ± std.
       const vras: number[] = [];
